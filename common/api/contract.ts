@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { AppState, DEFAULT_SETTINGS, ProfileInfo, RecoveryKeyText, Settings } from '../domain/profile.js';
+import { call, type Contract } from './define.js';
+
+/**
+ * The single source of every call the renderer, the browser host and the CLI can make.
+ * Preload bridge, HTTP routes, CLI commands, validation and RBAC are all derived from it.
+ */
+export const contract = {
+  'app.state': call({
+    summary: 'Where the app stands: onboarding, locked (and why) or ready',
+    input: z.object({}).strict(),
+    output: AppState,
+    permission: 'public',
+  }),
+  'profile.create': call({
+    summary: 'Create the profile, its encrypted store and its keys; returns the recovery key once',
+    input: z.object({ displayName: z.string().trim().min(1, 'Enter a name').max(100) }).strict(),
+    output: z.object({ profile: ProfileInfo, recoveryKey: z.string() }),
+    permission: 'public',
+  }),
+  'profile.unlock': call({
+    summary: 'Try to open the store again (after the keychain was unlocked)',
+    input: z.object({}).strict(),
+    output: AppState,
+    permission: 'public',
+  }),
+  'profile.recover': call({
+    summary: 'Restore the keychain entries from the recovery key',
+    input: z.object({ recoveryKey: RecoveryKeyText }).strict(),
+    output: ProfileInfo,
+    permission: 'public',
+  }),
+  'profile.rotateRecoveryKey': call({
+    summary: 'Replace the recovery key; the old one stops working',
+    input: z.object({}).strict(),
+    output: z.object({ recoveryKey: z.string() }),
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'settings.get': call({
+    summary: 'Read the profile settings',
+    input: z.object({}).strict(),
+    output: Settings,
+    permission: { object: 'settings', action: 'view' },
+  }),
+  'settings.update': call({
+    summary: 'Change some profile settings',
+    input: Settings.partial().strict(),
+    output: Settings,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+} satisfies Contract;
+
+export type ApiContract = typeof contract;
+export type CallName = keyof ApiContract;
+export type CallInput<N extends CallName> = z.input<ApiContract[N]['input']>;
+export type CallOutput<N extends CallName> = z.output<ApiContract[N]['output']>;
+
+export const CALL_NAMES = Object.keys(contract) as CallName[];
+
+export function isCallName(name: string): name is CallName {
+  return Object.hasOwn(contract, name);
+}
+
+export { DEFAULT_SETTINGS };

@@ -42,7 +42,11 @@ export class AppError extends Error {
   readonly details?: unknown;
   readonly retryAfterMs?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown; retryAfterMs?: number }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { details?: unknown; cause?: unknown; retryAfterMs?: number },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;

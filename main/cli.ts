@@ -38,14 +38,14 @@ function describeState(state: AppState): string {
 }
 
 function describeSettings(settings: Settings): string {
-  return [
-    `theme            ${settings.theme}`,
-    `backfill months  ${settings.backfillMonths ?? 'everything'}`,
-  ].join('\n');
+  return [`theme            ${settings.theme}`, `backfill months  ${settings.backfillMonths ?? 'everything'}`].join(
+    '\n',
+  );
 }
 
-function parseBackfill(value: string): number | null {
-  if (value === 'all' || value === 'everything') return null;
+/** Commander turns a null from a parser into '', so "everything" travels as the word 'all'. */
+function parseBackfill(value: string): number | 'all' {
+  if (value === 'all' || value === 'everything') return 'all';
   const months = Number(value);
   if (!Number.isInteger(months)) throw new InvalidArgumentError('a whole number of months, or "all"');
   return months;
@@ -110,8 +110,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         withCore(options, async (core) => {
           const recoveryKey = await readLineFromStdin('Recovery key: ');
           const result = await call(core, 'profile.recover', { recoveryKey });
-          return emit(result as Result<{ displayName: string }>, options.json === true, (value) =>
-            `Access restored to profile "${value.displayName}".`,
+          return emit(
+            result as Result<{ displayName: string }>,
+            options.json === true,
+            (value) => `Access restored to profile "${value.displayName}".`,
           );
         }),
       ),
@@ -152,10 +154,10 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(
       action((options, command) =>
         withCore(options, async (core) => {
-          const { theme, backfillMonths } = command.opts<{ theme?: string; backfillMonths?: number | null }>();
+          const { theme, backfillMonths } = command.opts<{ theme?: string; backfillMonths?: number | 'all' }>();
           const patch: Record<string, unknown> = {};
           if (theme !== undefined) patch.theme = theme;
-          if (backfillMonths !== undefined) patch.backfillMonths = backfillMonths;
+          if (backfillMonths !== undefined) patch.backfillMonths = backfillMonths === 'all' ? null : backfillMonths;
           return emit(
             (await call(core, 'settings.update', patch)) as Result<Settings>,
             options.json === true,
@@ -191,15 +193,25 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
         withCore(options, async (core) => {
           const [method, inputText] = command.args as [string, string | undefined];
           if (!isCallName(method)) {
-            return emit({ ok: false, error: { code: 'NOT_FOUND', message: `Unknown call "${method}".` } }, options.json === true, () => '');
+            return emit(
+              { ok: false, error: { code: 'NOT_FOUND', message: `Unknown call "${method}".` } },
+              options.json === true,
+              () => '',
+            );
           }
           let input: unknown;
           try {
             input = JSON.parse(inputText ?? '{}');
           } catch {
-            return emit({ ok: false, error: { code: 'VALIDATION', message: 'The input is not valid JSON.' } }, options.json === true, () => '');
+            return emit(
+              { ok: false, error: { code: 'VALIDATION', message: 'The input is not valid JSON.' } },
+              options.json === true,
+              () => '',
+            );
           }
-          return emit(await call(core, method, input), options.json === true, (value) => JSON.stringify(value, null, 2));
+          return emit(await call(core, method, input), options.json === true, (value) =>
+            JSON.stringify(value, null, 2),
+          );
         }),
       ),
     );
@@ -221,7 +233,9 @@ export async function main(argv: string[]): Promise<number> {
     const message = (error as Error).message;
     const appCode = (error as { code?: string }).code;
     if (argv.includes('--json')) {
-      process.stdout.write(`${JSON.stringify({ ok: false, error: { code: appCode ?? 'INTERNAL', message } }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ok: false, error: { code: appCode ?? 'INTERNAL', message } }, null, 2)}\n`,
+      );
     } else {
       process.stderr.write(`Error ${appCode ?? 'INTERNAL'}: ${message}\n`);
     }
@@ -231,8 +245,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main(process.argv).then((code) => process.exit(code), (error: unknown) => {
-    process.stderr.write(`${String(error)}\n`);
-    process.exit(1);
-  });
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -31,8 +31,7 @@ function main() {
   }
 
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const version =
-    pkg.optionalDependencies?.electron ?? pkg.devDependencies?.electron ?? pkg.dependencies?.electron;
+  const version = pkg.optionalDependencies?.electron ?? pkg.devDependencies?.electron ?? pkg.dependencies?.electron;
   if (typeof version !== 'string' || !/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) {
     fail(`package.json must pin electron to an exact version (found ${JSON.stringify(version)})`);
     return;
@@ -104,7 +103,10 @@ export function extractFromTarGz(gz, wanted) {
 function field(buffer, start, length) {
   const raw = buffer.subarray(start, start + length);
   const end = raw.indexOf(0);
-  return raw.subarray(0, end === -1 ? raw.length : end).toString('utf8').trim();
+  return raw
+    .subarray(0, end === -1 ? raw.length : end)
+    .toString('utf8')
+    .trim();
 }
 
 function fail(reason) {

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-export const RbacObject = z.enum(['contact', 'company', 'deal', 'email', 'note', 'task', 'report', 'settings', 'users']);
+export const RbacObject = z.enum([
+  'contact',
+  'company',
+  'deal',
+  'email',
+  'note',
+  'task',
+  'report',
+  'settings',
+  'users',
+]);
 export type RbacObject = z.infer<typeof RbacObject>;
 
 export const RbacAction = z.enum(['view', 'create', 'edit', 'delete', 'communicate', 'export']);

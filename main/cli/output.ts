@@ -9,7 +9,8 @@ export function emit<T>(result: Result<T>, json: boolean, human: (value: T) => s
   } else {
     process.stderr.write(`Error ${result.error.code}: ${result.error.message}\n`);
     const issues = (result.error.details as { issues?: { path: string[]; message: string }[] } | undefined)?.issues;
-    for (const issue of issues ?? []) process.stderr.write(`  ${issue.path.join('.') || '(input)'}: ${issue.message}\n`);
+    for (const issue of issues ?? [])
+      process.stderr.write(`  ${issue.path.join('.') || '(input)'}: ${issue.message}\n`);
   }
   return result.ok ? 0 : 1;
 }

@@ -53,7 +53,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     if (url.pathname === '/session') {
       const given = url.searchParams.get('key') ?? '';
       if (request.method !== 'GET' || !safeEqual(given, launchSecret)) {
-        send(response, 403, 'text/plain; charset=utf-8', 'This link is not valid. Open the link Clientele printed when it started.');
+        send(
+          response,
+          403,
+          'text/plain; charset=utf-8',
+          'This link is not valid. Open the link Clientele printed when it started.',
+        );
         return;
       }
       response.writeHead(303, {

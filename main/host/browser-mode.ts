@@ -15,7 +15,9 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<void>
   const core = await startCore({ dataDir: options.dataDir ?? defaultDataDir(), log });
   const host = await startBrowserHost({ core, rendererDir: RENDERER_DIR, log, port: options.port });
 
-  process.stdout.write(`Clientele is running in browser mode. Open this link (it holds this launch's secret):\n  ${host.launchUrl}\n`);
+  process.stdout.write(
+    `Clientele is running in browser mode. Open this link (it holds this launch's secret):\n  ${host.launchUrl}\n`,
+  );
   if (options.open && openInBrowser(host.launchUrl)) process.stdout.write('Opened it in your browser.\n');
 
   let stopping = false;

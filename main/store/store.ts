@@ -16,16 +16,15 @@ export class Store {
   readonly settings: SettingsRepository;
   readonly secrets: SecretsRepository;
 
-  private constructor(readonly db: Db, keys: StoreKeys) {
+  private constructor(
+    readonly db: Db,
+    keys: StoreKeys,
+  ) {
     this.settings = new SettingsRepository(db);
     this.secrets = new SecretsRepository(db, new FieldSealer(keys.fieldKey));
   }
 
-  static open(
-    path: string,
-    keys: StoreKeys,
-    options: { create: boolean; migrations?: readonly Migration[] },
-  ): Store {
+  static open(path: string, keys: StoreKeys, options: { create: boolean; migrations?: readonly Migration[] }): Store {
     const db = openEncryptedDatabase(path, keys.databaseKey, { create: options.create });
     try {
       migrate(db, options.migrations ?? MIGRATIONS);

@@ -48,10 +48,14 @@ export async function startSecretService(state: SecretServiceState): Promise<Sec
   };
   const children: ChildProcess[] = [];
 
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`], {
-    env: baseEnv,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const bus = spawn(
+    'dbus-daemon',
+    ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`],
+    {
+      env: baseEnv,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   children.push(bus);
   const busAddress = await firstLine(bus, 'dbus-daemon');
   const env: NodeJS.ProcessEnv = { ...baseEnv, DBUS_SESSION_BUS_ADDRESS: busAddress };
@@ -107,7 +111,14 @@ export async function startSecretService(state: SecretServiceState): Promise<Sec
 function nameHasOwner(env: NodeJS.ProcessEnv, name: string): boolean {
   const result = spawnSync(
     'dbus-send',
-    ['--session', '--print-reply', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', `string:${name}`],
+    [
+      '--session',
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      `string:${name}`,
+    ],
     { env, encoding: 'utf8' },
   );
   return result.status === 0 && /boolean true/.test(result.stdout);

@@ -13,7 +13,9 @@ export function snapshotDir(dir: string): Record<string, string> {
   const snapshot: Record<string, string> = {};
   for (const name of readdirSync(dir).sort()) {
     if (name === 'core.lock') continue;
-    snapshot[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+    snapshot[name] = createHash('sha256')
+      .update(readFileSync(join(dir, name)))
+      .digest('hex');
   }
   return snapshot;
 }

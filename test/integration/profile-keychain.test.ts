@@ -46,7 +46,9 @@ describe('profile lifecycle with the real keychain', () => {
     const dataDir = tempProfileDir();
     const first = await openTestCore(dataDir);
     expect(await first.state()).toEqual({ phase: 'onboarding' });
-    const created = expectOk(await first.call<{ recoveryKey: string; profile: { id: string } }>('profile.create', { displayName: 'Ada' }));
+    const created = expectOk(
+      await first.call<{ recoveryKey: string; profile: { id: string } }>('profile.create', { displayName: 'Ada' }),
+    );
     expect(created.recoveryKey).toMatch(/^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/);
     expectOk(await first.call('settings.update', { theme: 'dark' }));
     first.close();
@@ -99,7 +101,9 @@ describe('profile lifecycle with the real keychain', () => {
     const a = tempProfileDir();
     const b = tempProfileDir();
     const coreA = await openTestCore(a);
-    const keyA = expectOk(await coreA.call<{ recoveryKey: string }>('profile.create', { displayName: 'A' })).recoveryKey;
+    const keyA = expectOk(
+      await coreA.call<{ recoveryKey: string }>('profile.create', { displayName: 'A' }),
+    ).recoveryKey;
     coreA.close();
     const coreB = await openTestCore(b);
     const { profile } = expectOk(await coreB.call<{ profile: { id: string } }>('profile.create', { displayName: 'B' }));
@@ -125,7 +129,11 @@ describe('profile lifecycle with the real keychain', () => {
     const before = snapshotDir(dataDir);
 
     const locked = await openTestCore(dataDir);
-    expect(await locked.state()).toMatchObject({ phase: 'locked', error: { code: 'STORE_KEY_MISMATCH' }, canRecover: true });
+    expect(await locked.state()).toMatchObject({
+      phase: 'locked',
+      error: { code: 'STORE_KEY_MISMATCH' },
+      canRecover: true,
+    });
     expect(snapshotDir(dataDir)).toEqual(before);
     expectOk(await locked.call('profile.recover', { recoveryKey }));
     expect((await locked.state()).phase).toBe('ready');
@@ -141,7 +149,11 @@ describe('profile lifecycle with the real keychain', () => {
 
     service.lock();
     const locked = await openTestCore(dataDir);
-    expect(await locked.state()).toMatchObject({ phase: 'locked', error: { code: 'KEYCHAIN_LOCKED' }, canRecover: false });
+    expect(await locked.state()).toMatchObject({
+      phase: 'locked',
+      error: { code: 'KEYCHAIN_LOCKED' },
+      canRecover: false,
+    });
     expect(snapshotDir(dataDir)).toEqual(before);
     locked.close();
     service.unlock();

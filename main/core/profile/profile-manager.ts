@@ -85,7 +85,7 @@ export class ProfileManager {
       if (!keys) {
         throw new AppError(
           'STORE_KEY_MISSING',
-          'The system keychain no longer holds this profile\'s key (was the keyring reset, or the profile copied from another machine?). Enter your recovery key to restore it.',
+          "The system keychain no longer holds this profile's key (was the keyring reset, or the profile copied from another machine?). Enter your recovery key to restore it.",
         );
       }
       this.store = Store.open(this.paths.database, keys, { create: false, migrations: this.migrations });
@@ -135,7 +135,11 @@ export class ProfileManager {
     await this.vault.save(record.id, keys);
     this.log.info({ profileId: record.id }, 'keychain entries restored from the recovery key');
     const state = await this.unlock();
-    if (state.phase !== 'ready') throw new AppError(state.phase === 'locked' ? state.error.code : 'INTERNAL', 'Recovery restored the key, but the profile did not open.');
+    if (state.phase !== 'ready')
+      throw new AppError(
+        state.phase === 'locked' ? state.error.code : 'INTERNAL',
+        'Recovery restored the key, but the profile did not open.',
+      );
     return toInfo(record);
   }
 
@@ -163,7 +167,12 @@ export class ProfileManager {
   /** A database without profile.json is from an interrupted creation: keep it, out of the way. */
   private setAsideLeftovers(): void {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    for (const path of [this.paths.database, `${this.paths.database}-wal`, `${this.paths.database}-shm`, this.paths.recoveryFile]) {
+    for (const path of [
+      this.paths.database,
+      `${this.paths.database}-wal`,
+      `${this.paths.database}-shm`,
+      this.paths.recoveryFile,
+    ]) {
       if (existsSync(path)) renameSync(path, `${path}.orphan-${stamp}`);
     }
   }

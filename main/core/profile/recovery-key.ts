@@ -34,12 +34,7 @@ export function formatRecoveryKey(key: Buffer): string {
 
 /** Accepts any case, spaces or dashes, and the usual look-alikes (0/O, 1/I, 8/B). */
 export function parseRecoveryKey(text: string): Buffer {
-  const cleaned = text
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/0/g, 'O')
-    .replace(/1/g, 'I')
-    .replace(/8/g, 'B');
+  const cleaned = text.toUpperCase().replace(/[\s-]/g, '').replace(/0/g, 'O').replace(/1/g, 'I').replace(/8/g, 'B');
   if (cleaned.length !== KEY_CHARS || /[^A-Z2-7]/.test(cleaned)) {
     throw new AppError(
       'RECOVERY_KEY_INVALID',
@@ -118,9 +113,13 @@ export function unwrapRecoveryFile(path: string, profileId: string, recoveryKey:
   try {
     file = RecoveryFile.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch (error) {
-    throw new AppError('NOT_FOUND', `The recovery file ${path} is missing or damaged; the profile cannot be recovered.`, {
-      cause: error,
-    });
+    throw new AppError(
+      'NOT_FOUND',
+      `The recovery file ${path} is missing or damaged; the profile cannot be recovered.`,
+      {
+        cause: error,
+      },
+    );
   }
   if (file.profileId !== profileId) {
     throw new AppError('RECOVERY_KEY_INVALID', 'The recovery file belongs to a different profile.');
@@ -136,8 +135,12 @@ export function unwrapRecoveryFile(path: string, profileId: string, recoveryKey:
     const plain = Buffer.concat([decipher.update(Buffer.from(file.ciphertext, 'base64')), decipher.final()]);
     return { databaseKey: plain.subarray(0, 32), fieldKey: plain.subarray(32, 64) };
   } catch (error) {
-    throw new AppError('RECOVERY_KEY_INVALID', 'That recovery key does not belong to this profile. Check it and try again.', {
-      cause: error,
-    });
+    throw new AppError(
+      'RECOVERY_KEY_INVALID',
+      'That recovery key does not belong to this profile. Check it and try again.',
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,0 +1,13 @@
+import type { CoreReply, CoreRequest } from '../core/utility-entry.js';
+
+// The wire format between main and the core's utility process is defined by the side that
+// answers (main/core/utility-entry.ts); main checks what comes back before trusting it.
+
+export type { CoreReply, CoreRequest };
+
+export function isCoreReply(data: unknown): data is CoreReply {
+  if (typeof data !== 'object' || data === null) return false;
+  const { id, result } = data as Partial<CoreReply>;
+  if (!Number.isSafeInteger(id) || typeof result !== 'object' || result === null) return false;
+  return result.ok === true || (result.ok === false && typeof result.error?.code === 'string');
+}

@@ -1,0 +1,97 @@
+import { app, session, Menu, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { defaultDataDir } from '../core/profile/paths.js';
+import { createLogger } from '../util/logger.js';
+import { registerAppScheme, serveAppScheme } from './app-protocol.js';
+import { startCoreProcess, type CoreProcess } from './core-process.js';
+import { registerIpc } from './ipc.js';
+import { buildAppMenu } from './menu.js';
+import { denyAllPermissions, installNavigationGuards } from './navigation.js';
+import { paths } from './paths.js';
+import { createTray } from './tray.js';
+import { startUpdater, type UpdaterHandle } from './updater.js';
+import { createMainWindow, isOurWebContents } from './window.js';
+
+// Electron entry (package.json "main"). Main stays thin: it owns windows, menu, tray and updates,
+// and routes checked IPC to the core, which runs in its own utility process.
+
+const log = createLogger('electron');
+const dataDir = defaultDataDir();
+
+// Everything below until whenReady() must happen before 'ready': ESM entry code runs before it.
+registerAppScheme();
+app.enableSandbox(); // every renderer sandboxed, whatever a future window forgets to set
+// Chromium's own files (cache, local storage, the single-instance lock) in a subfolder of the
+// profile's folder, not mixed with profile.json and the database. Per data dir, so two profiles
+// (CLIENTELE_DATA_DIR) can run side by side while one profile never opens twice.
+app.setPath('userData', join(dataDir, 'chromium'));
+if (process.platform === 'win32') app.setAppUserModelId('com.clientele.desktop');
+installNavigationGuards(log);
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Clientele has this profile open: it gets focused (second-instance) and we leave.
+  app.quit();
+} else {
+  void run();
+}
+
+async function run(): Promise<void> {
+  let window: BrowserWindow | null = null;
+  let updater: UpdaterHandle | null = null;
+  let core: CoreProcess | null = null;
+  let disposeIpc: (() => void) | null = null;
+
+  const showWindow = (): void => {
+    if (!window || window.isDestroyed()) window = createMainWindow({ isPackaged: app.isPackaged, log });
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+  };
+
+  app.on('second-instance', () => {
+    if (app.isReady()) showWindow();
+  });
+
+  await app.whenReady();
+  log.info({ version: app.getVersion(), electron: process.versions.electron, dataDir }, 'starting');
+
+  serveAppScheme(paths.renderer, log);
+  denyAllPermissions(session.defaultSession, log);
+  core = startCoreProcess({ entry: paths.coreEntry, dataDir, log });
+  disposeIpc = registerIpc({ core, guard: { isOurWebContents }, log });
+  updater = startUpdater(log);
+
+  const updates = updater;
+  Menu.setApplicationMenu(
+    buildAppMenu({ isPackaged: app.isPackaged, ...(updates ? { onCheckForUpdates: () => updates.checkNow() } : {}) }),
+  );
+  showWindow();
+  // Kept in a variable for the app's lifetime: a collected Tray disappears.
+  const tray = createTray({ iconPath: paths.icon, onShow: showWindow, onQuit: () => app.quit(), log });
+
+  app.on('activate', showWindow); // macOS: dock click with no window open
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Quit waits for the core to close its store (WAL checkpoint, profile lock); electron-updater
+  // installs a downloaded update on the 'quit' that follows.
+  let coreStopped = false;
+  let stopping = false;
+  app.on('will-quit', (event) => {
+    if (coreStopped || !core) return;
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    updater?.stop();
+    disposeIpc?.();
+    tray?.destroy();
+    core
+      .stop()
+      .catch((error: unknown) => log.error({ err: error }, 'core stop failed'))
+      .finally(() => {
+        coreStopped = true;
+        app.quit();
+      });
+  });
+}

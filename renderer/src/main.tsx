@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import { applyTheme, cachedTheme } from './lib/theme.js';
+import './styles.css';
+
+// Before the first paint, so the loading and lock screens already use the user's theme.
+applyTheme(cachedTheme());
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,30 @@
+import type { ReactElement } from 'react';
+import { Alert } from '../../components/Alert.js';
+import { Spinner } from '../../components/Spinner.js';
+import type { SettingsControls } from '../../hooks/useSettings.js';
+import { PreferencesForm } from './PreferencesForm.js';
+import { SecuritySection } from './SecuritySection.js';
+
+export function SettingsPage({ settings }: { settings: SettingsControls }): ReactElement {
+  const { state } = settings;
+  return (
+    <div className="page page-narrow" data-testid="page-settings">
+      {state.status === 'loading' ? (
+        <div className="card card-loading">
+          <Spinner label="Loading settings" />
+        </div>
+      ) : null}
+      {state.status === 'error' ? (
+        <Alert tone="error" title="Settings could not be loaded" testId="settings-load-error">
+          <p>{state.error.message}</p>
+          <button type="button" className="btn btn-secondary btn-small" onClick={settings.reload}>
+            Retry
+          </button>
+        </Alert>
+      ) : null}
+      {state.status === 'loaded' ? <PreferencesForm saved={state.settings} onSaved={settings.replace} /> : null}
+      {/* Independent of the settings load: a new recovery key must stay reachable. */}
+      <SecuritySection />
+    </div>
+  );
+}

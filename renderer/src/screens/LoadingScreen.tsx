@@ -1,0 +1,16 @@
+import type { ReactElement } from 'react';
+import { Logo } from '../components/Logo.js';
+import { Spinner } from '../components/Spinner.js';
+
+export function LoadingScreen(): ReactElement {
+  return (
+    <main className="centered" data-testid="boot-loading" aria-busy="true">
+      {/* The content fades in after a short delay (CSS) so a fast start shows no flicker. */}
+      <div className="loading">
+        <Logo size={40} />
+        <Spinner label="Opening Clientele" />
+        <p className="text-secondary">Opening your profile…</p>
+      </div>
+    </main>
+  );
+}

@@ -45,7 +45,7 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ['scripts/**', 'bin/**', 'bench/**'],
+    files: ['scripts/**', 'bin/**', 'bench/**', 'test/**/*.mjs'],
     rules: { 'no-console': 'off' },
   },
   {

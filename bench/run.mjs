@@ -5,7 +5,9 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const benches = readdirSync(dir).filter((name) => name.endsWith('.bench.mjs')).sort();
+const benches = readdirSync(dir)
+  .filter((name) => name.endsWith('.bench.mjs'))
+  .sort();
 if (benches.length === 0) {
   console.log('No benchmarks yet: the first (IMAP sync against mbsync) comes with the IMAP sync work.');
   process.exit(0);

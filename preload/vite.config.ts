@@ -4,7 +4,6 @@ import { defineConfig } from 'vite';
 // The preload runs in a sandboxed renderer: it can require 'electron' and nothing from disk, so
 // everything it imports (common/ contract, zod) is bundled into one CommonJS file.
 export default defineConfig({
-  configFile: false,
   publicDir: false,
   logLevel: 'warn',
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },

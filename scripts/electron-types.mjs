@@ -56,7 +56,7 @@ function main() {
 
 /** `npm pack <spec>` into dir; returns the tarball path. Uses the npm that runs us when there is one. */
 function npmPack(spec, dir) {
-  const args = ['pack', spec, '--pack-destination', dir, '--silent'];
+  const args = ['pack', spec, '--pack-destination', dir, '--loglevel=error'];
   const npmCli = process.env.npm_execpath;
   const result =
     npmCli && npmCli.endsWith('.js')
@@ -64,7 +64,11 @@ function npmPack(spec, dir) {
       : spawnSync('npm', args, { encoding: 'utf8', shell: process.platform === 'win32' });
   if (result.error) throw result.error;
   if (result.status !== 0) {
-    const reason = (result.stderr || result.stdout || '').trim().split('\n').pop();
+    // npm's own explanation, without its code/syscall/errno and "complete log" lines.
+    const reason = (result.stderr || '')
+      .split('\n')
+      .map((line) => line.replace(/^npm (error|ERR!)\s*/, '').trim())
+      .find((line) => line !== '' && !/^(code|syscall|errno)\b|complete log/i.test(line));
     throw new Error(`npm pack ${spec} failed${reason ? `: ${reason}` : ''}`);
   }
   const tgz = readdirSync(dir).find((name) => name.endsWith('.tgz'));

@@ -20,7 +20,8 @@ function electronBinary() {
 }
 
 function whyNotElectron() {
-  if (args.includes('--browser') || process.env.CLIENTELE_BROWSER_MODE === '1') return { reason: 'browser mode requested' };
+  if (args.includes('--browser') || process.env.CLIENTELE_BROWSER_MODE === '1')
+    return { reason: 'browser mode requested' };
   const found = electronBinary();
   if (!found.binary) return found;
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {

@@ -27,13 +27,18 @@ export const RecoveryKeyText = z
   .max(200)
   .describe('The recovery key shown when the profile was created');
 
-export const Theme = z.enum(['system', 'light', 'dark']);
+export const Theme = z.enum(['system', 'light', 'dark'], { error: 'Choose system, light or dark' });
 export type Theme = z.infer<typeof Theme>;
 
 export const Settings = z.object({
   theme: Theme,
   /** How far back the first sync of a mailbox reaches; null means everything. */
-  backfillMonths: z.number().int().min(1).max(600).nullable(),
+  backfillMonths: z
+    .number({ error: 'Enter a number of months' })
+    .int('Enter a whole number of months')
+    .min(1, 'At least 1 month')
+    .max(600, 'At most 600 months (50 years); choose "everything" for more')
+    .nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -12,6 +12,8 @@ export function registerAppScheme(): void {
     {
       scheme: APP_SCHEME,
       // standard: real origin and relative URLs; secure: treated like https (secure context).
+      // Deliberately no corsEnabled (it would let other origins read app:// responses) and no
+      // bypassCSP.
       privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
     },
   ]);

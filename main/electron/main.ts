@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { defaultDataDir } from '../core/profile/paths.js';
 import { createLogger } from '../util/logger.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
-import { startCoreProcess, type CoreProcess } from './core-process.js';
+import { startCoreProcess } from './core-process.js';
 import { registerIpc } from './ipc.js';
 import { buildAppMenu } from './menu.js';
 import { denyAllPermissions, installNavigationGuards } from './navigation.js';
 import { paths } from './paths.js';
 import { createTray } from './tray.js';
-import { startUpdater, type UpdaterHandle } from './updater.js';
+import { startUpdater } from './updater.js';
 import { createMainWindow, isOurWebContents } from './window.js';
 
 // Electron entry (package.json "main"). Main stays thin: it owns windows, menu, tray and updates,
@@ -37,17 +37,15 @@ if (!app.requestSingleInstanceLock()) {
 
 async function run(): Promise<void> {
   let window: BrowserWindow | null = null;
-  let updater: UpdaterHandle | null = null;
-  let core: CoreProcess | null = null;
-  let disposeIpc: (() => void) | null = null;
-
   const showWindow = (): void => {
-    if (!window || window.isDestroyed()) window = createMainWindow({ isPackaged: app.isPackaged, log });
+    if (!window || window.isDestroyed()) {
+      window = createMainWindow({ isPackaged: app.isPackaged, log }); // shows itself once painted
+      return;
+    }
     if (window.isMinimized()) window.restore();
     window.show();
     window.focus();
   };
-
   app.on('second-instance', () => {
     if (app.isReady()) showWindow();
   });
@@ -57,16 +55,14 @@ async function run(): Promise<void> {
 
   serveAppScheme(paths.renderer, log);
   denyAllPermissions(session.defaultSession, log);
-  core = startCoreProcess({ entry: paths.coreEntry, dataDir, log });
-  disposeIpc = registerIpc({ core, guard: { isOurWebContents }, log });
-  updater = startUpdater(log);
-
-  const updates = updater;
+  const core = startCoreProcess({ entry: paths.coreEntry, dataDir, log });
+  const disposeIpc = registerIpc({ core, guard: { isOurWebContents }, log });
+  const updater = startUpdater(log);
   Menu.setApplicationMenu(
-    buildAppMenu({ isPackaged: app.isPackaged, ...(updates ? { onCheckForUpdates: () => updates.checkNow() } : {}) }),
+    buildAppMenu({ isPackaged: app.isPackaged, ...(updater ? { onCheckForUpdates: updater.checkNow } : {}) }),
   );
   showWindow();
-  // Kept in a variable for the app's lifetime: a collected Tray disappears.
+  // Held for the app's lifetime: a garbage-collected Tray disappears.
   const tray = createTray({ iconPath: paths.icon, onShow: showWindow, onQuit: () => app.quit(), log });
 
   app.on('activate', showWindow); // macOS: dock click with no window open
@@ -79,12 +75,12 @@ async function run(): Promise<void> {
   let coreStopped = false;
   let stopping = false;
   app.on('will-quit', (event) => {
-    if (coreStopped || !core) return;
+    if (coreStopped) return;
     event.preventDefault();
     if (stopping) return;
     stopping = true;
     updater?.stop();
-    disposeIpc?.();
+    disposeIpc();
     tray?.destroy();
     core
       .stop()

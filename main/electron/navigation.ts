@@ -8,11 +8,11 @@ import { isAppUrl } from './app-url.js';
 /** Call before 'ready' so the very first webContents is covered. */
 export function installNavigationGuards(log: Logger): void {
   app.on('web-contents-created', (_event, contents) => {
+    // Blocked, not forwarded to the browser: only an explicit new-window link (below) leaves the app.
     contents.on('will-navigate', (event) => {
       if (isAppUrl(event.url)) return;
       event.preventDefault();
       log.warn({ url: originOf(event.url) }, 'navigation blocked');
-      openExternally(event.url, log);
     });
 
     contents.on('will-redirect', (event) => {
@@ -34,13 +34,21 @@ export function installNavigationGuards(log: Logger): void {
   });
 }
 
-/** The app asks for no browser permission (camera, notifications, geolocation, USB, ...). */
+/**
+ * The app asks for no browser permission (camera, notifications, geolocation, USB, ...) except
+ * writing to the clipboard from its own pages: the recovery key's Copy button needs it.
+ */
+const ALLOWED_FOR_APP = new Set(['clipboard-sanitized-write']);
+
 export function denyAllPermissions(session: Session, log: Logger): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.warn({ permission }, 'permission request denied');
-    callback(false);
+  session.setPermissionRequestHandler((contents, permission, callback) => {
+    const allowed = ALLOWED_FOR_APP.has(permission) && isAppUrl(contents.getURL());
+    if (!allowed) log.warn({ permission }, 'permission request denied');
+    callback(allowed);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => {
+    return ALLOWED_FOR_APP.has(permission) && isAppUrl(requestingOrigin);
+  });
   session.setDevicePermissionHandler(() => false);
 }
 

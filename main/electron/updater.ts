@@ -7,16 +7,12 @@ import type { Logger } from '../util/logger.js';
 // Silent updates from a generic HTTPS feed (latest.yml & co. as electron-builder publishes them):
 // download in the background, install when the user quits. Never in development builds.
 
-// electron-updater is CommonJS and defines autoUpdater with a getter, which Node's ESM named-export
-// detection misses: take it from the default export.
-const { autoUpdater } = electronUpdater;
-
 const CHECK_EVERY_MS = 6 * 60 * 60 * 1000;
 const FIRST_CHECK_AFTER_MS = 30_000;
 /** The placeholder in electron-builder.yml; a build that still carries it has no update feed. */
 const PLACEHOLDER_HOST = 'example.invalid';
 
-export type UpdaterHandle = { checkNow(): void; stop(): void };
+export type UpdaterHandle = { checkNow: () => void; stop: () => void };
 
 /**
  * Feed URL, first found wins: `feedUrl` (from settings, once they carry one), the
@@ -28,6 +24,10 @@ export function startUpdater(log: Logger, feedUrl?: string): UpdaterHandle | nul
     log.debug('updates off: not a packaged build');
     return null;
   }
+  // electron-updater is CommonJS and defines autoUpdater with a getter, which Node's ESM
+  // named-export detection misses: take it from the default export. The getter builds the
+  // platform's updater, so it is only touched in packaged builds.
+  const { autoUpdater } = electronUpdater;
   const url = feedUrl ?? process.env.CLIENTELE_UPDATE_URL;
   if (url !== undefined && url !== '') {
     if (!url.startsWith('https://')) {

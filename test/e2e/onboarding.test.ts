@@ -96,10 +96,12 @@ describe('browser mode in Chromium', () => {
 
   it('shows the lock screen when the keychain lost the key, and recovers with the recovery key', async () => {
     await app.stop();
-    const profile = JSON.parse(
-      spawnSync('cat', [`${data.path}/profile.json`], { encoding: 'utf8' }).stdout,
-    ) as { id: string };
-    const cleared = spawnSync('secret-tool', ['clear', 'service', 'Clientele', 'username', profile.id], { env: keyring.env });
+    const profile = JSON.parse(spawnSync('cat', [`${data.path}/profile.json`], { encoding: 'utf8' }).stdout) as {
+      id: string;
+    };
+    const cleared = spawnSync('secret-tool', ['clear', 'service', 'Clientele', 'username', profile.id], {
+      env: keyring.env,
+    });
     expect(cleared.status).toBe(0);
     app = await startBrowserMode(data.path, keyring.env);
 

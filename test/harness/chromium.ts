@@ -9,12 +9,21 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-results', 'e2e');
 /** Debian's chromium, headless, with the flags this closed network needs (shared/NOTES.md). */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error('Chromium is needed for the e2e tests: run `npm test` as root (it installs it) or apt-get install chromium');
+    throw new Error(
+      'Chromium is needed for the e2e tests: run `npm test` as root (it installs it) or apt-get install chromium',
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 

@@ -12,13 +12,13 @@ export function mapKeychainError(error: unknown): AppError {
   if (/prompt was dismissed|is locked|no result found|not unlocked/i.test(message)) {
     return new AppError(
       'KEYCHAIN_LOCKED',
-      'The system keychain is locked. Unlock your login keyring (or create one), then choose "Try again".',
+      'The system keychain is locked. Unlock your login keyring (or create one), then try again.',
       { details: message, cause: error },
     );
   }
   return new AppError(
     'KEYCHAIN_UNAVAILABLE',
-    'The system keychain cannot be reached. Clientele keeps its encryption key only there: start your desktop keyring service (Secret Service, e.g. gnome-keyring or KWallet), then choose "Try again".',
+    'The system keychain cannot be reached. Clientele keeps its encryption key only there: start your desktop keyring service (Secret Service, e.g. gnome-keyring or KWallet), then try again.',
     { details: message, cause: error },
   );
 }

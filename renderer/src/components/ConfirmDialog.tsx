@@ -30,7 +30,13 @@ export function ConfirmDialog({
       </h2>
       <div className="dialog-content">{children}</div>
       <div className="dialog-actions">
-        <button type="button" className="btn btn-secondary" ref={cancelButton} onClick={onCancel} data-testid="confirm-cancel">
+        <button
+          type="button"
+          className="btn btn-secondary"
+          ref={cancelButton}
+          onClick={onCancel}
+          data-testid="confirm-cancel"
+        >
           Cancel
         </button>
         <button

@@ -5,9 +5,7 @@ import { call } from '../api/call.js';
 import { applyTheme, rememberTheme } from '../lib/theme.js';
 
 export type SettingsState =
-  | { status: 'loading' }
-  | { status: 'error'; error: AppErrorShape }
-  | { status: 'loaded'; settings: Settings };
+  { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; settings: Settings };
 
 export type SettingsControls = {
   state: SettingsState;

@@ -45,8 +45,7 @@ export function CreateProfileForm({ onCreated }: { onCreated: (created: Created)
             <MonitorIcon size={18} />
           </span>
           <span>
-            <strong>It stays on this computer.</strong> Your profile lives in a local file; nothing is uploaded
-            anywhere.
+            <strong>It stays on this computer.</strong> Your customer data is kept in a file here, not in the cloud.
           </span>
         </li>
         <li>

@@ -9,7 +9,7 @@ export function LoadingScreen(): ReactElement {
       <div className="loading">
         <Logo size={40} />
         <Spinner label="Opening Clientele" />
-        <p className="text-secondary">Opening your profile…</p>
+        <p className="text-secondary">Starting Clientele…</p>
       </div>
     </main>
   );

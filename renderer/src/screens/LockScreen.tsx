@@ -57,12 +57,21 @@ export function LockScreen({
         </Alert>
       )}
 
-      <h2 className="section-label">What to do</h2>
-      <ol className="steps">
-        {copy.steps.map((step) => (
-          <li key={step}>{step}</li>
-        ))}
-      </ol>
+      {/* When the recovery key can help, it is the way forward: the form comes first. */}
+      {state.canRecover ? (
+        <RecoveryForm onRecovered={onRecovered} />
+      ) : (
+        <>
+          <h2 className="section-label">What to do</h2>
+          <ol className="steps">
+            {copy.steps.map((step) => (
+              <li key={step}>{step}</li>
+            ))}
+          </ol>
+        </>
+      )}
+
+      {state.canRecover ? <hr className="divider" /> : null}
 
       <div className="detail-box">
         {copy.known ? (
@@ -78,7 +87,9 @@ export function LockScreen({
 
       {stillLocked ? (
         <Alert tone="warning" testId="lock-still-locked">
-          <p>Still locked. Check the steps above, then try again.</p>
+          <p>
+            Still locked. {state.canRecover ? 'Use your recovery key above.' : 'Check the steps above, then try again.'}
+          </p>
         </Alert>
       ) : null}
       {callError ? (
@@ -97,14 +108,10 @@ export function LockScreen({
         >
           {pending ? 'Trying…' : 'Try again'}
         </button>
+        {state.canRecover ? (
+          <span className="actions-hint">If you restored the keychain another way, open the profile again.</span>
+        ) : null}
       </div>
-
-      {state.canRecover ? (
-        <>
-          <hr className="divider" />
-          <RecoveryForm onRecovered={onRecovered} />
-        </>
-      ) : null}
     </CenteredLayout>
   );
 }

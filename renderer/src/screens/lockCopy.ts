@@ -12,9 +12,13 @@ export type LockCopy = {
 /** Plain-language help for each reason the profile can stay locked. */
 export function lockCopy(code: ErrorCode, canRecover: boolean): LockCopy {
   const keychain = keychainName();
-  const recoverStep = canRecover
-    ? 'Enter your recovery key below and choose Restore. Clientele puts the key back into the keychain and opens your data.'
-    : 'This profile has no recovery file, so a recovery key cannot restore it from here.';
+  // With canRecover the lock screen shows the recovery form instead of these steps.
+  const recoverSteps = canRecover
+    ? ['Enter your recovery key below and choose Restore. Clientele puts the key back into the keychain.']
+    : [
+        "This profile's folder has no recovery file, so a recovery key cannot restore access from here.",
+        'If you restored this profile or your keychain from a backup, restore both from the same backup, then choose Try again.',
+      ];
   switch (code) {
     case 'KEYCHAIN_UNAVAILABLE':
       return {
@@ -41,14 +45,14 @@ export function lockCopy(code: ErrorCode, canRecover: boolean): LockCopy {
       return {
         title: 'The key to your data is missing',
         explanation: `Your ${keychain} no longer holds the key that opens this profile. This happens when the keychain was reset, or when the profile was copied from another computer. Your data is still there, encrypted.`,
-        steps: [recoverStep],
+        steps: recoverSteps,
         known: true,
       };
     case 'STORE_KEY_MISMATCH':
       return {
         title: "The keychain's key doesn't fit this profile",
         explanation: `Your ${keychain} holds a key for this profile, but it does not open its data. This can happen after restoring the profile or the keychain from different backups. Your data is still there, encrypted.`,
-        steps: [recoverStep],
+        steps: recoverSteps,
         known: true,
       };
     case 'PROFILE_LOCKED':

@@ -100,7 +100,12 @@ export function PreferencesForm({
         </Alert>
       ) : null}
       <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={status.kind === 'saving'} data-testid="settings-save">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={status.kind === 'saving'}
+          data-testid="settings-save"
+        >
           {status.kind === 'saving' ? 'Saving…' : 'Save'}
         </button>
         <span className="save-status" role="status" data-testid="settings-saved">

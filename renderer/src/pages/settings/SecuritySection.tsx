@@ -1,4 +1,4 @@
-import { useId, useState, type ReactElement } from 'react';
+import { useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
@@ -20,11 +20,19 @@ type Step =
 export function SecuritySection(): ReactElement {
   const [step, setStep] = useState<Step>({ kind: 'idle' });
   const revealTitleId = useId();
+  const rotateButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    // The dialogs that had focus are gone; put it back where the user started.
+    if (step.kind === 'done') rotateButton.current?.focus();
+  }, [step.kind]);
 
   const rotate = async (): Promise<void> => {
     setStep({ kind: 'rotating' });
     const result = await call('profile.rotateRecoveryKey', {});
-    setStep(result.ok ? { kind: 'revealing', recoveryKey: result.value.recoveryKey } : { kind: 'error', error: result.error });
+    setStep(
+      result.ok ? { kind: 'revealing', recoveryKey: result.value.recoveryKey } : { kind: 'error', error: result.error },
+    );
   };
 
   return (
@@ -47,6 +55,7 @@ export function SecuritySection(): ReactElement {
         <button
           type="button"
           className="btn btn-secondary"
+          ref={rotateButton}
           disabled={step.kind === 'rotating'}
           onClick={() => setStep({ kind: 'confirming' })}
           data-testid="settings-rotate-recovery"

@@ -98,11 +98,14 @@ describe('clientele CLI', () => {
     expect(after.json).toMatchObject({ ok: true, value: { phase: 'ready' } });
   });
 
-  it('never prints secrets to the log stream', async () => {
-    const run = await runCli(['--data-dir', data.path, 'settings', 'get'], {
+  it('never writes the recovery key or store keys to the log, even at trace level', async () => {
+    const run = await runCli(['--data-dir', data.path, 'recover'], {
       env: { ...keyring.env, CLIENTELE_LOG_LEVEL: 'trace' },
+      stdin: `${recoveryKey}\n`,
     });
     expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/restored from the recovery key/); // the log is on and was written
     expect(run.stderr).not.toContain(recoveryKey);
+    expect(run.stderr.replace(/[\s-]/g, '')).not.toContain(recoveryKey.replace(/-/g, ''));
   });
 });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { REPO_ROOT } from '../harness/cli.js';
+
+// The layer rules live in eslint.config.js; this proves they bite. Type-aware rules are off here
+// because the snippets are not files of a tsconfig project.
+const eslint = new ESLint({
+  cwd: REPO_ROOT,
+  overrideConfig: [
+    { languageOptions: { parserOptions: { projectService: false, project: null } } },
+    tseslint.configs.disableTypeChecked,
+  ],
+});
+
+async function importErrors(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages.filter((message) => message.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('layer rules', () => {
+  it.each([
+    ['renderer/src/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ['renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
+    ['renderer/src/x.ts', "import { startCore } from '../../main/core/core.js';\nexport const x = startCore;"],
+    ['common/x.ts', "import { createHash } from 'node:crypto';\nexport const x = createHash;"],
+    ['common/x.ts', "import { Store } from '../main/store/store.js';\nexport const x = Store;"],
+    ['main/core/x.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['main/store/x.ts', "import { api } from '../../renderer/src/api/transport.js';\nexport const x = api;"],
+    ['preload/x.ts', "import { startCore } from '../main/core/core.js';\nexport const x = startCore;"],
+    ['server/x.ts', "import { Store } from '../main/store/store.js';\nexport const x = Store;"],
+  ])('%s may not: %s', async (filePath, code) => {
+    expect(await importErrors(filePath, code)).not.toEqual([]);
+  });
+
+  it.each([
+    ['main/electron/x.ts', "import { app } from 'electron';\nexport const x = app;"],
+    ['renderer/src/x.ts', "import { contract } from '../../common/api/contract.js';\nexport const x = contract;"],
+    ['main/core/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ['common/x.ts', "import { z } from 'zod';\nexport const x = z;"],
+  ])('%s may: %s', async (filePath, code) => {
+    expect(await importErrors(filePath, code)).toEqual([]);
+  });
+});

@@ -1,30 +1,14 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { contract, isCallName, type CallName } from '../common/api/contract.js';
+import { contract, isCallName } from '../common/api/contract.js';
+import type { AccountSyncStatus } from '../common/domain/mail.js';
 import type { AppState, Settings } from '../common/domain/profile.js';
+import { describeAccountSync } from './cli/describe-sync.js';
 import type { Result } from '../common/result.js';
-import { startCore, type Core } from './core/core.js';
-import { defaultDataDir } from './core/profile/paths.js';
+import { actionFactory, call, withCore } from './cli/context.js';
+import { registerMailCommands } from './cli/mail-commands.js';
 import { emit } from './cli/output.js';
 import { readLineFromStdin } from './cli/read-secret.js';
-import { createLogger } from './util/logger.js';
-
-type GlobalOptions = { dataDir?: string; json?: boolean };
-
-/** Runs one command against an in-process core, then closes it (releasing the profile lock). */
-async function withCore(options: GlobalOptions, run: (core: Core) => Promise<number>): Promise<number> {
-  const log = createLogger('clientele-cli', 'warn');
-  const core = await startCore({ dataDir: options.dataDir ?? defaultDataDir(), log });
-  try {
-    return await run(core);
-  } finally {
-    core.close();
-  }
-}
-
-function call(core: Core, method: CallName, input: unknown): Promise<Result<unknown>> {
-  return core.dispatch({ transport: 'cli' }, method, input);
-}
 
 function describeState(state: AppState): string {
   switch (state.phase) {
@@ -58,22 +42,22 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--json', 'print the call result as JSON: {ok, value} or {ok:false, error}')
     .showHelpAfterError();
 
-  const globals = (command: Command): GlobalOptions => command.optsWithGlobals<GlobalOptions>();
-  const action =
-    (run: (options: GlobalOptions, command: Command) => Promise<number>) =>
-    async (...args: unknown[]): Promise<void> => {
-      const command = args.at(-1) as Command;
-      setExitCode(await run(globals(command), command));
-    };
+  const action = actionFactory(setExitCode);
 
   program
     .command('status')
-    .description('Show whether the profile exists, is locked (and why) or ready')
+    .description("Show whether the profile exists, is locked (and why) or ready, and each account's sync health")
     .action(
       action((options) =>
-        withCore(options, async (core) =>
-          emit((await call(core, 'app.state', {})) as Result<AppState>, options.json === true, describeState),
-        ),
+        withCore(options, async (core) => {
+          const state = (await call(core, 'app.state', {})) as Result<AppState>;
+          if (!state.ok || state.value.phase !== 'ready') return emit(state, options.json === true, describeState);
+          const sync = (await call(core, 'sync.status', {})) as Result<AccountSyncStatus[]>;
+          const value = { ...state.value, sync: sync.ok ? sync.value : [] };
+          return emit({ ok: true, value }, options.json === true, (v) =>
+            [describeState(v), ...v.sync.map(describeAccountSync)].join('\n'),
+          );
+        }),
       ),
     );
 
@@ -216,6 +200,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       ),
     );
 
+  registerMailCommands(program, action);
   return program;
 }
 

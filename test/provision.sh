@@ -9,6 +9,10 @@ declare -A PACKAGE_FOR=(
   [gnome-keyring-daemon]=gnome-keyring
   [secret-tool]=libsecret-tools
   [chromium]=chromium
+  [/usr/sbin/dovecot]=dovecot-imapd
+  [/usr/lib/dovecot/imap]=dovecot-imapd
+  [mbsync]=isync
+  [openssl]=openssl
 )
 missing_packages=()
 for tool in "${!PACKAGE_FOR[@]}"; do

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppState, DEFAULT_SETTINGS, ProfileInfo, RecoveryKeyText, Settings } from '../domain/profile.js';
+import { AccountSummary, AccountSyncStatus, AddImapAccountInput } from '../domain/mail.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -48,6 +49,36 @@ export const contract = {
     input: Settings.partial().strict(),
     output: Settings,
     permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.list': call({
+    summary: 'List the connected mail accounts',
+    input: z.object({}).strict(),
+    output: z.array(AccountSummary),
+    permission: { object: 'settings', action: 'view' },
+  }),
+  'accounts.addImap': call({
+    summary: 'Connect an IMAP mailbox (the login is checked before it is saved)',
+    input: AddImapAccountInput,
+    output: AccountSummary,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.remove': call({
+    summary: 'Disconnect a mail account and delete its synced mail from this computer',
+    input: z.object({ id: z.string().min(1) }).strict(),
+    output: z.object({ removed: z.boolean() }),
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'sync.status': call({
+    summary: 'Sync health and progress per account and folder',
+    input: z.object({}).strict(),
+    output: z.array(AccountSyncStatus),
+    permission: { object: 'email', action: 'view' },
+  }),
+  'sync.run': call({
+    summary: 'Sync now (one account or all); with wait, return once up to date',
+    input: z.object({ accountId: z.string().optional(), wait: z.boolean().default(false) }).strict(),
+    output: z.array(AccountSyncStatus),
+    permission: { object: 'email', action: 'view' },
   }),
 } satisfies Contract;
 

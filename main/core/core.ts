@@ -4,17 +4,25 @@ import type { Keychain } from '../platform/keychain/keychain.js';
 import { createKeychain } from '../platform/keychain/factory.js';
 import { LocalPolicySource } from '../rbac/policy-source.js';
 import type { Migration } from '../store/migrations/migration.js';
+import { createParserPool } from '../sync/mime/parser-pool.js';
+import { SyncEngine, type SyncEngineOptions } from '../sync/sync-engine.js';
 import type { Logger } from '../util/logger.js';
 import { Dispatcher, type PolicySource } from './api/dispatcher.js';
 import type { Caller, Handlers } from './api/handlers.js';
 import { ProfileManager } from './profile/profile-manager.js';
+import { accountHandlers } from './services/account-handlers.js';
 import { profileHandlers } from './services/profile-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
+import { syncHandlers } from './services/sync-handlers.js';
 
 export type CoreOptions = {
   dataDir: string;
   log: Logger;
   keychain?: Keychain;
+  /** App and browser mode sync in the background; the CLI syncs only when asked. */
+  backgroundSync?: boolean;
+  /** Tuning for tests and benchmarks (page budget, poll interval, IMAP options). */
+  sync?: Pick<SyncEngineOptions, 'budget' | 'pollIntervalMs' | 'imap'>;
   /** Tests only: a different migration list. */
   migrations?: readonly Migration[];
   /** Tests only: another policy than the local owner's. */
@@ -25,19 +33,41 @@ export type CoreOptions = {
 export type Core = {
   readonly dataDir: string;
   dispatch(caller: Caller, method: string, input: unknown): Promise<Result<unknown>>;
-  close(): void;
+  close(): Promise<void>;
 };
 
 export async function startCore(options: CoreOptions): Promise<Core & { initialState: AppState }> {
   const keychain = options.keychain ?? createKeychain();
   const profiles = new ProfileManager(options.dataDir, keychain, options.log, options.migrations);
-  const initialState = await profiles.start();
-  const handlers: Handlers = { ...profileHandlers(profiles), ...settingsHandlers(profiles) };
+  // MIME parsing runs in worker threads so a large or hostile message never stalls the core.
+  const parser = createParserPool({ log: options.log });
+  const engine = new SyncEngine({ store: () => profiles.requireStore(), parser, log: options.log, ...options.sync });
+  if (options.backgroundSync) profiles.onOpened(() => engine.start());
+
+  let initialState: AppState;
+  try {
+    initialState = await profiles.start();
+  } catch (error) {
+    await parser.close();
+    throw error;
+  }
+  const handlers: Handlers = {
+    ...profileHandlers(profiles),
+    ...settingsHandlers(profiles),
+    ...accountHandlers(profiles, engine, options.log),
+    ...syncHandlers(profiles, engine),
+  };
   const dispatcher = new Dispatcher(handlers, options.policies ?? new LocalPolicySource(profiles), options.log);
+  let closing: Promise<void> | null = null;
   return {
     dataDir: profiles.paths.dir,
     initialState,
     dispatch: (caller, method, input) => dispatcher.dispatch(caller, method, input),
-    close: () => profiles.close(),
+    close: () =>
+      (closing ??= (async () => {
+        await engine.stop();
+        await parser.close();
+        profiles.close();
+      })()),
   };
 }

@@ -35,12 +35,13 @@ const parentPort = (process as unknown as { parentPort?: ParentPortLike }).paren
 let core: Core | null = null;
 let starting: Promise<Core> | null = null;
 let closed = false;
+let closing: Promise<void> | null = null;
 
 /** Started once; a failed start is retried by the next call (e.g. the profile lock was released). */
 function getCore(): Promise<Core> {
-  starting ??= startCore({ dataDir, log }).then(
+  starting ??= startCore({ dataDir, log, backgroundSync: true }).then(
     (started) => {
-      if (closed) started.close();
+      if (closed) void started.close();
       core = started;
       return started;
     },
@@ -81,14 +82,17 @@ async function answer(port: PortLike, data: unknown): Promise<void> {
   }
 }
 
-function shutdown(): void {
-  if (closed) return;
+/** Stops sync, closes the store and releases the profile lock; safe to call more than once. */
+function shutdown(): Promise<void> {
   closed = true;
-  try {
-    core?.close();
-  } catch (error) {
-    log.error({ err: error }, 'core close failed');
-  }
+  closing ??= (core?.close() ?? Promise.resolve()).catch((error: unknown) =>
+    log.error({ err: error }, 'core close failed'),
+  );
+  return closing;
+}
+
+function shutdownAndExit(): void {
+  void shutdown().finally(() => process.exit(0));
 }
 
 function isRequest(data: unknown): data is CoreRequest {
@@ -114,10 +118,7 @@ if (!parentPort) {
     }
     port.on('message', (message) => void answer(port, message.data));
     // Main closes the port to stop us (app quit): close the store, then leave.
-    port.on('close', () => {
-      shutdown();
-      process.exit(0);
-    });
+    port.on('close', shutdownAndExit);
     port.start();
     getCore().catch((error: unknown) => log.error({ err: error }, 'core failed to start; will retry on the next call'));
   });
@@ -125,11 +126,5 @@ if (!parentPort) {
   // Never let a stray error end the process: main would restart it and lose in-flight calls.
   process.on('uncaughtException', (error) => log.error({ err: error }, 'uncaught exception in core'));
   process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection in core'));
-  process.on('exit', shutdown);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      shutdown();
-      process.exit(0);
-    });
-  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, shutdownAndExit);
 }

@@ -12,7 +12,7 @@ const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
 /** Browser mode: the core as a plain Node process with the renderer served on 127.0.0.1. */
 export async function runBrowserMode(options: BrowserModeOptions): Promise<void> {
   const log = createLogger('clientele');
-  const core = await startCore({ dataDir: options.dataDir ?? defaultDataDir(), log });
+  const core = await startCore({ dataDir: options.dataDir ?? defaultDataDir(), log, backgroundSync: true });
   const host = await startBrowserHost({ core, rendererDir: RENDERER_DIR, log, port: options.port });
 
   process.stdout.write(
@@ -24,13 +24,11 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<void>
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    host
+    void host
       .close()
-      .catch((error: unknown) => log.error({ err: error }, 'closing the browser host failed'))
-      .finally(() => {
-        core.close();
-        process.exit(0);
-      });
+      .then(() => core.close())
+      .catch((error: unknown) => log.error({ err: error }, 'shutting down failed'))
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

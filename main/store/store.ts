@@ -1,7 +1,10 @@
 import type { Migration } from './migrations/migration.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { migrate } from './migrator.js';
+import { AccountsRepository } from './repositories/accounts-repository.js';
+import { MailRepository } from './repositories/mail-repository.js';
 import { SecretsRepository } from './repositories/secrets-repository.js';
+import { SyncHealthRepository } from './repositories/sync-health-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { FieldSealer } from './sealing.js';
 import { openEncryptedDatabase, type Db } from './sqlcipher.js';
@@ -13,15 +16,37 @@ export type StoreKeys = { databaseKey: Buffer; fieldKey: Buffer };
  * writer; everything else reaches it through typed repository calls.
  */
 export class Store {
-  readonly settings: SettingsRepository;
-  readonly secrets: SecretsRepository;
+  private readonly sealer: FieldSealer;
+  private readonly repositories = new Map<string, unknown>();
 
   private constructor(
     readonly db: Db,
     keys: StoreKeys,
   ) {
-    this.settings = new SettingsRepository(db);
-    this.secrets = new SecretsRepository(db, new FieldSealer(keys.fieldKey));
+    this.sealer = new FieldSealer(keys.fieldKey);
+  }
+
+  // Repositories prepare their statements on first use: a store opened at an older schema
+  // (migration tests) must not fail on tables it does not have yet.
+  get settings(): SettingsRepository {
+    return this.repository('settings', () => new SettingsRepository(this.db));
+  }
+  get secrets(): SecretsRepository {
+    return this.repository('secrets', () => new SecretsRepository(this.db, this.sealer));
+  }
+  get accounts(): AccountsRepository {
+    return this.repository('accounts', () => new AccountsRepository(this.db));
+  }
+  get mail(): MailRepository {
+    return this.repository('mail', () => new MailRepository(this.db));
+  }
+  get syncHealth(): SyncHealthRepository {
+    return this.repository('syncHealth', () => new SyncHealthRepository(this.db));
+  }
+
+  private repository<T>(name: string, create: () => T): T {
+    if (!this.repositories.has(name)) this.repositories.set(name, create());
+    return this.repositories.get(name) as T;
   }
 
   static open(path: string, keys: StoreKeys, options: { create: boolean; migrations?: readonly Migration[] }): Store {

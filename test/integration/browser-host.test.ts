@@ -55,7 +55,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await host.close();
-  core.close();
+  await core.close();
   dataDir.remove();
   rendererDir.remove();
 });

@@ -30,7 +30,7 @@ describe('keyring never unlocked', () => {
     const before = snapshotDir(profileDir.path);
     const core = await openTestCore(profileDir.path);
     expect(await core.state()).toMatchObject({ phase: 'locked', error: { code: 'KEYCHAIN_LOCKED' } });
-    core.close();
+    await core.close();
     expect(snapshotDir(profileDir.path)).toEqual(before);
   });
 
@@ -41,7 +41,7 @@ describe('keyring never unlocked', () => {
       ok: false,
       error: { code: 'KEYCHAIN_LOCKED' },
     });
-    core.close();
+    await core.close();
     expect(readdirSync(dataDir.path)).toEqual([]);
     dataDir.remove();
   });

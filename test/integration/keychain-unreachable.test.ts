@@ -34,7 +34,7 @@ describe('no Secret Service reachable', () => {
     expect(state).toMatchObject({ phase: 'locked', error: { code: 'KEYCHAIN_UNAVAILABLE' }, canRecover: false });
     if (state.phase === 'locked') expect(state.error.message).toMatch(/keychain/i);
     expect(await core.call('settings.get')).toMatchObject({ ok: false, error: { code: 'PROFILE_LOCKED' } });
-    core.close();
+    await core.close();
     expect(snapshotDir(profileDir.path)).toEqual(before);
   });
 
@@ -45,7 +45,7 @@ describe('no Secret Service reachable', () => {
       ok: false,
       error: { code: 'KEYCHAIN_UNAVAILABLE' },
     });
-    core.close();
+    await core.close();
     expect(readdirSync(dataDir.path)).toEqual([]);
     dataDir.remove();
   });

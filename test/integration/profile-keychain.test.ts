@@ -51,7 +51,7 @@ describe('profile lifecycle with the real keychain', () => {
     );
     expect(created.recoveryKey).toMatch(/^([A-Z2-7]{4}-){12}[A-Z2-7]{4}$/);
     expectOk(await first.call('settings.update', { theme: 'dark' }));
-    first.close();
+    await first.close();
 
     const keychain = new OsKeychain();
     expect((await keychain.get(created.profile.id))?.length).toBe(32);
@@ -60,7 +60,7 @@ describe('profile lifecycle with the real keychain', () => {
     const state = await second.state();
     expect(state.phase).toBe('ready');
     expect(expectOk(await second.call<{ theme: string }>('settings.get')).theme).toBe('dark');
-    second.close();
+    await second.close();
   });
 
   it('reports a missing keychain entry, changes no file, and recovers with the recovery key', async () => {
@@ -70,7 +70,7 @@ describe('profile lifecycle with the real keychain', () => {
       await core.call<{ recoveryKey: string; profile: { id: string } }>('profile.create', { displayName: 'Grace' }),
     );
     expectOk(await core.call('settings.update', { backfillMonths: 3 }));
-    core.close();
+    await core.close();
 
     // The keyring was reset: both entries are gone.
     const keychain = new OsKeychain();
@@ -94,7 +94,7 @@ describe('profile lifecycle with the real keychain', () => {
     expect(expectOk(await locked.call<{ id: string }>('profile.recover', { recoveryKey: typed })).id).toBe(profile.id);
     expect((await locked.state()).phase).toBe('ready');
     expect(expectOk(await locked.call<{ backfillMonths: number }>('settings.get')).backfillMonths).toBe(3);
-    locked.close();
+    await locked.close();
   });
 
   it('refuses a recovery key of another profile', async () => {
@@ -104,10 +104,10 @@ describe('profile lifecycle with the real keychain', () => {
     const keyA = expectOk(
       await coreA.call<{ recoveryKey: string }>('profile.create', { displayName: 'A' }),
     ).recoveryKey;
-    coreA.close();
+    await coreA.close();
     const coreB = await openTestCore(b);
     const { profile } = expectOk(await coreB.call<{ profile: { id: string } }>('profile.create', { displayName: 'B' }));
-    coreB.close();
+    await coreB.close();
     await new OsKeychain().delete(profile.id);
 
     const lockedB = await openTestCore(b);
@@ -115,7 +115,7 @@ describe('profile lifecycle with the real keychain', () => {
       ok: false,
       error: { code: 'RECOVERY_KEY_INVALID' },
     });
-    lockedB.close();
+    await lockedB.close();
   });
 
   it('reports a wrong key in the keychain as STORE_KEY_MISMATCH and leaves the file byte-identical', async () => {
@@ -124,7 +124,7 @@ describe('profile lifecycle with the real keychain', () => {
     const { profile, recoveryKey } = expectOk(
       await core.call<{ recoveryKey: string; profile: { id: string } }>('profile.create', { displayName: 'Mismatch' }),
     );
-    core.close();
+    await core.close();
     await new OsKeychain().set(profile.id, Buffer.alloc(32, 7));
     const before = snapshotDir(dataDir);
 
@@ -137,14 +137,14 @@ describe('profile lifecycle with the real keychain', () => {
     expect(snapshotDir(dataDir)).toEqual(before);
     expectOk(await locked.call('profile.recover', { recoveryKey }));
     expect((await locked.state()).phase).toBe('ready');
-    locked.close();
+    await locked.close();
   });
 
   it('reports a locked keyring as KEYCHAIN_LOCKED, changes nothing, and opens after unlocking', async () => {
     const dataDir = tempProfileDir();
     const core = await openTestCore(dataDir);
     expectOk(await core.call('profile.create', { displayName: 'Locked' }));
-    core.close();
+    await core.close();
     const before = snapshotDir(dataDir);
 
     service.lock();
@@ -155,18 +155,18 @@ describe('profile lifecycle with the real keychain', () => {
       canRecover: false,
     });
     expect(snapshotDir(dataDir)).toEqual(before);
-    locked.close();
+    await locked.close();
     service.unlock();
     const reopened = await openTestCore(dataDir);
     expect((await reopened.state()).phase).toBe('ready');
-    reopened.close();
+    await reopened.close();
   });
 
   it('never writes a database that starts with "SQLite format 3"', async () => {
     const dataDir = tempProfileDir();
     const core = await openTestCore(dataDir);
     expectOk(await core.call('profile.create', { displayName: 'Header' }));
-    core.close();
+    await core.close();
     const { readFileSync } = await import('node:fs');
     const header = readFileSync(join(dataDir, 'clientele.db')).subarray(0, 16).toString('latin1');
     expect(header).not.toBe('SQLite format 3\0');
@@ -177,7 +177,7 @@ describe('profile lifecycle with the real keychain', () => {
     writeFileSync(join(dataDir, 'clientele.db'), 'left over by a crash');
     const core = await openTestCore(dataDir);
     expectOk(await core.call('profile.create', { displayName: 'After crash' }));
-    core.close();
+    await core.close();
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(dataDir).some((name) => name.startsWith('clientele.db.orphan-'))).toBe(true);
   });

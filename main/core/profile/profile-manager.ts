@@ -33,6 +33,7 @@ export class ProfileManager {
   private store: Store | null = null;
   private record: ProfileRecord | null = null;
   private lastError: AppError | null = null;
+  private readonly openedListeners: (() => void)[] = [];
 
   constructor(
     dataDir: string,
@@ -43,6 +44,15 @@ export class ProfileManager {
     this.paths = profilePaths(dataDir);
     this.vault = new KeyVault(keychain);
     this.lock = new ProfileLock(this.paths.lockFile);
+  }
+
+  /** Called each time the store opens (at start, after creation, unlock or recovery). */
+  onOpened(listener: () => void): void {
+    this.openedListeners.push(listener);
+  }
+
+  private opened(): void {
+    for (const listener of this.openedListeners) listener();
   }
 
   /** Takes the profile lock and tries to open the store; the outcome is in state(). */
@@ -91,6 +101,7 @@ export class ProfileManager {
       this.store = Store.open(this.paths.database, keys, { create: false, migrations: this.migrations });
       this.lastError = null;
       this.log.info({ profileId: this.record.id }, 'profile opened');
+      this.opened();
     } catch (error) {
       this.lastError = toAppError(error);
       this.log.warn({ code: this.lastError.code, details: this.lastError.details }, 'profile stays locked');
@@ -124,6 +135,7 @@ export class ProfileManager {
     this.record = record;
     this.lastError = null;
     this.log.info({ profileId: record.id }, 'profile created');
+    this.opened();
     return { profile: toInfo(record), recoveryKey: formatRecoveryKey(recoveryKey) };
   }
 

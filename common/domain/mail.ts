@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { ErrorCode } from '../errors.js';
+
+export const AccountKind = z.enum(['imap', 'gmail', 'graph']);
+export type AccountKind = z.infer<typeof AccountKind>;
+
+export const ImapSecurity = z.enum(['tls', 'starttls']);
+export type ImapSecurity = z.infer<typeof ImapSecurity>;
+
+/** What the user enters to add an IMAP account. The password travels once and is sealed. */
+export const AddImapAccountInput = z
+  .object({
+    email: z.email('Enter the email address of the mailbox'),
+    displayName: z.string().trim().max(100).optional(),
+    host: z
+      .string()
+      .trim()
+      .min(1, 'Enter the IMAP server name')
+      .max(253)
+      .regex(/^[A-Za-z0-9.-]+$|^\[[0-9a-fA-F:]+\]$/, 'Enter a host name such as imap.example.com'),
+    port: z.number().int().min(1).max(65535),
+    security: ImapSecurity,
+    user: z.string().min(1, 'Enter the user name').max(320),
+    password: z.string().min(1, 'Enter the password').max(4096),
+    /** A private CA or self-signed certificate to trust for this server only (PEM). */
+    caCertPem: z.string().max(20_000).optional(),
+  })
+  .strict();
+export type AddImapAccountInput = z.infer<typeof AddImapAccountInput>;
+
+export const AccountSummary = z.object({
+  id: z.string(),
+  kind: AccountKind,
+  email: z.string(),
+  displayName: z.string(),
+  host: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AccountSummary = z.infer<typeof AccountSummary>;
+
+export const SyncState = z.enum(['idle', 'syncing', 'watching', 'throttled', 'offline', 'error']);
+export type SyncState = z.infer<typeof SyncState>;
+
+export const FolderProgress = z.object({
+  path: z.string(),
+  role: z.string(),
+  syncEnabled: z.boolean(),
+  /** Messages stored for this folder / messages on the server within the sync window. */
+  done: z.number().int(),
+  total: z.number().int(),
+  backfillComplete: z.boolean(),
+  lastSyncedAt: z.string().nullable(),
+});
+export type FolderProgress = z.infer<typeof FolderProgress>;
+
+export const AccountSyncStatus = z.object({
+  accountId: z.string(),
+  email: z.string(),
+  state: SyncState,
+  lastSuccessAt: z.string().nullable(),
+  lastError: z.object({ code: ErrorCode, message: z.string(), at: z.string() }).nullable(),
+  retryAt: z.string().nullable(),
+  /** Messages per second over the current run, when syncing. */
+  rate: z.number().nullable(),
+  /** Seconds left at the current rate, when it can be estimated. */
+  etaSeconds: z.number().nullable(),
+  folders: z.array(FolderProgress),
+  messages: z.number().int(),
+});
+export type AccountSyncStatus = z.infer<typeof AccountSyncStatus>;

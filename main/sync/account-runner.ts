@@ -1,0 +1,236 @@
+import type { SyncState } from '../../common/domain/mail.js';
+import { AppError, isAppError } from '../../common/errors.js';
+import type { Store } from '../store/store.js';
+import type { StoredFolder } from '../store/repositories/mail-repository.js';
+import type { Logger } from '../util/logger.js';
+import { backoffDelay } from './backoff.js';
+import { syncedByDefault } from './drivers/imap/folder-roles.js';
+import type { Budget, Disposable, FolderRole, MailDriver, RemoteFolder, SyncScope } from './mail-driver.js';
+import type { ParsedMessage } from './mime/parsed-message.js';
+import { toIncoming } from './to-incoming.js';
+
+export type MessageParser = { parse(source: Buffer): Promise<ParsedMessage> };
+
+export type RunnerOptions = {
+  budget: Budget;
+  /** How often every folder is checked, on top of push. */
+  pollIntervalMs: number;
+  scope: () => SyncScope;
+};
+
+export type RunProgress = { startedAt: number; messages: number; rate: number | null };
+
+/** Folders first in this order: the newest mail people look at comes in first. */
+const ROLE_ORDER: FolderRole[] = ['inbox', 'sent', 'flagged', 'other', 'drafts', 'archive', 'all', 'junk', 'trash'];
+
+/**
+ * Syncs one account: passes over its folders, round-robin one page each so every folder's newest
+ * mail lands early, then push (IDLE) and polling. It owns retries and health; the driver only
+ * speaks the protocol.
+ */
+export class AccountRunner {
+  state: SyncState = 'idle';
+  progress: RunProgress | null = null;
+  private driver: MailDriver | null = null;
+  private watcher: Disposable | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = true;
+  /** Set by stop(): a running pass ends after its current page (already committed). */
+  private aborted = false;
+  private failures = 0;
+
+  constructor(
+    readonly accountId: string,
+    private readonly store: () => Store,
+    private readonly createDriver: () => MailDriver,
+    private readonly parser: MessageParser,
+    private readonly log: Logger,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  /** Background mode: a pass now, then push and polling until stop(). */
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.aborted = false;
+    this.request();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.aborted = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+    await this.watcher?.dispose().catch(() => undefined);
+    this.watcher = null;
+    await this.driver?.close().catch(() => undefined);
+    this.driver = null;
+  }
+
+  /** One complete pass (the CLI's `sync --once`); resolves when every folder is up to date. */
+  async syncOnce(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    this.running = this.pass();
+    try {
+      await this.running;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Asks for a pass; several requests while one runs coalesce into one more pass. */
+  request(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.running = this.pass()
+      .then(() => this.afterSuccess())
+      .catch((error: unknown) => this.afterFailure(error))
+      .finally(() => {
+        this.running = null;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.request();
+        }
+      });
+  }
+
+  private async afterSuccess(): Promise<void> {
+    this.failures = 0;
+    if (this.stopped) return;
+    if (!this.watcher && this.driver?.watch) {
+      const folders = this.store()
+        .mail.folders(this.accountId)
+        .filter((folder) => folder.syncEnabled);
+      this.watcher = await this.driver.watch(folders.map(toRemote), () => this.request());
+    }
+    this.state = this.watcher ? 'watching' : 'idle';
+    this.schedule(this.options.pollIntervalMs);
+  }
+
+  private afterFailure(error: unknown): void {
+    if (this.stopped) return;
+    const failure = isAppError(error) ? error : new AppError('TEMPORARY', String(error));
+    // Credentials and certificates do not fix themselves: retry slowly; the rest backs off.
+    const delay =
+      failure.code === 'RATE_LIMIT'
+        ? (failure.retryAfterMs ?? 60_000)
+        : failure.code === 'AUTH' || failure.code === 'PERMISSION'
+          ? 15 * 60_000
+          : backoffDelay(this.failures++);
+    this.schedule(delay, failure);
+  }
+
+  private schedule(delayMs: number, failure?: AppError): void {
+    if (this.stopped) return;
+    if (failure) {
+      const health = this.store().syncHealth.get(this.accountId);
+      this.store().syncHealth.set(this.accountId, { ...health, retryAt: new Date(Date.now() + delayMs).toISOString() });
+    }
+    this.timer = setTimeout(() => this.request(), delayMs);
+  }
+
+  private async pass(): Promise<void> {
+    const store = this.store();
+    this.state = 'syncing';
+    this.progress = { startedAt: Date.now(), messages: 0, rate: null };
+    this.setHealth({ state: 'syncing' });
+    try {
+      const driver = (this.driver ??= this.createDriver());
+      const folders = store.mail.upsertFolders(this.accountId, await driver.listFolders(), (role) =>
+        syncedByDefault(role as FolderRole),
+      );
+      let active = folders.filter((folder) => folder.syncEnabled).sort(byRole);
+      const scope = this.options.scope();
+      const ownAddresses = new Set([store.accounts.get(this.accountId)?.email.toLowerCase() ?? '']);
+      while (active.length > 0 && !this.aborted) {
+        const next: StoredFolder[] = [];
+        for (const folder of active) {
+          if (await this.syncPage(driver, folder, scope, ownAddresses)) next.push(folder);
+        }
+        active = next;
+      }
+      if (store.mail.folders(this.accountId).every((folder) => !folder.syncEnabled || folder.backfillComplete)) {
+        store.mail.collectOrphans(this.accountId);
+      }
+      this.setHealth({ state: 'idle', lastSuccessAt: new Date().toISOString(), lastError: null, retryAt: null });
+    } catch (error) {
+      const failure = isAppError(error) ? error : new AppError('INTERNAL', String(error), { cause: error });
+      this.log.warn({ accountId: this.accountId, code: failure.code, details: failure.details }, 'sync pass failed');
+      await this.driver?.close().catch(() => undefined);
+      this.driver = null;
+      await this.watcher?.dispose().catch(() => undefined);
+      this.watcher = null;
+      this.state = failure.code === 'RATE_LIMIT' ? 'throttled' : failure.code === 'TEMPORARY' ? 'offline' : 'error';
+      this.setHealth({
+        state: this.state,
+        lastError: { code: failure.code, message: failure.message, at: new Date().toISOString() },
+      });
+      throw failure;
+    }
+  }
+
+  /** Fetches, parses and commits one page of one folder. Returns true when the folder has more. */
+  private async syncPage(
+    driver: MailDriver,
+    folder: StoredFolder,
+    scope: SyncScope,
+    ownAddresses: ReadonlySet<string>,
+  ): Promise<boolean> {
+    const store = this.store();
+    let page;
+    try {
+      page = await driver.fetchChanges(toRemote(folder), folder.cursor, scope, this.options.budget, () =>
+        store.mail.remoteIds(folder.id),
+      );
+    } catch (error) {
+      // A folder deleted on the server between LIST and SELECT: skip it, keep the others going.
+      if (isAppError(error) && error.code === 'NOT_FOUND') {
+        this.log.info({ accountId: this.accountId, folder: folder.path }, 'folder vanished; skipped');
+        return false;
+      }
+      throw error;
+    }
+    const parsed = await Promise.all(page.upserts.map((message) => this.parser.parse(message.source)));
+    const context = { folderRole: folder.role, ownAddresses };
+    store.mail.applyPage({
+      accountId: this.accountId,
+      folderId: folder.id,
+      reset: page.reset,
+      upserts: page.upserts.map((message, index) => toIncoming(message, parsed[index]!, context)),
+      deletes: page.deletes,
+      flagChanges: page.flagChanges,
+      cursor: page.nextCursor,
+      remoteTotal: page.remoteTotal,
+      backfillComplete: page.backfillComplete,
+      syncedAt: new Date().toISOString(),
+    });
+    folder.cursor = page.nextCursor;
+    folder.backfillComplete = page.backfillComplete;
+    if (this.progress) {
+      this.progress.messages += page.upserts.length;
+      const seconds = (Date.now() - this.progress.startedAt) / 1000;
+      this.progress.rate = seconds > 0 ? this.progress.messages / seconds : null;
+    }
+    return page.more;
+  }
+
+  private setHealth(patch: Partial<ReturnType<Store['syncHealth']['get']>>): void {
+    const store = this.store();
+    store.syncHealth.set(this.accountId, { ...store.syncHealth.get(this.accountId), ...patch });
+  }
+}
+
+function toRemote(folder: StoredFolder): RemoteFolder {
+  return { path: folder.path, name: folder.name, role: folder.role as FolderRole };
+}
+
+function byRole(a: StoredFolder, b: StoredFolder): number {
+  return ROLE_ORDER.indexOf(a.role as FolderRole) - ROLE_ORDER.indexOf(b.role as FolderRole);
+}

@@ -1,0 +1,56 @@
+import { ImapFlow } from 'imapflow';
+import type { ImapSecurity } from '../../../../common/domain/mail.js';
+import type { Logger } from '../../../util/logger.js';
+import { mapImapError } from './imap-errors.js';
+
+export type ImapAccountConfig = {
+  host: string;
+  port: number;
+  security: ImapSecurity;
+  user: string;
+  /** Extra trusted CA / self-signed certificate for this server only. TLS is always verified. */
+  caCertPem?: string;
+};
+
+export type ImapConnectionOptions = {
+  /** Ask for QRESYNC (RFC 7162) when the server offers it; tests turn it off to exercise the fallbacks. */
+  qresync?: boolean;
+  /** Re-issue IDLE before the 29-minute limit of RFC 2177. */
+  maxIdleTimeMs?: number;
+  connectionTimeoutMs?: number;
+};
+
+/**
+ * Opens one authenticated imapflow connection. Every client gets an 'error' listener: imapflow
+ * emits socket errors as events, and an unhandled 'error' event would crash the core.
+ */
+export async function openImapConnection(
+  config: ImapAccountConfig,
+  password: string,
+  log: Logger,
+  options: ImapConnectionOptions = {},
+): Promise<ImapFlow> {
+  const client = new ImapFlow({
+    host: config.host,
+    port: config.port,
+    secure: config.security === 'tls',
+    doSTARTTLS: config.security === 'starttls' ? true : undefined,
+    auth: { user: config.user, pass: password },
+    tls: { rejectUnauthorized: true, ...(config.caCertPem ? { ca: config.caCertPem } : {}) },
+    qresync: options.qresync ?? true,
+    maxIdleTime: options.maxIdleTimeMs ?? 25 * 60 * 1000,
+    connectionTimeout: options.connectionTimeoutMs ?? 30_000,
+    logger: false,
+    clientInfo: { name: 'Clientele' },
+  });
+  client.on('error', (error: unknown) => {
+    log.warn({ host: config.host, code: (error as { code?: string }).code, err: error }, 'IMAP connection error');
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.close();
+    throw mapImapError(error, config.host);
+  }
+  return client;
+}

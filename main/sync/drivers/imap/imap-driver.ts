@@ -1,0 +1,307 @@
+import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
+import type { Logger } from '../../../util/logger.js';
+import type {
+  Budget,
+  Disposable,
+  FlagChange,
+  FolderChanges,
+  MailDriver,
+  RemoteFolder,
+  RemoteMessage,
+  SyncScope,
+} from '../../mail-driver.js';
+import { folderRole } from './folder-roles.js';
+import { openImapConnection, type ImapAccountConfig, type ImapConnectionOptions } from './imap-connection.js';
+import { parseImapCursor, type ImapCursor } from './imap-cursor.js';
+import { mapImapError } from './imap-errors.js';
+import { watchMailbox } from './imap-watch.js';
+
+export type ImapDriverOptions = ImapConnectionOptions & {
+  /** Bytes of each message's source fetched for parsing; attachments beyond it stay on the server. */
+  sourceMaxBytes?: number;
+};
+
+const DEFAULT_SOURCE_MAX_BYTES = 256 * 1024;
+
+/**
+ * MailDriver over IMAP (imapflow). One sync connection, opened lazily and replaced when it
+ * breaks; push runs on its own connection (see watch()).
+ *
+ * Per folder: the first pages walk UIDs downwards from the newest in windows (newest mail shows
+ * first); later pages fetch UIDs above `top` (new mail), flag changes since HIGHESTMODSEQ
+ * (CONDSTORE) and expunges (QRESYNC VANISHED on SELECT, else a UID SEARCH against the stored ids).
+ */
+export class ImapDriver implements MailDriver {
+  private client: ImapFlow | null = null;
+  private readonly sourceMaxBytes: number;
+
+  constructor(
+    private readonly config: ImapAccountConfig,
+    private readonly password: string,
+    private readonly log: Logger,
+    private readonly options: ImapDriverOptions = {},
+  ) {
+    this.sourceMaxBytes = options.sourceMaxBytes ?? DEFAULT_SOURCE_MAX_BYTES;
+  }
+
+  /** Logs in once to prove the settings work (used before an account is saved). */
+  async verify(): Promise<void> {
+    await this.connection();
+  }
+
+  async listFolders(): Promise<RemoteFolder[]> {
+    return this.withConnection(async (client) => {
+      const list = await client.list();
+      return list
+        .filter((entry) => !entry.flags.has('\\Noselect') && !entry.flags.has('\\NonExistent'))
+        .map((entry) => ({ path: entry.path, name: entry.name, role: folderRole(entry.path, entry.specialUse) }));
+    });
+  }
+
+  async fetchChanges(
+    folder: RemoteFolder,
+    cursorText: string | null,
+    scope: SyncScope,
+    budget: Budget,
+    knownRemoteIds: () => string[],
+  ): Promise<FolderChanges> {
+    return this.withConnection((client) => this.changesOf(client, folder, cursorText, scope, budget, knownRemoteIds));
+  }
+
+  async watch(folders: RemoteFolder[], onChange: (folderPath: string) => void): Promise<Disposable> {
+    const inbox = folders.find((folder) => folder.role === 'inbox') ?? folders[0];
+    if (!inbox) return { dispose: async () => undefined };
+    return watchMailbox({
+      path: inbox.path,
+      open: () => openImapConnection(this.config, this.password, this.log, this.options),
+      onChange,
+      log: this.log,
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client?.usable) {
+      await client.logout().catch(() => client.close());
+    } else {
+      client?.close();
+    }
+  }
+
+  private async connection(): Promise<ImapFlow> {
+    if (this.client?.usable) return this.client;
+    this.client?.close();
+    this.client = await openImapConnection(this.config, this.password, this.log, this.options);
+    return this.client;
+  }
+
+  private async withConnection<T>(work: (client: ImapFlow) => Promise<T>): Promise<T> {
+    const client = await this.connection();
+    try {
+      return await work(client);
+    } catch (error) {
+      // A broken connection is dropped so the next call starts fresh; the cursor was not advanced.
+      if (!client.usable) {
+        client.close();
+        if (this.client === client) this.client = null;
+      }
+      throw mapImapError(error, this.config.host);
+    }
+  }
+
+  private async changesOf(
+    client: ImapFlow,
+    folder: RemoteFolder,
+    cursorText: string | null,
+    scope: SyncScope,
+    budget: Budget,
+    knownRemoteIds: () => string[],
+  ): Promise<FolderChanges> {
+    const previous = parseImapCursor(cursorText);
+    const { mailbox, vanished, flagEvents } = await this.select(client, folder.path, previous);
+    const uidValidity = String(mailbox.uidValidity);
+    const modseq = mailbox.highestModseq === undefined ? null : String(mailbox.highestModseq);
+    const valid = previous !== null && previous.uidValidity === uidValidity;
+    const cursor = valid ? { ...previous } : await this.initialCursor(client, mailbox, modseq, scope, budget);
+
+    const upserts: RemoteMessage[] = [];
+    const deletes: string[] = [];
+    const flagChanges: FlagChange[] = [];
+    let newMailLeft = false;
+    if (valid) {
+      deletes.push(...(await this.deletesSince(client, previous, vanished, knownRemoteIds)));
+      flagChanges.push(...(await this.flagChangesSince(client, previous, modseq, flagEvents)));
+      const topNow = mailbox.uidNext - 1;
+      if (topNow > cursor.top) {
+        const hi = Math.min(topNow, cursor.top + budget.maxMessages);
+        upserts.push(...(await this.fetchRange(client, cursor.top + 1, hi)));
+        cursor.remoteTotal += upserts.length;
+        cursor.top = hi;
+        newMailLeft = hi < topNow;
+      }
+      cursor.remoteTotal = Math.max(0, cursor.remoteTotal - deletes.length);
+    }
+
+    let bytes = upserts.reduce((sum, message) => sum + message.source.length, 0);
+    while (upserts.length < budget.maxMessages && bytes < budget.maxBytes && cursor.bottom > cursor.floor) {
+      const hi = cursor.bottom - 1;
+      const lo = Math.max(cursor.floor, hi - cursor.span + 1);
+      const window = await this.fetchRange(client, lo, hi);
+      cursor.bottom = lo;
+      upserts.push(...window);
+      bytes += window.reduce((sum, message) => sum + message.source.length, 0);
+      // UIDs can be sparse after many deletions: widen the window when it comes back thin.
+      if (window.length < budget.maxMessages / 2) cursor.span = Math.min(cursor.span * 2, 1_000_000);
+      else if (window.length > budget.maxMessages) cursor.span = Math.max(1, Math.floor(cursor.span / 2));
+    }
+    if (modseq !== null) cursor.highestModseq = modseq;
+    if (!scope.since) cursor.remoteTotal = mailbox.exists;
+
+    const backfillComplete = cursor.bottom <= cursor.floor;
+    return {
+      reset: previous !== null && !valid,
+      upserts,
+      deletes,
+      flagChanges,
+      nextCursor: JSON.stringify(cursor),
+      more: newMailLeft || !backfillComplete,
+      remoteTotal: cursor.remoteTotal,
+      backfillComplete,
+    };
+  }
+
+  /**
+   * EXAMINE (read-only: syncing never marks mail as read). With QRESYNC and a known cursor the
+   * server reports what vanished and which flags changed since HIGHESTMODSEQ during the SELECT.
+   */
+  private async select(client: ImapFlow, path: string, previous: ImapCursor | null) {
+    const vanished: number[] = [];
+    const flagEvents = new Map<number, string[]>();
+    const onExpunge = (event: { path: string; uid?: number; vanished: boolean }): void => {
+      if (event.path === path && event.uid !== undefined) vanished.push(event.uid);
+    };
+    const onFlags = (event: { path: string; uid?: number; flags: Set<string> }): void => {
+      if (event.path === path && event.uid !== undefined) flagEvents.set(event.uid, [...event.flags]);
+    };
+    if (client.mailbox) await client.mailboxClose();
+    client.on('expunge', onExpunge);
+    client.on('flags', onFlags);
+    try {
+      const resync =
+        previous?.highestModseq && client.enabled.has('QRESYNC')
+          ? { uidValidity: previous.uidValidity, changedSince: previous.highestModseq }
+          : {};
+      const mailbox = await client.mailboxOpen(path, { readOnly: true, ...resync });
+      return { mailbox, vanished, flagEvents };
+    } finally {
+      client.off('expunge', onExpunge);
+      client.off('flags', onFlags);
+    }
+  }
+
+  private async initialCursor(
+    client: ImapFlow,
+    mailbox: MailboxObject,
+    modseq: string | null,
+    scope: SyncScope,
+    budget: Budget,
+  ): Promise<ImapCursor> {
+    const top = mailbox.uidNext - 1;
+    let floor = top + 1;
+    let remoteTotal = 0;
+    if (mailbox.exists > 0) {
+      if (scope.since) {
+        const uids = (await client.search({ since: scope.since }, { uid: true })) || [];
+        if (uids.length > 0) {
+          floor = uids.reduce((min, uid) => (uid < min ? uid : min), floor);
+          remoteTotal = uids.length;
+        }
+      } else {
+        floor = 1;
+        remoteTotal = mailbox.exists;
+      }
+    }
+    return {
+      v: 1,
+      uidValidity: String(mailbox.uidValidity),
+      highestModseq: modseq,
+      top,
+      bottom: top + 1,
+      floor,
+      span: budget.maxMessages,
+      remoteTotal,
+    };
+  }
+
+  private async deletesSince(
+    client: ImapFlow,
+    previous: ImapCursor,
+    vanished: number[],
+    knownRemoteIds: () => string[],
+  ): Promise<string[]> {
+    if (previous.highestModseq && client.enabled.has('QRESYNC')) return vanished.map(String);
+    // Without QRESYNC: whatever we hold that the server no longer lists was expunged.
+    const onServer = new Set((await client.search({ all: true }, { uid: true })) || []);
+    return knownRemoteIds().filter((id) => !onServer.has(Number(id)));
+  }
+
+  private async flagChangesSince(
+    client: ImapFlow,
+    previous: ImapCursor,
+    modseq: string | null,
+    flagEvents: Map<number, string[]>,
+  ): Promise<FlagChange[]> {
+    if (previous.top < previous.bottom) return [];
+    const inRange = (uid: number): boolean => uid >= previous.bottom && uid <= previous.top;
+    if (previous.highestModseq && client.enabled.has('QRESYNC')) {
+      return [...flagEvents].filter(([uid]) => inRange(uid)).map(([uid, flags]) => ({ remoteId: String(uid), flags }));
+    }
+    if (previous.highestModseq && modseq && modseq === previous.highestModseq) return [];
+    const changes: FlagChange[] = [];
+    const options = previous.highestModseq
+      ? { uid: true, changedSince: BigInt(previous.highestModseq) }
+      : { uid: true };
+    for await (const message of client.fetch(
+      `${previous.bottom}:${previous.top}`,
+      { uid: true, flags: true },
+      options,
+    )) {
+      if (inRange(message.uid)) changes.push({ remoteId: String(message.uid), flags: [...(message.flags ?? [])] });
+    }
+    return changes;
+  }
+
+  /** UIDs lo..hi, newest first. */
+  private async fetchRange(client: ImapFlow, lo: number, hi: number): Promise<RemoteMessage[]> {
+    if (hi < lo) return [];
+    const messages: RemoteMessage[] = [];
+    const query = {
+      uid: true,
+      flags: true,
+      internalDate: true,
+      size: true,
+      source: { maxLength: this.sourceMaxBytes },
+    };
+    for await (const message of client.fetch(`${lo}:${hi}`, query, { uid: true })) {
+      // "lo:hi" with hi above the last UID also matches the last message: keep the range exact.
+      if (message.uid < lo || message.uid > hi) continue;
+      messages.push(toRemoteMessage(message));
+    }
+    return messages.sort((a, b) => Number(b.remoteId) - Number(a.remoteId));
+  }
+}
+
+function toRemoteMessage(message: FetchMessageObject): RemoteMessage {
+  const source = message.source ?? Buffer.alloc(0);
+  const size = message.size ?? source.length;
+  const date = message.internalDate;
+  return {
+    remoteId: String(message.uid),
+    flags: [...(message.flags ?? [])],
+    internalDate: date === undefined ? null : new Date(date).toISOString(),
+    size,
+    source,
+    sourceTruncated: size > source.length,
+  };
+}

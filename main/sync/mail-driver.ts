@@ -1,0 +1,72 @@
+/**
+ * One interface for every mail provider (IMAP now; Gmail and Graph later). Drivers speak their
+ * protocol and map their failures to the shared codes (AppError with AUTH, TEMPORARY,
+ * RATE_LIMIT + retryAfterMs, NOT_FOUND, CURSOR_EXPIRED, PERMISSION); the orchestrator owns
+ * checkpoints, retries, progress and health. Drivers never import each other.
+ */
+
+export type FolderRole = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged' | 'other';
+
+export type RemoteFolder = {
+  /** Provider path or id, unique per account. */
+  path: string;
+  name: string;
+  role: FolderRole;
+};
+
+export type RemoteMessage = {
+  /** Provider id within the folder (IMAP: the UID; stable only within one cursor epoch). */
+  remoteId: string;
+  flags: string[];
+  internalDate: string | null;
+  size: number;
+  /** The raw RFC 5322 source, possibly only its beginning (see sourceTruncated). */
+  source: Buffer;
+  sourceTruncated: boolean;
+};
+
+export type FlagChange = { remoteId: string; flags: string[] };
+
+export type SyncScope = {
+  /** Oldest mail to fetch on the first sync; null means everything. */
+  since: Date | null;
+};
+
+export type FolderChanges = {
+  /**
+   * The stored locations of this folder are no longer valid (IMAP UIDVALIDITY changed, a
+   * provider cursor expired): drop them all before applying this page. Messages themselves are
+   * kept and matched again by identity, so nothing is duplicated or lost.
+   */
+  reset: boolean;
+  /** Newest first. */
+  upserts: RemoteMessage[];
+  deletes: string[];
+  flagChanges: FlagChange[];
+  /** Opaque; committed in the same transaction as this page's data. */
+  nextCursor: string;
+  /** True when another call would return more (backlog or backfill left). */
+  more: boolean;
+  /** Messages on the server within the scope, for progress. */
+  remoteTotal: number;
+  backfillComplete: boolean;
+};
+
+/** Soft limits of one page: the driver stops adding windows once either is reached. */
+export type Budget = { maxMessages: number; maxBytes: number };
+
+export type Disposable = { dispose(): Promise<void> };
+
+export interface MailDriver {
+  listFolders(): Promise<RemoteFolder[]>;
+  fetchChanges(
+    folder: RemoteFolder,
+    cursor: string | null,
+    scope: SyncScope,
+    budget: Budget,
+    knownRemoteIds: () => string[],
+  ): Promise<FolderChanges>;
+  /** Calls onChange(folderPath) when the server reports new mail or changes. */
+  watch?(folders: RemoteFolder[], onChange: (folderPath: string) => void): Promise<Disposable>;
+  close(): Promise<void>;
+}

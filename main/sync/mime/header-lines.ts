@@ -1,0 +1,85 @@
+/**
+ * One raw header field as mailparser's `headerLines` gives it: the lower-cased name and the whole
+ * line, folding included, as a binary (latin1) string, so 8-bit bytes survive until decoded.
+ */
+export type HeaderLine = { key: string; line: string };
+
+/**
+ * Most header bytes the header-only parse reads. It also runs on the core's event loop (after a
+ * worker timeout or crash), so its work must stay bounded whatever the message; the header of real
+ * mail, Received chains and DKIM signatures included, stays far below this.
+ */
+export const HEADER_ONLY_MAX_BYTES = 128 * 1024;
+
+/** RFC 5322 field name: printable ASCII except ':'. Anything else is not a header line. */
+const FIELD_NAME = /^[!-9;-~]+$/;
+
+/** Whether a header line is a real `Name: value` field: mailsplit gives junk lines a key too. */
+export function isFieldLine(line: HeaderLine): boolean {
+  return FIELD_NAME.test(line.key);
+}
+
+/**
+ * Splits the header block of a raw message without any MIME parsing: used when mailparser failed,
+ * timed out or crashed. Reads at most HEADER_ONLY_MAX_BYTES; an mbox "From " separator line is
+ * skipped; lines that are not fields are dropped.
+ */
+export function splitHeaderBlock(source: Uint8Array): HeaderLine[] {
+  const head = Buffer.from(source.buffer, source.byteOffset, Math.min(source.byteLength, HEADER_ONLY_MAX_BYTES));
+  const text = head.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const block = end === -1 ? text : text.slice(0, end);
+  const lines: HeaderLine[] = [];
+  let current: string | null = null;
+  const flush = (): void => {
+    if (current === null) return;
+    const colon = current.indexOf(':');
+    const key = (colon > 0 ? current.slice(0, colon) : '').trim().toLowerCase();
+    const line = { key, line: current };
+    if (isFieldLine(line)) lines.push(line);
+    current = null;
+  };
+  for (const [index, raw] of block.split(/\r?\n/).entries()) {
+    if (index === 0 && raw.startsWith('From ')) continue;
+    if ((raw.startsWith(' ') || raw.startsWith('\t')) && current !== null) {
+      current += '\r\n' + raw;
+    } else {
+      flush();
+      current = raw;
+    }
+  }
+  flush();
+  return lines;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * The unfolded value of a raw header line, as a Unicode string. Raw 8-bit header bytes are read as
+ * UTF-8 (RFC 6532) when they are valid UTF-8, else as Windows-1252, the usual charset of old
+ * clients that sent them unencoded; mailparser reads them as UTF-8 with U+FFFD instead.
+ */
+export function headerValue(line: HeaderLine): string {
+  const colon = line.line.indexOf(':');
+  const binary = line.line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '');
+  const bytes = Buffer.from(binary, 'latin1');
+  let value: string;
+  try {
+    value = utf8.decode(bytes);
+  } catch {
+    value = windows1252.decode(bytes);
+  }
+  return value.trim();
+}
+
+/** The first value of a header, or null. */
+export function firstValue(lines: readonly HeaderLine[], key: string): string | null {
+  const line = lines.find((candidate) => candidate.key === key);
+  return line ? headerValue(line) : null;
+}
+
+/** Every value of a header, in order. */
+export function allValues(lines: readonly HeaderLine[], key: string): string[] {
+  return lines.filter((candidate) => candidate.key === key).map(headerValue);
+}

@@ -1,0 +1,27 @@
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { parseMessage } from './parse-message.js';
+import type { ParseReply, ParseRequest } from './worker-protocol.js';
+
+// Entry of a parser worker thread (see parser-pool.ts). The pool sends one request at a time and
+// owns every failure mode: a parse that hangs is terminated, one that crashes (out of memory, an
+// exception thrown from inside mailparser's stream callbacks) ends this thread, and the pool
+// answers with a header-only parse of its own. So nothing here catches beyond parseMessage.
+
+const port = workerPort();
+
+port.on('message', (request: ParseRequest) => {
+  void reply(request);
+});
+
+async function reply(request: ParseRequest): Promise<void> {
+  const parsed = await parseMessage(Buffer.from(request.source), { maxTextChars: request.maxTextChars });
+  const message: ParseReply = { id: request.id, parsed };
+  // A reply that cannot be posted rejects here, unhandled: that ends the thread, which the pool
+  // reports as parser-crashed for this message.
+  port.postMessage(message);
+}
+
+function workerPort(): MessagePort {
+  if (!parentPort) throw new Error('parser-worker.js runs only as a worker thread (see parser-pool.ts)');
+  return parentPort;
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { AccountSyncStatus } from '../../common/domain/mail.js';
+import { ImapSecurity } from '../../common/domain/mail.js';
+import { AppError } from '../../common/errors.js';
+import type { AccountRecord } from '../store/repositories/accounts-repository.js';
+import type { Store } from '../store/store.js';
+import type { Logger } from '../util/logger.js';
+import { AccountRunner, type MessageParser } from './account-runner.js';
+import { ImapDriver, type ImapDriverOptions } from './drivers/imap/imap-driver.js';
+import type { Budget, MailDriver } from './mail-driver.js';
+
+export const ImapConfig = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  security: ImapSecurity,
+  user: z.string(),
+  caCertPem: z.string().optional(),
+});
+
+export type SyncEngineOptions = {
+  store: () => Store;
+  parser: MessageParser;
+  log: Logger;
+  budget?: Budget;
+  pollIntervalMs?: number;
+  imap?: ImapDriverOptions;
+};
+
+export function passwordSecretName(accountId: string): string {
+  return `account:${accountId}:password`;
+}
+
+/** One runner per account; the orchestrator the core talks to. */
+export class SyncEngine {
+  private readonly runners = new Map<string, AccountRunner>();
+  private background = false;
+
+  constructor(private readonly options: SyncEngineOptions) {}
+
+  /** Background sync of every account (app and browser mode; the CLI uses runOnce). */
+  start(): void {
+    this.background = true;
+    for (const account of this.options.store().accounts.list()) this.runner(account.id).start();
+  }
+
+  async stop(): Promise<void> {
+    this.background = false;
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    this.runners.clear();
+  }
+
+  accountAdded(accountId: string): void {
+    if (this.background) this.runner(accountId).start();
+  }
+
+  async accountRemoved(accountId: string): Promise<void> {
+    await this.runners.get(accountId)?.stop();
+    this.runners.delete(accountId);
+  }
+
+  /** Syncs now: one account or all; `wait` resolves after the pass. */
+  async run(accountId: string | undefined, wait: boolean): Promise<void> {
+    const accounts = this.options
+      .store()
+      .accounts.list()
+      .filter((account) => !accountId || account.id === accountId);
+    if (accountId && accounts.length === 0) throw new AppError('NOT_FOUND', `No account ${accountId}.`);
+    if (!wait) {
+      for (const account of accounts) this.runner(account.id).request();
+      return;
+    }
+    const results = await Promise.allSettled(accounts.map((account) => this.runner(account.id).syncOnce()));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw (failed).reason;
+  }
+
+  status(): AccountSyncStatus[] {
+    const store = this.options.store();
+    return store.accounts.list().map((account) => {
+      const health = store.syncHealth.get(account.id);
+      const runner = this.runners.get(account.id);
+      const folders = store.mail.folders(account.id).map((folder) => ({
+        path: folder.path,
+        role: folder.role,
+        syncEnabled: folder.syncEnabled,
+        done: store.mail.folderMessageCount(folder.id),
+        total: folder.remoteTotal,
+        backfillComplete: folder.backfillComplete,
+        lastSyncedAt: folder.lastSyncedAt,
+      }));
+      const left = folders.reduce((sum, folder) => sum + Math.max(0, folder.total - folder.done), 0);
+      const rate = runner?.state === 'syncing' ? (runner.progress?.rate ?? null) : null;
+      return {
+        accountId: account.id,
+        email: account.email,
+        state: runner?.state ?? health.state,
+        lastSuccessAt: health.lastSuccessAt,
+        lastError: health.lastError,
+        retryAt: health.retryAt,
+        rate,
+        etaSeconds: rate && rate > 0 ? Math.round(left / rate) : null,
+        folders,
+        messages: store.mail.accountMessageCount(account.id),
+      };
+    });
+  }
+
+  private runner(accountId: string): AccountRunner {
+    let runner = this.runners.get(accountId);
+    if (!runner) {
+      runner = new AccountRunner(
+        accountId,
+        this.options.store,
+        () => this.createDriver(accountId),
+        this.options.parser,
+        this.options.log,
+        {
+          budget: this.options.budget ?? { maxMessages: 500, maxBytes: 16 * 1024 * 1024 },
+          pollIntervalMs: this.options.pollIntervalMs ?? 120_000,
+          scope: () => {
+            const months = this.options.store().settings.read().backfillMonths;
+            if (months === null) return { since: null };
+            const since = new Date();
+            since.setMonth(since.getMonth() - months);
+            return { since };
+          },
+        },
+      );
+      this.runners.set(accountId, runner);
+    }
+    return runner;
+  }
+
+  private createDriver(accountId: string): MailDriver {
+    const store = this.options.store();
+    const account = store.accounts.get(accountId);
+    if (!account) throw new AppError('NOT_FOUND', `No account ${accountId}.`);
+    return createDriverFor(account, store.secrets.get(passwordSecretName(accountId)) ?? '', this.options);
+  }
+}
+
+export function createDriverFor(
+  account: AccountRecord,
+  password: string,
+  options: Pick<SyncEngineOptions, 'log' | 'imap'>,
+): MailDriver {
+  if (account.kind !== 'imap') throw new AppError('NOT_FOUND', `${account.kind} accounts are not supported yet.`);
+  return new ImapDriver(ImapConfig.parse(account.config), password, options.log, options.imap);
+}

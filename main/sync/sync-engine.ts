@@ -71,7 +71,7 @@ export class SyncEngine {
     }
     const results = await Promise.allSettled(accounts.map((account) => this.runner(account.id).syncOnce()));
     const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw (failed).reason;
+    if (failed) throw failed.reason;
   }
 
   status(): AccountSyncStatus[] {

@@ -66,7 +66,8 @@ beforeAll(async () => {
       deliver = listener;
     },
   };
-  await import('../../main/core/utility-entry.js');
+  // The compiled entry, as Electron runs it (its MIME parser workers need JavaScript).
+  await import('../../out/main/core/utility-entry.js');
   expect(deliver).not.toBeNull();
   deliver!({ data: { type: 'port' }, ports: [coreSide] });
 });
@@ -111,7 +112,8 @@ describe('utility-entry', () => {
 
   it('closes the core (releasing the profile lock) and exits when main closes the port', async () => {
     mainSide.close();
-    expect(exit).toHaveBeenCalledWith(0);
+    // Closing stops sync and the parser workers first, so the exit comes a moment later.
+    await vi.waitFor(() => expect(exit).toHaveBeenCalledWith(0));
     expect(existsSync(join(dataDir, 'core.lock'))).toBe(false);
   });
 });

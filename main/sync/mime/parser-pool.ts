@@ -7,7 +7,7 @@ import { HEADER_ONLY_MAX_BYTES } from './header-lines.js';
 import { headerOnlyMessage } from './header-only.js';
 import { DEFAULT_MAX_TEXT_CHARS } from './parse-message.js';
 import type { ParsedMessage } from './parsed-message.js';
-import type { ParseReply, ParseRequest } from './worker-protocol.js';
+import type { ParseRequest, WorkerReply } from './worker-protocol.js';
 
 /*
  * Where the worker comes from: the compiled file next to this one, out/main/sync/mime/
@@ -71,7 +71,13 @@ type Job = {
   resolve: (parsed: ParsedMessage) => void;
 };
 
-type Slot = { worker: Worker; job: Job | null; timer: NodeJS.Timeout | null; gone: boolean };
+type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Timeout | null; gone: boolean };
+
+/**
+ * How long a new worker may take to load before its first message counts as timed out. Start-up
+ * (mailparser and its tables) is not parsing, so the message's own timeoutMs starts at 'ready'.
+ */
+const STARTUP_TIMEOUT_MS = 30_000;
 
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(4, availableParallelism() - 1));
@@ -102,8 +108,11 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
 
   function spawn(): Slot {
     const worker = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb } });
-    const slot: Slot = { worker, job: null, timer: null, gone: false };
-    worker.on('message', (reply: ParseReply) => answered(slot, reply));
+    const slot: Slot = { worker, ready: false, job: null, timer: null, gone: false };
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'ready') started(slot);
+      else answered(slot, reply.id, reply.parsed);
+    });
     worker.on('messageerror', (error) => {
       log.warn({ err: error }, 'MIME parser reply could not be read');
       died(slot);
@@ -142,7 +151,7 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
   function dispatch(slot: Slot, job: Job): void {
     slot.job = job;
     slot.worker.ref();
-    slot.timer = setTimeout(() => timedOut(slot), timeoutMs);
+    startTimer(slot, slot.ready ? timeoutMs : STARTUP_TIMEOUT_MS);
     const payload = job.payload ?? new ArrayBuffer(0);
     job.payload = null;
     const request: ParseRequest = { id: job.id, source: payload, maxTextChars };
@@ -155,6 +164,17 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
     }
   }
 
+  function startTimer(slot: Slot, ms: number): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => timedOut(slot), ms);
+  }
+
+  function started(slot: Slot): void {
+    slot.ready = true;
+    // The job posted while the worker was loading gets its full time from now on.
+    if (slot.job) startTimer(slot, timeoutMs);
+  }
+
   /** Frees the slot for the next job and returns the job it held. */
   function finish(slot: Slot): Job | null {
     const job = slot.job;
@@ -165,11 +185,11 @@ export function createParserPool(options: ParserPoolOptions): ParserPool {
     return job;
   }
 
-  function answered(slot: Slot, reply: ParseReply): void {
-    if (slot.gone || slot.job?.id !== reply.id) return;
+  function answered(slot: Slot, id: number, parsed: ParsedMessage): void {
+    if (slot.gone || slot.job?.id !== id) return;
     const job = finish(slot);
     counts.parsed += 1;
-    job?.resolve(reply.parsed);
+    job?.resolve(parsed);
     pump();
   }
 

@@ -1,6 +1,6 @@
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { parseMessage } from './parse-message.js';
-import type { ParseReply, ParseRequest } from './worker-protocol.js';
+import type { ParseRequest, WorkerReply } from './worker-protocol.js';
 
 // Entry of a parser worker thread (see parser-pool.ts). The pool sends one request at a time and
 // owns every failure mode: a parse that hangs is terminated, one that crashes (out of memory, an
@@ -12,10 +12,12 @@ const port = workerPort();
 port.on('message', (request: ParseRequest) => {
   void reply(request);
 });
+// Static imports are loaded by now: from here on a message's time is parsing time.
+port.postMessage({ type: 'ready' } satisfies WorkerReply);
 
 async function reply(request: ParseRequest): Promise<void> {
   const parsed = await parseMessage(Buffer.from(request.source), { maxTextChars: request.maxTextChars });
-  const message: ParseReply = { id: request.id, parsed };
+  const message: WorkerReply = { type: 'parsed', id: request.id, parsed };
   // A reply that cannot be posted rejects here, unhandled: that ends the thread, which the pool
   // reports as parser-crashed for this message.
   port.postMessage(message);

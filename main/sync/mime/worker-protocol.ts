@@ -3,5 +3,8 @@ import type { ParsedMessage } from './parsed-message.js';
 /** Core -> parser worker: one message to parse. `source` is transferred, not copied. */
 export type ParseRequest = { id: number; source: ArrayBuffer; maxTextChars: number };
 
-/** Parser worker -> core: exactly one per request id. */
-export type ParseReply = { id: number; parsed: ParsedMessage };
+/**
+ * Parser worker -> core. `ready` once the worker has loaded its modules (so that start-up time is
+ * not counted against the first message's timeout); then exactly one `parsed` per request id.
+ */
+export type WorkerReply = { type: 'ready' } | { type: 'parsed'; id: number; parsed: ParsedMessage };

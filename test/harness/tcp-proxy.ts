@@ -25,7 +25,8 @@ type Pair = { client: Socket; server: Socket };
  * moment. It relays bytes as they are, so TLS passes through: a client must still verify the
  * server's name ('localhost'), only the port changes.
  */
-export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
+/** `listenPort` 0 picks a free port; a given one brings a proxy back where a client expects it. */
+export async function startTcpProxy(targetPort: number, listenPort = 0): Promise<TcpProxy> {
   const live = new Set<Pair>();
   let accepted = 0;
   let cuts = 0;
@@ -73,7 +74,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(listenPort, '127.0.0.1', resolve);
   });
   const address = server.address();
   if (typeof address !== 'object' || !address) throw new Error('The proxy did not get a port');

@@ -31,6 +31,11 @@ const MAX_REFERENCES = 100;
 /** Longest Message-ID kept (RFC 5322 line limit); longer ones are junk. */
 const MAX_ID_LENGTH = 998;
 const MAX_ADDRESSES = 1000;
+/**
+ * Address header characters parsed at most (about 2000 addresses). A huge To: costs real time in
+ * the address parser, and the header-only fallback runs on the core's event loop.
+ */
+const MAX_ADDRESS_HEADER_CHARS = 64 * 1024;
 
 /**
  * Reads the fields the store keeps from the top-level header lines, the same way for a full parse
@@ -140,7 +145,7 @@ function addresses(values: string[]): ParsedAddress[] {
   for (const value of values) {
     let parsed;
     try {
-      parsed = parseAddressHeader(value, { flatten: true }).value;
+      parsed = parseAddressHeader(value.slice(0, MAX_ADDRESS_HEADER_CHARS), { flatten: true }).value;
     } catch {
       continue;
     }

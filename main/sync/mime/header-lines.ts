@@ -53,7 +53,16 @@ export function splitHeaderBlock(source: Uint8Array): HeaderLine[] {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * Windows-1252 where it differs from Latin-1 (0x80-0x9f; 0x81, 0x8d, 0x8f, 0x90 and 0x9d unused).
+ * Node 20's TextDecoder('windows-1252') decodes these as Latin-1 C1 controls, so it is not used.
+ */
+const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
+
+function windows1252(bytes: Buffer): string {
+  return bytes.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
+}
 
 /**
  * The unfolded value of a raw header line, as a Unicode string. Raw 8-bit header bytes are read as
@@ -68,7 +77,7 @@ export function headerValue(line: HeaderLine): string {
   try {
     value = utf8.decode(bytes);
   } catch {
-    value = windows1252.decode(bytes);
+    value = windows1252(bytes);
   }
   return value.trim();
 }

@@ -1,0 +1,35 @@
+// The test harness (test/harness/*.ts) from plain JavaScript, without a second copy of it and
+// without a build step of its own: the few files the benchmarks need are transpiled (types
+// stripped, nothing checked: `npm run lint` type-checks them as part of test/) into
+// out/bench/harness/, inside the repo so that their `imapflow` import resolves to node_modules.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const HARNESS = fileURLToPath(new URL('../../test/harness/', import.meta.url));
+const OUT = fileURLToPath(new URL('../../out/bench/harness/', import.meta.url));
+const FILES = ['dovecot', 'secret-service', 'imap-client'];
+
+let loaded;
+
+/** { dovecot, secretService, imapClient }: the harness modules, transpiled fresh on each run. */
+export function loadHarness() {
+  loaded ??= (async () => {
+    mkdirSync(OUT, { recursive: true });
+    for (const name of FILES) {
+      const { outputText } = ts.transpileModule(readFileSync(`${HARNESS}${name}.ts`, 'utf8'), {
+        fileName: `${name}.ts`,
+        compilerOptions: {
+          module: ts.ModuleKind.ESNext,
+          target: ts.ScriptTarget.ES2022,
+          verbatimModuleSyntax: true,
+        },
+      });
+      writeFileSync(`${OUT}${name}.js`, outputText);
+    }
+    const load = (name) => import(pathToFileURL(`${OUT}${name}.js`).href);
+    const [dovecot, secretService, imapClient] = await Promise.all(FILES.map(load));
+    return { dovecot, secretService, imapClient };
+  })();
+  return loaded;
+}

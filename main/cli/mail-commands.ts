@@ -8,7 +8,7 @@ import { emit } from './output.js';
 import { readLineFromStdin } from './read-secret.js';
 
 type AddImapOptions = {
-  email: string;
+  email?: string;
   host: string;
   port?: string;
   user?: string;
@@ -26,10 +26,10 @@ export function registerMailCommands(program: Command, action: ActionFactory): v
     .description('Connect a mailbox')
     .command('imap')
     .description('Connect an IMAP mailbox; the password is read from stdin, never from arguments')
-    .requiredOption('--email <address>', 'the mailbox address')
     .requiredOption('--host <host>', 'IMAP server')
+    .option('--email <address>', 'the mailbox address (default: --user when it is an address)')
     .option('--port <port>', 'IMAP port (default 993 with --tls, 143 with --starttls)')
-    .option('--user <user>', 'login name (default: the email address)')
+    .option('--user <user>', 'login name (default: --email)')
     .option('--name <name>', 'display name')
     .option('--password-stdin', 'read the password from stdin (the only way to pass it)')
     .addOption(new Option('--tls', 'TLS from the first byte (default)').implies({ security: 'tls' }))
@@ -47,13 +47,25 @@ export function registerMailCommands(program: Command, action: ActionFactory): v
               () => '',
             );
           }
+          const user = opts.user ?? opts.email;
+          const email = opts.email ?? (user?.includes('@') ? user : undefined);
+          if (!user || !email) {
+            return emit(
+              {
+                ok: false,
+                error: { code: 'VALIDATION', message: 'Pass --user and --email (or a --user that is an address).' },
+              },
+              options.json === true,
+              () => '',
+            );
+          }
           const password = await readLineFromStdin('IMAP password: ');
           const input = {
-            email: opts.email,
+            email,
             host: opts.host,
             port: Number(opts.port ?? (opts.security === 'starttls' ? 143 : 993)),
             security: opts.security,
-            user: opts.user ?? opts.email,
+            user,
             password,
             ...(opts.name ? { displayName: opts.name } : {}),
             ...(opts.caFile ? { caCertPem: readFileSync(opts.caFile, 'utf8') } : {}),

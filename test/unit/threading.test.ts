@@ -107,7 +107,9 @@ describe('messageIdentity', () => {
 
   it('looks only at the first 4 KB of text', () => {
     const long = 'x'.repeat(5000);
-    expect(messageIdentity({ ...BASE, text: long + 'tail one' })).toBe(messageIdentity({ ...BASE, text: long + 'tail two' }));
+    expect(messageIdentity({ ...BASE, text: long + 'tail one' })).toBe(
+      messageIdentity({ ...BASE, text: long + 'tail two' }),
+    );
   });
 
   it('gives messages without a Message-ID a content hash, stable and distinct', () => {
@@ -124,6 +126,8 @@ describe('messageIdentity', () => {
     expect(a).not.toBe(b);
     expect(messageIdentity(empty, Buffer.from('X-Garbage: a\r\n'))).toBe(a);
     // With readable fields the header bytes (Received lines differ between Sent and Inbox) do not count.
-    expect(messageIdentity(BASE, Buffer.from('Received: one'))).toBe(messageIdentity(BASE, Buffer.from('Received: two')));
+    expect(messageIdentity(BASE, Buffer.from('Received: one'))).toBe(
+      messageIdentity(BASE, Buffer.from('Received: two')),
+    );
   });
 });

@@ -5,7 +5,7 @@ import { ContactsPage } from '../pages/ContactsPage.js';
 import { DealsPage } from '../pages/DealsPage.js';
 import { SearchPage } from '../pages/SearchPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
-import { SyncPage } from '../pages/SyncPage.js';
+import { SyncPage } from '../pages/sync/SyncPage.js';
 import { TimelinePage } from '../pages/TimelinePage.js';
 import type { PageId } from './routes.js';
 

@@ -197,6 +197,7 @@ export class AccountRunner {
       }
       throw error;
     }
+    // The pool takes ownership of each source buffer (moved to a worker): nothing reads it after.
     const parsed = await Promise.all(page.upserts.map((message) => this.parser.parse(message.source)));
     const context = { folderRole: folder.role, ownAddresses };
     store.mail.applyPage({

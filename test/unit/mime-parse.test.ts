@@ -290,6 +290,44 @@ describe('parseMessage on malformed mail', () => {
       ]),
     );
     expect(legacy.subject).toBe('Café€');
+    const mixed = await parseMessage(
+      Buffer.concat([Buffer.from('Subject: [Größe] '), Buffer.from('Caf\xe9', 'latin1'), Buffer.from('\r\n\r\nx')]),
+    );
+    expect(mixed.subject).toBe('[Größe] Café');
+  });
+
+  it('drops control characters from subjects, names and file names, not from bodies', async () => {
+    const parsed = await parseMessage(
+      mail(
+        'From: "Ann\x07 Example" <ann@example.com>',
+        'Subject: Red \x1b[31malert\x1b[0m',
+        'Content-Type: multipart/mixed; boundary=b',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'bell\x07 in the body',
+        '--b',
+        'Content-Type: application/pdf; name="a\x01b.pdf"',
+        '',
+        'x',
+        '--b--',
+      ),
+    );
+    expect(parsed.subject).toBe('Red [31malert[0m');
+    expect(parsed.from[0]?.name).toBe('Ann Example');
+    expect(parsed.attachments[0]?.filename).toBe('ab.pdf');
+    expect(parsed.text).toBe('bell\x07 in the body');
+  });
+
+  it('reads the header behind a byte order mark and with bare CR line endings', async () => {
+    const bom = await parseMessage(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), mail('From: a@example.com', '', 'x')]),
+    );
+    expect(bom.from).toEqual([{ name: '', address: 'a@example.com' }]);
+    const mac = await parseMessage(Buffer.from('From: a@example.com\rSubject: Classic\r\rbody\r'));
+    expect(mac).toMatchObject({ subject: 'Classic', from: [{ address: 'a@example.com' }] });
+    expect(mac.text?.trim()).toBe('body');
   });
 
   it('warns about every missing header and still returns the body', async () => {
@@ -345,8 +383,9 @@ describe('parseMessage on malformed mail', () => {
     expect(parsed.warnings).toContain('references-capped');
   });
 
-  it('falls back to the header alone when mailparser gives up (header block over its 1 MB limit)', async () => {
-    const filler = Array.from({ length: 30_000 }, (_, i) => `X-Filler-${i}: v`);
+  it('falls back to the header alone when mailparser gives up (a header block over the 4 MB limit)', async () => {
+    // mailsplit counts each header line as at least 64 bytes: 100 000 short lines cost 6.4 MB.
+    const filler = Array.from({ length: 100_000 }, (_, i) => `X-Filler-${i}: v`);
     const parsed = await parseMessage(
       mail('From: a@example.com', 'Subject: still readable', 'Message-ID: <big@example.com>', ...filler, '', 'x'),
     );

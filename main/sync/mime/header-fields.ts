@@ -1,6 +1,7 @@
 import libmime from 'libmime';
 import { parseAddressHeader } from 'mailparser';
 import { charsetWarnings, encodedWordCharsets } from './charsets.js';
+import { withoutControls } from './controls.js';
 import { allValues, firstValue, isFieldLine, type HeaderLine } from './header-lines.js';
 import type { ParsedAddress, ParsedMessage } from './parsed-message.js';
 
@@ -119,11 +120,13 @@ function capReferences(references: string[]): string[] {
 }
 
 function decodeWords(value: string): string {
+  let decoded = value;
   try {
-    return libmime.decodeWords(value).replace(/\s+/g, ' ').trim();
+    decoded = libmime.decodeWords(value);
   } catch {
-    return value;
+    // keep the raw value: an undecodable word is still better than no subject
   }
+  return withoutControls(decoded).replace(/\s+/g, ' ').trim();
 }
 
 /** Years outside this range come from broken clocks or broken parsing, not from real mail. */
@@ -151,7 +154,7 @@ function addresses(values: string[]): ParsedAddress[] {
     }
     for (const entry of parsed) {
       const address = entry.address?.trim().toLowerCase();
-      if (address && result.length < MAX_ADDRESSES) result.push({ name: entry.name.trim(), address });
+      if (address && result.length < MAX_ADDRESSES) result.push({ name: withoutControls(entry.name).trim(), address });
     }
   }
   return result;

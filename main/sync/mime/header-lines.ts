@@ -52,34 +52,33 @@ export function splitHeaderBlock(source: Uint8Array): HeaderLine[] {
   return lines;
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * Windows-1252 where it differs from Latin-1 (0x80-0x9f; 0x81, 0x8d, 0x8f, 0x90 and 0x9d unused).
  * Node 20's TextDecoder('windows-1252') decodes these as Latin-1 C1 controls, so it is not used.
  */
 const CP1252_HIGH = '€\x81‚ƒ„…†‡ˆ‰Š‹Œ\x8dŽ\x8f\x90‘’“”•–—˜™š›œ\x9džŸ';
 
-function windows1252(bytes: Buffer): string {
-  return bytes.toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] ?? c);
-}
+/** A well-formed UTF-8 sequence of 2 to 4 bytes (as latin1 characters), or else one 8-bit byte. */
+const UTF8_OR_BYTE =
+  /([\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2})|[\x80-\xff]/g;
 
 /**
- * The unfolded value of a raw header line, as a Unicode string. Raw 8-bit header bytes are read as
- * UTF-8 (RFC 6532) when they are valid UTF-8, else as Windows-1252, the usual charset of old
- * clients that sent them unencoded; mailparser reads them as UTF-8 with U+FFFD instead.
+ * Decodes raw 8-bit header bytes (a latin1 string, one char per byte): valid UTF-8 sequences as
+ * UTF-8 (RFC 6532), any other 8-bit byte as Windows-1252, the usual charset of old clients that
+ * sent headers unencoded. Per sequence, so a header mixing both (it happens when a gateway
+ * prepends a UTF-8 tag to a Latin-1 subject) reads right in both halves; mailparser would give
+ * U+FFFD for the Latin-1 bytes.
  */
+export function decodeRawHeader(binary: string): string {
+  return binary.replace(UTF8_OR_BYTE, (match: string, utf8: string | undefined) =>
+    utf8 ? Buffer.from(utf8, 'latin1').toString('utf8') : (CP1252_HIGH[match.charCodeAt(0) - 0x80] ?? match),
+  );
+}
+
+/** The unfolded, decoded value of a raw header line (see decodeRawHeader). */
 export function headerValue(line: HeaderLine): string {
   const colon = line.line.indexOf(':');
-  const binary = line.line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '');
-  const bytes = Buffer.from(binary, 'latin1');
-  let value: string;
-  try {
-    value = utf8.decode(bytes);
-  } catch {
-    value = windows1252(bytes);
-  }
-  return value.trim();
+  return decodeRawHeader(line.line.slice(colon + 1).replace(/\r?\n(?=[ \t])/g, '')).trim();
 }
 
 /** The first value of a header, or null. */

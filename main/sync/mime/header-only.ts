@@ -1,6 +1,7 @@
 import { readHeaderFields, type HeaderFields } from './header-fields.js';
 import { splitHeaderBlock } from './header-lines.js';
 import type { ParsedMessage } from './parsed-message.js';
+import { fixupSource } from './source-fixups.js';
 
 /** A ParsedMessage holding only what the header gave, with no body and no attachments. */
 export function messageFromHeaders(fields: HeaderFields, warnings: readonly string[]): ParsedMessage {
@@ -44,7 +45,8 @@ export function emptyMessage(warnings: readonly string[]): ParsedMessage {
  */
 export function headerOnlyMessage(source: Uint8Array, reasons: readonly string[]): ParsedMessage {
   try {
-    const { fields, warnings } = readHeaderFields(splitHeaderBlock(source));
+    const bytes = fixupSource(Buffer.from(source.buffer, source.byteOffset, source.byteLength));
+    const { fields, warnings } = readHeaderFields(splitHeaderBlock(bytes));
     return messageFromHeaders(fields, [...reasons, ...warnings]);
   } catch {
     return emptyMessage([...reasons, 'header-parse-failed']);

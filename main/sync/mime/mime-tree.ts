@@ -1,4 +1,5 @@
 import { MailParser, type AttachmentStream, type MailParserOptions } from 'mailparser';
+import { withoutControls } from './controls.js';
 import type { HeaderLine } from './header-lines.js';
 import type { ParsedAttachment } from './parsed-message.js';
 
@@ -23,6 +24,10 @@ const OPTIONS: MailParserOptions = {
   skipTextToHtml: true,
   skipTextLinks: true,
   checksumAlgo: false,
+  // The header of one MIME part may cost this much (mailsplit counts a line as at least 64 bytes).
+  // The default 1 MB fails long-thread mail with a 500 KB References header; in a worker with a
+  // timeout, a few MB of header is no danger.
+  maxHeadSize: 4 * 1024 * 1024,
 };
 
 /** Parses the MIME structure of `source`. Rejects when mailparser reports an error. */
@@ -74,7 +79,7 @@ export function parseMimeTree(source: Buffer): Promise<MimeResult> {
 function describe(attachment: AttachmentStream): ParsedAttachment {
   const disposition = attachment.contentDisposition?.toLowerCase();
   return {
-    filename: attachment.filename ?? null,
+    filename: attachment.filename === undefined ? null : withoutControls(attachment.filename),
     contentType: attachment.contentType,
     size: 0,
     contentId: attachment.cid ?? null,

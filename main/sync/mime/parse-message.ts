@@ -5,6 +5,7 @@ import { readHeaderFields } from './header-fields.js';
 import { firstValue, type HeaderLine } from './header-lines.js';
 import { headerOnlyMessage, unique } from './header-only.js';
 import { parseMimeTree, type MimeResult } from './mime-tree.js';
+import { fixupSource } from './source-fixups.js';
 import type { ParsedMessage } from './parsed-message.js';
 
 export type ParseOptions = {
@@ -24,7 +25,7 @@ export async function parseMessage(source: Buffer, options: ParseOptions = {}): 
   const maxTextChars = Math.max(0, options.maxTextChars ?? DEFAULT_MAX_TEXT_CHARS);
   let input: Buffer;
   try {
-    input = Buffer.isBuffer(source) ? source : Buffer.from(source);
+    input = fixupSource(Buffer.isBuffer(source) ? source : Buffer.from(source));
   } catch {
     input = Buffer.alloc(0);
   }

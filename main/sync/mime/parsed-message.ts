@@ -5,6 +5,7 @@ export type ParsedAttachment = {
   filename: string | null;
   contentType: string;
   size: number;
+  /** Content-ID without angle brackets. */
   contentId: string | null;
   /** MIME part path (e.g. "2" or "1.2") when known, to download the content on demand. */
   partId: string | null;
@@ -40,6 +41,11 @@ export type ParsedMessage = {
   listUnsubscribe: string | null;
   precedence: string | null;
   autoSubmitted: string | null;
-  /** Machine-readable notes on what was malformed (e.g. "charset:unknown:x-foo", "truncated"). */
+  /**
+   * Machine-readable notes on what was malformed: empty, no-headers, no-message-id, no-date,
+   * bad-date, no-from, truncated, charset-unknown:<name>, references-capped, html-to-text-failed,
+   * parse-failed (only the header was read), parse-timeout, parser-crashed, pool-closed; the sync
+   * adds source-partial when only the first bytes of a large message were fetched.
+   */
   warnings: string[];
 };

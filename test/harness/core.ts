@@ -3,10 +3,12 @@ import type { Result } from '../../common/result.js';
 // The compiled core, as the app runs it: its MIME parser runs in worker threads, which Node 20
 // can start only from JavaScript (see main/sync/mime/parser-pool.ts). npm test builds first.
 import { startCore, type CoreOptions } from '../../out/main/core/core.js';
+import { assertBuildIsCurrent } from './compiled.js';
 import { silentLogger } from '../../out/main/util/logger.js';
 
 /** A core as the CLI runs it, in this process, with a silent logger. */
 export async function openTestCore(dataDir: string, extra: Partial<CoreOptions> = {}) {
+  assertBuildIsCurrent();
   const core = await startCore({ dataDir, log: silentLogger(), ...extra });
   return {
     ...core,

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { assertBuildIsCurrent } from '../harness/compiled.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseMessage } from '../../main/sync/mime/parse-message.js';
 import type { ParsedAddress, ParsedMessage } from '../../main/sync/mime/parsed-message.js';
@@ -9,20 +10,7 @@ import { silentLogger } from '../../main/util/logger.js';
 // imported from out/ after checking the build is current. A missing corpus fails, never skips.
 
 const CORPUS = new URL('../fixtures/mime/corpus/', import.meta.url);
-const SOURCES = new URL('../../main/sync/mime/', import.meta.url);
-const COMPILED = new URL('../../out/main/sync/mime/', import.meta.url);
-const BUILD_INFO = new URL('../../out/tsbuildinfo/main.tsbuildinfo', import.meta.url);
-
-function assertBuilt(): void {
-  const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
-  for (const name of readdirSync(SOURCES).filter((file) => file.endsWith('.ts'))) {
-    const output = new URL(name.replace(/\.ts$/, '.js'), COMPILED);
-    if (!existsSync(output) || statSync(new URL(name, SOURCES)).mtimeMs > built) {
-      throw new Error(`out/main/sync/mime/ is missing or older than main/sync/mime/${name}: run \`npx tsc -b\` first`);
-    }
-  }
-}
-assertBuilt();
+assertBuildIsCurrent();
 const { createParserPool } = await import('../../out/main/sync/mime/parser-pool.js');
 
 const corpusPresent = existsSync(CORPUS);

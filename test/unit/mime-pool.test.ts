@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { assertBuildIsCurrent } from '../harness/compiled.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/util/logger.js';
 
@@ -6,20 +6,7 @@ import { silentLogger } from '../../main/util/logger.js';
 // main/sync/mime/parser-pool.ts), so this file imports the pool from out/, after checking that
 // `npx tsc -b` has been run since the sources last changed: a stale build would test old code.
 
-const SOURCES = new URL('../../main/sync/mime/', import.meta.url);
-const COMPILED = new URL('../../out/main/sync/mime/', import.meta.url);
-const BUILD_INFO = new URL('../../out/tsbuildinfo/main.tsbuildinfo', import.meta.url);
-
-function assertBuilt(): void {
-  const built = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : 0;
-  for (const name of readdirSync(SOURCES).filter((file) => file.endsWith('.ts'))) {
-    const output = new URL(name.replace(/\.ts$/, '.js'), COMPILED);
-    if (!existsSync(output) || statSync(new URL(name, SOURCES)).mtimeMs > built) {
-      throw new Error(`out/main/sync/mime/ is missing or older than main/sync/mime/${name}: run \`npx tsc -b\` first`);
-    }
-  }
-}
-assertBuilt();
+assertBuildIsCurrent();
 const { createParserPool } = await import('../../out/main/sync/mime/parser-pool.js');
 type Pool = ReturnType<typeof createParserPool>;
 

@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { Alert } from '../../components/Alert.js';
 import { Spinner } from '../../components/Spinner.js';
 import type { SettingsControls } from '../../hooks/useSettings.js';
+import { MailAccountsSection } from './MailAccountsSection.js';
 import { PreferencesForm } from './PreferencesForm.js';
 import { SecuritySection } from './SecuritySection.js';
 
@@ -9,6 +10,8 @@ export function SettingsPage({ settings }: { settings: SettingsControls }): Reac
   const { state } = settings;
   return (
     <div className="page page-narrow" data-testid="page-settings">
+      {/* Independent of the settings load, like Security below. */}
+      <MailAccountsSection />
       {state.status === 'loading' ? (
         <div className="card card-loading">
           <Spinner label="Loading settings" />

@@ -1,0 +1,175 @@
+import { useEffect, useRef, useState, type ReactElement } from 'react';
+import type { AccountSummary } from '../../../../common/domain/mail.js';
+import type { AppErrorShape } from '../../../../common/errors.js';
+import { call } from '../../api/call.js';
+import { Alert } from '../../components/Alert.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { MailIcon } from '../../components/icons.js';
+import { Spinner } from '../../components/Spinner.js';
+import { hrefFor } from '../../frame/routes.js';
+import { KIND_LABELS } from './accountCopy.js';
+import { AddImapAccountForm } from './AddImapAccountForm.js';
+
+type ListState =
+  { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; accounts: AccountSummary[] };
+
+type Removal =
+  | { kind: 'idle' }
+  | { kind: 'confirming'; account: AccountSummary }
+  | { kind: 'removing'; account: AccountSummary }
+  | { kind: 'removed'; email: string }
+  | { kind: 'error'; email: string; error: AppErrorShape };
+
+/** The connected mailboxes, with Remove, and the form that adds an IMAP one. */
+export function MailAccountsSection(): ReactElement {
+  const [list, setList] = useState<ListState>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  const [removal, setRemoval] = useState<Removal>({ kind: 'idle' });
+  const title = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    let current = true;
+    void call('accounts.list', {}).then((result) => {
+      if (!current) return;
+      setList(result.ok ? { status: 'loaded', accounts: result.value } : { status: 'error', error: result.error });
+    });
+    return () => {
+      current = false;
+    };
+  }, [attempt]);
+
+  useEffect(() => {
+    // The removed row (and its button, which had focus) is gone: land on the section instead.
+    if (removal.kind === 'removed' || removal.kind === 'error') title.current?.focus();
+  }, [removal.kind]);
+
+  const remove = async (account: AccountSummary): Promise<void> => {
+    setRemoval({ kind: 'removing', account });
+    const result = await call('accounts.remove', { id: account.id });
+    setRemoval(
+      result.ok
+        ? { kind: 'removed', email: account.email }
+        : { kind: 'error', email: account.email, error: result.error },
+    );
+    setAttempt((n) => n + 1);
+  };
+
+  const confirming = removal.kind === 'confirming' ? removal.account : null;
+
+  return (
+    <section className="card settings-card" aria-labelledby="settings-accounts-title" data-testid="settings-accounts">
+      <h2 className="card-title" id="settings-accounts-title" tabIndex={-1} ref={title}>
+        Mail accounts
+      </h2>
+      <p className="text-secondary card-intro">
+        Clientele copies the mail of these mailboxes into this encrypted profile, on this computer, and keeps it up to
+        date. Progress and problems show on the <a href={hrefFor('sync')}>Sync</a> page.
+      </p>
+
+      {list.status === 'loading' ? (
+        <div className="account-list-loading">
+          <Spinner label="Loading mail accounts" />
+        </div>
+      ) : null}
+      {list.status === 'error' ? (
+        <Alert tone="error" title="Mail accounts could not be loaded" testId="settings-accounts-error">
+          <p>{list.error.message}</p>
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => setAttempt((n) => n + 1)}>
+            Retry
+          </button>
+        </Alert>
+      ) : null}
+      {list.status === 'loaded' && list.accounts.length === 0 ? (
+        <p className="account-empty" data-testid="settings-accounts-empty">
+          No mailbox is connected yet. Add one below to fill your timeline.
+        </p>
+      ) : null}
+      {list.status === 'loaded' && list.accounts.length > 0 ? (
+        <ul className="account-list">
+          {list.accounts.map((account) => (
+            <AccountRow
+              key={account.id}
+              account={account}
+              removing={removal.kind === 'removing' && removal.account.id === account.id}
+              onRemove={() => setRemoval({ kind: 'confirming', account })}
+            />
+          ))}
+        </ul>
+      ) : null}
+
+      {removal.kind === 'removed' ? (
+        <Alert tone="success" testId="settings-account-removed">
+          <p>
+            {removal.email} was removed, and its synced mail deleted from this computer. The mailbox itself is
+            unchanged.
+          </p>
+        </Alert>
+      ) : null}
+      {removal.kind === 'error' ? (
+        <Alert tone="error" title={`${removal.email} was not removed`} testId="settings-account-remove-error">
+          <p>{removal.error.message}</p>
+        </Alert>
+      ) : null}
+
+      <hr className="divider divider-tight" />
+      <AddImapAccountForm onAdded={() => window.location.assign(hrefFor('sync'))} />
+
+      <ConfirmDialog
+        open={confirming !== null}
+        title={`Remove ${confirming?.email ?? 'this account'}?`}
+        confirmLabel="Remove account"
+        danger
+        onConfirm={() => {
+          if (confirming) void remove(confirming);
+        }}
+        onCancel={() => setRemoval({ kind: 'idle' })}
+      >
+        <p>
+          Clientele stops syncing this mailbox and deletes the mail it synced from this computer, along with the saved
+          password.
+        </p>
+        <p>
+          Nothing is deleted from the server: the mail stays in the mailbox, and you can connect it again at any time.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}
+
+function AccountRow({
+  account,
+  removing,
+  onRemove,
+}: {
+  account: AccountSummary;
+  removing: boolean;
+  onRemove: () => void;
+}): ReactElement {
+  const details = [KIND_LABELS[account.kind], account.host].filter(Boolean).join(' · ');
+  return (
+    <li className="account-row" data-testid={`account-row-${account.email}`}>
+      <span className="setting-row-icon">
+        <MailIcon size={18} />
+      </span>
+      <div className="account-row-text">
+        <p className="account-row-email">
+          {account.email}
+          {account.displayName && account.displayName !== account.email ? (
+            <span className="account-row-name"> · {account.displayName}</span>
+          ) : null}
+        </p>
+        <p className="text-secondary account-row-details">{details}</p>
+      </div>
+      <button
+        type="button"
+        className="btn btn-secondary btn-small"
+        disabled={removing}
+        onClick={onRemove}
+        aria-label={`Remove ${account.email}`}
+        data-testid={`account-remove-${account.email}`}
+      >
+        {removing ? 'Removing…' : 'Remove'}
+      </button>
+    </li>
+  );
+}

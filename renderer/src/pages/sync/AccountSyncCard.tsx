@@ -1,0 +1,186 @@
+import { useId, useState, type ReactElement } from 'react';
+import type { AccountSyncStatus, FolderProgress } from '../../../../common/domain/mail.js';
+import type { AppErrorShape } from '../../../../common/errors.js';
+import { call } from '../../api/call.js';
+import { Alert } from '../../components/Alert.js';
+import { MailIcon, SyncIcon } from '../../components/icons.js';
+import { ProgressBar } from '../../components/ProgressBar.js';
+import { formatAbsolute, formatCount, formatDuration, formatRate, formatRelative } from '../../lib/format.js';
+import { SyncErrorNotice } from './SyncErrorNotice.js';
+import { overallProgress, sortFolders, stateBadge } from './syncModel.js';
+
+/** One mailbox: state, overall progress, last sync, last error, "Sync now" and every folder. */
+export function AccountSyncCard({
+  status,
+  now,
+  onSyncRequested,
+}: {
+  status: AccountSyncStatus;
+  now: number;
+  onSyncRequested: () => void;
+}): ReactElement {
+  const titleId = useId();
+  const { email } = status;
+  const badge = stateBadge(status, now);
+  const { done, total } = overallProgress(status);
+  const syncing = status.state === 'syncing';
+  const [requesting, setRequesting] = useState(false);
+  const [runError, setRunError] = useState<AppErrorShape | null>(null);
+
+  const syncNow = async (): Promise<void> => {
+    setRequesting(true);
+    setRunError(null);
+    const result = await call('sync.run', { accountId: status.accountId, wait: false });
+    setRequesting(false);
+    if (!result.ok) setRunError(result.error);
+    onSyncRequested();
+  };
+
+  // Before the first folder list arrives there is no total to measure against.
+  const totalKnown = status.folders.some((folder) => folder.syncEnabled);
+  const countText = `${formatCount(done)} of ${formatCount(total)}`;
+  const speed: string[] = [];
+  if (syncing && status.rate !== null && status.rate > 0) speed.push(formatRate(status.rate));
+  if (syncing && status.etaSeconds !== null && status.etaSeconds > 0) {
+    speed.push(`about ${formatDuration(status.etaSeconds)} left`);
+  }
+
+  return (
+    <article className="card sync-card" aria-labelledby={titleId} data-testid={`sync-account-${email}`}>
+      <header className="sync-card-header">
+        <span className="sync-card-icon">
+          <MailIcon size={18} />
+        </span>
+        <div className="sync-card-identity">
+          <h2 className="sync-card-title" id={titleId}>
+            {email}
+          </h2>
+          <p className="sync-card-meta">
+            {status.lastSuccessAt ? (
+              <>
+                Last synced{' '}
+                <time
+                  dateTime={status.lastSuccessAt}
+                  title={formatAbsolute(status.lastSuccessAt)}
+                  data-testid={`sync-last-${email}`}
+                >
+                  {formatRelative(status.lastSuccessAt, now)}
+                </time>
+              </>
+            ) : (
+              'Not synced yet'
+            )}
+            <span aria-hidden="true"> · </span>
+            {formatCount(status.messages)} {status.messages === 1 ? 'message' : 'messages'} on this computer
+          </p>
+        </div>
+        <div className="sync-card-actions">
+          <span className={`badge badge-${badge.tone}`} data-testid={`sync-state-${email}`}>
+            <span className={syncing ? 'badge-dot badge-dot-pulse' : 'badge-dot'} aria-hidden="true" />
+            {badge.label}
+          </span>
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            disabled={requesting || syncing}
+            title={syncing ? 'Clientele is syncing this mailbox now' : undefined}
+            onClick={() => void syncNow()}
+            data-testid={`sync-now-${email}`}
+          >
+            <SyncIcon size={14} />
+            Sync now
+          </button>
+        </div>
+      </header>
+      {/* Announced when the state changes; the visible badge above may also count down every second. */}
+      <p className="sr-only" role="status">
+        {`${email}: ${badge.label.replace(/, resuming in .*$/, '')}`}
+      </p>
+
+      <div className="sync-overall">
+        <div className="sync-overall-line">
+          {totalKnown ? (
+            <span>
+              <strong data-testid={`sync-count-${email}`}>{countText}</strong> messages
+            </span>
+          ) : (
+            <span>{syncing ? 'Looking for folders…' : 'No folders found yet'}</span>
+          )}
+          {speed.length > 0 ? (
+            <span className="sync-speed" data-testid={`sync-speed-${email}`}>
+              {speed.join(' · ')}
+            </span>
+          ) : null}
+        </div>
+        {totalKnown || syncing ? (
+          <ProgressBar
+            value={done}
+            max={totalKnown ? total : null}
+            label={`Sync progress of ${email}`}
+            valueText={totalKnown ? `${countText} messages` : 'Looking for folders'}
+            tone={totalKnown && done >= total ? 'success' : 'accent'}
+            testId={`sync-progress-${email}`}
+          />
+        ) : null}
+      </div>
+
+      {status.lastError ? <SyncErrorNotice status={status} now={now} /> : null}
+      {runError ? (
+        <Alert tone="error" title="Sync could not start" testId={`sync-run-error-${email}`}>
+          <p>{runError.message}</p>
+        </Alert>
+      ) : null}
+
+      {status.folders.length > 0 ? (
+        <section className="sync-folders" aria-label={`Folders of ${email}`}>
+          <h3 className="sync-folders-title">Folders</h3>
+          <ul className="folder-list">
+            {sortFolders(status.folders).map((folder) => (
+              <FolderRow key={folder.path} email={email} folder={folder} />
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </article>
+  );
+}
+
+function FolderRow({ email, folder }: { email: string; folder: FolderProgress }): ReactElement {
+  const testId = `sync-folder-${email}-${folder.path}`;
+  if (!folder.syncEnabled) {
+    return (
+      <li className="folder-row folder-row-disabled" data-testid={testId}>
+        <span className="folder-path">{folder.path}</span>
+        <span className="folder-note">not synced</span>
+      </li>
+    );
+  }
+  if (folder.total === 0 && folder.backfillComplete) {
+    // Nothing to copy: a full bar would read as work done, an empty one as work left.
+    return (
+      <li className="folder-row folder-row-empty" data-testid={testId}>
+        <span className="folder-path">{folder.path}</span>
+        <span className="folder-note">empty</span>
+      </li>
+    );
+  }
+  const done = Math.min(folder.done, folder.total);
+  const count = `${formatCount(done)} / ${formatCount(folder.total)}`;
+  return (
+    <li className="folder-row" data-testid={testId}>
+      <span className="folder-path" title={folder.path}>
+        {folder.path}
+      </span>
+      <ProgressBar
+        value={done}
+        max={folder.total}
+        size="small"
+        tone={folder.backfillComplete ? 'success' : 'accent'}
+        label={folder.path}
+        valueText={`${formatCount(done)} of ${formatCount(folder.total)} messages${folder.backfillComplete ? '' : ', still filling'}`}
+      />
+      <span className="folder-count">{count}</span>
+      <span className="folder-note">{folder.backfillComplete ? null : <span className="tag">filling</span>}</span>
+    </li>
+  );
+}

@@ -1,0 +1,88 @@
+import type { ReactElement } from 'react';
+import type { AccountSyncStatus } from '../../../../common/domain/mail.js';
+import type { ErrorCode } from '../../../../common/errors.js';
+import { hrefFor } from '../../frame/routes.js';
+import { AlertIcon } from '../../components/icons.js';
+import { formatAbsolute, formatDuration, formatRelative, secondsUntil } from '../../lib/format.js';
+
+/** When Clientele tries again: "in 12 s" while it counts down, with the clock time in a title. */
+function RetryTime({ retryAt, now }: { retryAt: string | null; now: number }): ReactElement {
+  const seconds = secondsUntil(retryAt, now);
+  if (!retryAt || seconds === null) return <>shortly</>;
+  return (
+    <time dateTime={retryAt} title={formatAbsolute(retryAt)}>
+      {seconds > 0 ? `in ${formatDuration(seconds)}` : 'now'}
+    </time>
+  );
+}
+
+function advice(code: ErrorCode, status: AccountSyncStatus, now: number): { title: string; action: ReactElement } {
+  const retry = <RetryTime retryAt={status.retryAt} now={now} />;
+  switch (code) {
+    case 'AUTH':
+      return {
+        title: 'The server refused the user name or password',
+        action: (
+          <>
+            <a href={hrefFor('settings')}>Check the password in Settings</a>. If it changed, remove this account there
+            and add it again with the new password.
+          </>
+        ),
+      };
+    case 'PERMISSION':
+      return {
+        title: "The server's certificate is not trusted",
+        action: (
+          <>
+            Clientele did not send your password. If the server uses a private or self-signed certificate, add the
+            account again in <a href={hrefFor('settings')}>Settings</a> with that certificate under Advanced; otherwise
+            check the server name.
+          </>
+        ),
+      };
+    case 'TEMPORARY':
+      return {
+        title: 'Clientele cannot reach the server',
+        action: <>Clientele retries automatically: next attempt {retry}.</>,
+      };
+    case 'RATE_LIMIT':
+      return {
+        title: 'The server asked Clientele to slow down',
+        action: <>Syncing resumes automatically {retry}.</>,
+      };
+    default:
+      return {
+        title: 'The last sync failed',
+        action: status.retryAt ? <>Clientele retries automatically: next attempt {retry}.</> : <>Try Sync now.</>,
+      };
+  }
+}
+
+/**
+ * The last failure and what to do about it. Not a live region: it stays on screen while polling
+ * updates the countdown every second, and the card's status line already announces the state.
+ */
+export function SyncErrorNotice({ status, now }: { status: AccountSyncStatus; now: number }): ReactElement | null {
+  const error = status.lastError;
+  if (!error) return null;
+  const { title, action } = advice(error.code, status, now);
+  // Network trouble and throttling fix themselves; a refused password or certificate does not.
+  const tone = error.code === 'TEMPORARY' || error.code === 'RATE_LIMIT' ? 'warning' : 'error';
+  return (
+    <div className={`alert alert-${tone} sync-error`} data-testid={`sync-error-${status.email}`}>
+      <span className="alert-icon">
+        <AlertIcon size={16} />
+      </span>
+      <div className="alert-body">
+        <p className="alert-title">{title}</p>
+        <p>{action}</p>
+        <p className="sync-error-detail">
+          <code>{error.code}</code> {error.message}{' '}
+          <time dateTime={error.at} title={formatAbsolute(error.at)}>
+            ({formatRelative(error.at, now)})
+          </time>
+        </p>
+      </div>
+    </div>
+  );
+}

@@ -5,7 +5,15 @@ import type { StoredFolder } from '../store/repositories/mail-repository.js';
 import type { Logger } from '../util/logger.js';
 import { backoffDelay } from './backoff.js';
 import { syncedByDefault } from './drivers/imap/folder-roles.js';
-import type { Budget, Disposable, FolderRole, MailDriver, RemoteFolder, SyncScope } from './mail-driver.js';
+import type {
+  Budget,
+  Disposable,
+  FolderChanges,
+  FolderRole,
+  MailDriver,
+  RemoteFolder,
+  SyncScope,
+} from './mail-driver.js';
 import type { ParsedMessage } from './mime/parsed-message.js';
 import { toIncoming } from './to-incoming.js';
 
@@ -17,6 +25,8 @@ export type RunnerOptions = {
   pollIntervalMs: number;
   scope: () => SyncScope;
 };
+
+type Fetching = { folder: StoredFolder; page: Promise<FolderChanges | null> };
 
 export type RunProgress = { startedAt: number; messages: number; rate: number | null };
 
@@ -146,16 +156,10 @@ export class AccountRunner {
       const folders = store.mail.upsertFolders(this.accountId, await driver.listFolders(), (role) =>
         syncedByDefault(role as FolderRole),
       );
-      let active = folders.filter((folder) => folder.syncEnabled).sort(byRole);
+      const rotation = folders.filter((folder) => folder.syncEnabled).sort(byRole);
       const scope = this.options.scope();
       const ownAddresses = new Set([store.accounts.get(this.accountId)?.email.toLowerCase() ?? '']);
-      while (active.length > 0 && !this.aborted) {
-        const next: StoredFolder[] = [];
-        for (const folder of active) {
-          if (await this.syncPage(driver, folder, scope, ownAddresses)) next.push(folder);
-        }
-        active = next;
-      }
+      await this.pipeline(driver, rotation, scope, ownAddresses);
       if (store.mail.folders(this.accountId).every((folder) => !folder.syncEnabled || folder.backfillComplete)) {
         store.mail.collectOrphans(this.accountId);
       }
@@ -176,31 +180,70 @@ export class AccountRunner {
     }
   }
 
-  /** Fetches, parses and commits one page of one folder. Returns true when the folder has more. */
-  private async syncPage(
+  /**
+   * Round-robin over the folders, one page each, until none has more. The next page is fetched
+   * while the current one is parsed and committed, so the network and the parser workers overlap.
+   * The in-memory cursor moves on at fetch time; the stored one only with its page, so a crash
+   * between the two refetches that page and nothing is lost or doubled.
+   */
+  private async pipeline(
     driver: MailDriver,
-    folder: StoredFolder,
+    rotation: StoredFolder[],
     scope: SyncScope,
     ownAddresses: ReadonlySet<string>,
-  ): Promise<boolean> {
+  ): Promise<void> {
+    let index = 0;
+    const fetchNext = (): Fetching | null => {
+      if (rotation.length === 0 || this.aborted) return null;
+      const folder = rotation[index % rotation.length]!;
+      const fetching = { folder, page: this.fetchPage(driver, folder, scope) };
+      fetching.page.catch(() => undefined); // awaited below; never an unhandled rejection
+      return fetching;
+    };
+    let current = fetchNext();
+    while (current) {
+      const { folder } = current;
+      const page = await current.page;
+      const position = rotation.indexOf(folder);
+      if (page === null || !page.more) rotation.splice(position, 1);
+      else folder.cursor = page.nextCursor;
+      index = page === null || !page.more ? position : position + 1;
+      current = fetchNext();
+      try {
+        if (page) await this.commitPage(folder, page, ownAddresses);
+      } catch (error) {
+        await current?.page.catch(() => undefined);
+        throw error;
+      }
+    }
+  }
+
+  /** One page of changes; null when the folder vanished on the server (skipped, others go on). */
+  private async fetchPage(driver: MailDriver, folder: StoredFolder, scope: SyncScope): Promise<FolderChanges | null> {
     const store = this.store();
-    let page;
     try {
-      page = await driver.fetchChanges(toRemote(folder), folder.cursor, scope, this.options.budget, () =>
+      return await driver.fetchChanges(toRemote(folder), folder.cursor, scope, this.options.budget, () =>
         store.mail.remoteIds(folder.id),
       );
     } catch (error) {
-      // A folder deleted on the server between LIST and SELECT: skip it, keep the others going.
       if (isAppError(error) && error.code === 'NOT_FOUND') {
         this.log.info({ accountId: this.accountId, folder: folder.path }, 'folder vanished; skipped');
-        return false;
+        return null;
       }
       throw error;
     }
+  }
+
+  /** Parses a page in the worker pool and commits it with its cursor in one transaction. */
+  private async commitPage(
+    folder: StoredFolder,
+    page: FolderChanges,
+    ownAddresses: ReadonlySet<string>,
+  ): Promise<void> {
     // The pool takes ownership of each source buffer (moved to a worker): nothing reads it after.
     const parsed = await Promise.all(page.upserts.map((message) => this.parser.parse(message.source)));
     const context = { folderRole: folder.role, ownAddresses };
-    store.mail.applyPage({
+    this.store().mail.applyPage({
       accountId: this.accountId,
       folderId: folder.id,
       reset: page.reset,
@@ -212,14 +255,12 @@ export class AccountRunner {
       backfillComplete: page.backfillComplete,
       syncedAt: new Date().toISOString(),
     });
-    folder.cursor = page.nextCursor;
     folder.backfillComplete = page.backfillComplete;
     if (this.progress) {
       this.progress.messages += page.upserts.length;
       const seconds = (Date.now() - this.progress.startedAt) / 1000;
       this.progress.rate = seconds > 0 ? this.progress.messages / seconds : null;
     }
-    return page.more;
   }
 
   private setHealth(patch: Partial<ReturnType<Store['syncHealth']['get']>>): void {

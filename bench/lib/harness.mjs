@@ -8,11 +8,11 @@ import ts from 'typescript';
 
 const HARNESS = fileURLToPath(new URL('../../test/harness/', import.meta.url));
 const OUT = fileURLToPath(new URL('../../out/bench/harness/', import.meta.url));
-const FILES = ['dovecot', 'secret-service', 'imap-client'];
+const FILES = ['dovecot', 'secret-service', 'imap-client', 'compiled'];
 
 let loaded;
 
-/** { dovecot, secretService, imapClient }: the harness modules, transpiled fresh on each run. */
+/** { dovecot, secretService, imapClient, compiled }: the harness modules, transpiled fresh on each run. */
 export function loadHarness() {
   loaded ??= (async () => {
     mkdirSync(OUT, { recursive: true });
@@ -28,8 +28,8 @@ export function loadHarness() {
       writeFileSync(`${OUT}${name}.js`, outputText);
     }
     const load = (name) => import(pathToFileURL(`${OUT}${name}.js`).href);
-    const [dovecot, secretService, imapClient] = await Promise.all(FILES.map(load));
-    return { dovecot, secretService, imapClient };
+    const [dovecot, secretService, imapClient, compiled] = await Promise.all(FILES.map(load));
+    return { dovecot, secretService, imapClient, compiled };
   })();
   return loaded;
 }

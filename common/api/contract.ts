@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppState, DEFAULT_SETTINGS, ProfileInfo, RecoveryKeyText, Settings } from '../domain/profile.js';
-import { AccountSummary, AccountSyncStatus, AddImapAccountInput } from '../domain/mail.js';
+import { AccountSummary, AccountSyncStatus, AddImapAccountInput, UpdateImapAccountInput } from '../domain/mail.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -59,6 +59,12 @@ export const contract = {
   'accounts.addImap': call({
     summary: 'Connect an IMAP mailbox (the login is checked before it is saved)',
     input: AddImapAccountInput,
+    output: AccountSummary,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.updateImap': call({
+    summary: 'Change an IMAP account (e.g. a new password); the login is checked before it is saved',
+    input: UpdateImapAccountInput,
     output: AccountSummary,
     permission: { object: 'settings', action: 'edit' },
   }),

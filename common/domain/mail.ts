@@ -28,12 +28,35 @@ export const AddImapAccountInput = z
   .strict();
 export type AddImapAccountInput = z.infer<typeof AddImapAccountInput>;
 
+/** Changes to an IMAP account, e.g. a new password after an AUTH error. Checked before saved. */
+export const UpdateImapAccountInput = AddImapAccountInput.pick({
+  displayName: true,
+  host: true,
+  port: true,
+  security: true,
+  user: true,
+  password: true,
+})
+  .partial()
+  .extend({
+    id: z.string().min(1),
+    /** A PEM to trust, or null to go back to the system's trusted certificates. */
+    caCertPem: z.string().max(20_000).nullable().optional(),
+  })
+  .strict();
+export type UpdateImapAccountInput = z.infer<typeof UpdateImapAccountInput>;
+
 export const AccountSummary = z.object({
   id: z.string(),
   kind: AccountKind,
   email: z.string(),
   displayName: z.string(),
+  /** IMAP connection settings (null for providers that have none); never the password. */
   host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  security: ImapSecurity.nullable(),
+  user: z.string().nullable(),
+  hasCustomCertificate: z.boolean(),
   createdAt: z.string(),
 });
 export type AccountSummary = z.infer<typeof AccountSummary>;

@@ -92,6 +92,45 @@ export function registerMailCommands(program: Command, action: ActionFactory): v
     );
 
   account
+    .command('update')
+    .description('Change an account: a new password (from stdin), server, port, security or certificate')
+    .argument('<id>', 'account id (see account list)')
+    .option('--host <host>', 'IMAP server')
+    .option('--port <port>', 'IMAP port')
+    .option('--user <user>', 'login name')
+    .option('--password-stdin', 'read a new password from stdin')
+    .addOption(new Option('--tls', 'TLS from the first byte').implies({ security: 'tls' }))
+    .addOption(new Option('--starttls', 'plain connection upgraded with STARTTLS').implies({ security: 'starttls' }))
+    .addOption(new Option('--security <mode>').choices(['tls', 'starttls']).hideHelp())
+    .option('--ca-file <pem>', "trust this server's own certificate or private CA (PEM file)")
+    .option('--system-ca', "forget the account's own certificate; trust the system's")
+    .action(
+      action((options, command) =>
+        withCore(options, async (core) => {
+          const opts = command.opts<{
+            host?: string;
+            port?: string;
+            user?: string;
+            passwordStdin?: boolean;
+            security?: 'tls' | 'starttls';
+            caFile?: string;
+            systemCa?: boolean;
+          }>();
+          const input: Record<string, unknown> = { id: command.args[0] };
+          if (opts.host) input.host = opts.host;
+          if (opts.port) input.port = Number(opts.port);
+          if (opts.user) input.user = opts.user;
+          if (opts.security) input.security = opts.security;
+          if (opts.caFile) input.caCertPem = readFileSync(opts.caFile, 'utf8');
+          if (opts.systemCa) input.caCertPem = null;
+          if (opts.passwordStdin) input.password = await readLineFromStdin('New IMAP password: ');
+          const result = (await call(core, 'accounts.updateImap', input)) as Result<AccountSummary>;
+          return emit(result, options.json === true, (value) => `Updated ${value.email}.`);
+        }),
+      ),
+    );
+
+  account
     .command('remove')
     .description('Disconnect an account and delete its synced mail from this computer')
     .argument('<id>', 'account id (see account list)')

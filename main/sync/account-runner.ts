@@ -45,7 +45,8 @@ export class AccountRunner {
   private watcher: Disposable | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
-  private again = false;
+  private pendingFull = false;
+  private readonly pendingFolders = new Set<string>();
   private stopped = true;
   /** Set by stop(): a running pass ends after its current page (already committed). */
   private aborted = false;
@@ -83,7 +84,7 @@ export class AccountRunner {
   /** One complete pass (the CLI's `sync --once`); resolves when every folder is up to date. */
   async syncOnce(): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
-    this.running = this.pass();
+    this.running = this.pass(null);
     try {
       await this.running;
     } finally {
@@ -91,23 +92,30 @@ export class AccountRunner {
     }
   }
 
-  /** Asks for a pass; several requests while one runs coalesce into one more pass. */
-  request(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+  /**
+   * Asks for a pass: of every folder, or (push) of just the folder that changed, which skips
+   * LIST and the other folders so new mail lands sooner. Requests made while a pass runs
+   * coalesce into one more pass.
+   */
+  request(folderPath?: string): void {
+    if (folderPath === undefined) this.pendingFull = true;
+    else this.pendingFolders.add(folderPath);
+    this.launch();
+  }
+
+  private launch(): void {
+    if (this.running || (!this.pendingFull && this.pendingFolders.size === 0)) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.running = this.pass()
+    const only = this.pendingFull ? null : new Set(this.pendingFolders);
+    this.pendingFull = false;
+    this.pendingFolders.clear();
+    this.running = this.pass(only)
       .then(() => this.afterSuccess())
       .catch((error: unknown) => this.afterFailure(error))
       .finally(() => {
         this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.request();
-        }
+        if (!this.stopped) this.launch();
       });
   }
 
@@ -118,7 +126,7 @@ export class AccountRunner {
       const folders = this.store()
         .mail.folders(this.accountId)
         .filter((folder) => folder.syncEnabled);
-      this.watcher = await this.driver.watch(folders.map(toRemote), () => this.request());
+      this.watcher = await this.driver.watch(folders.map(toRemote), (path) => this.request(path));
     }
     this.state = this.watcher ? 'watching' : 'idle';
     this.schedule(this.options.pollIntervalMs);
@@ -146,21 +154,27 @@ export class AccountRunner {
     this.timer = setTimeout(() => this.request(), delayMs);
   }
 
-  private async pass(): Promise<void> {
+  /** A pass over every synced folder (only = null) or over the named ones. */
+  private async pass(only: ReadonlySet<string> | null): Promise<void> {
     const store = this.store();
     this.state = 'syncing';
     this.progress = { startedAt: Date.now(), messages: 0, rate: null };
     this.setHealth({ state: 'syncing' });
     try {
       const driver = (this.driver ??= this.createDriver());
-      const folders = store.mail.upsertFolders(this.accountId, await driver.listFolders(), (role) =>
-        syncedByDefault(role as FolderRole),
-      );
+      const folders = only
+        ? store.mail.folders(this.accountId).filter((folder) => only.has(folder.path))
+        : store.mail.upsertFolders(this.accountId, await driver.listFolders(), (role) =>
+            syncedByDefault(role as FolderRole),
+          );
       const rotation = folders.filter((folder) => folder.syncEnabled).sort(byRole);
       const scope = this.options.scope();
       const ownAddresses = new Set([store.accounts.get(this.accountId)?.email.toLowerCase() ?? '']);
       await this.pipeline(driver, rotation, scope, ownAddresses);
-      if (store.mail.folders(this.accountId).every((folder) => !folder.syncEnabled || folder.backfillComplete)) {
+      const everyFolderDone = store.mail
+        .folders(this.accountId)
+        .every((folder) => !folder.syncEnabled || folder.backfillComplete);
+      if (!only && everyFolderDone) {
         store.mail.collectOrphans(this.accountId);
       }
       this.setHealth({ state: 'idle', lastSuccessAt: new Date().toISOString(), lastError: null, retryAt: null });

@@ -53,6 +53,13 @@ export class SyncEngine {
     if (this.background) this.runner(accountId).start();
   }
 
+  async accountChanged(accountId: string): Promise<void> {
+    await this.accountRemoved(accountId);
+    const health = this.options.store().syncHealth.get(accountId);
+    this.options.store().syncHealth.set(accountId, { ...health, state: 'idle', lastError: null, retryAt: null });
+    this.accountAdded(accountId);
+  }
+
   async accountRemoved(accountId: string): Promise<void> {
     await this.runners.get(accountId)?.stop();
     this.runners.delete(accountId);

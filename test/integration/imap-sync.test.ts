@@ -181,3 +181,31 @@ describe('IMAP sync against Dovecot', () => {
     expect(junk?.syncEnabled).toBe(false);
   });
 });
+
+describe('changing an account', () => {
+  it('checks a new password before saving it, and keeps the old settings when it is wrong', async () => {
+    const wrong = await core.call('accounts.updateImap', { id: accountId, password: 'not-it' });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH' } });
+    // The stored password still works.
+    expect((await syncNow()).lastError).toBeNull();
+
+    const moved = await core.call('accounts.updateImap', {
+      id: accountId,
+      port: dovecot.imapPort,
+      security: 'starttls',
+    });
+    expect(moved).toMatchObject({
+      ok: true,
+      value: { port: dovecot.imapPort, security: 'starttls', hasCustomCertificate: true },
+    });
+    await appendMessages(imap, 'INBOX', [buildMessage({ subject: 'via starttls', messageId: 'starttls@acme.test' })]);
+    const status = await syncNow();
+    expect(status.lastError).toBeNull();
+    expect((await withStore(data.path, liveMessages)).some((row) => row.message_id === 'starttls@acme.test')).toBe(
+      true,
+    );
+
+    const untrusted = await core.call('accounts.updateImap', { id: accountId, caCertPem: null });
+    expect(untrusted).toMatchObject({ ok: false, error: { code: 'PERMISSION' } });
+  });
+});

@@ -6,7 +6,7 @@ import type { Logger } from '../../util/logger.js';
 import type { Handlers } from '../api/handlers.js';
 import type { ProfileManager } from '../profile/profile-manager.js';
 
-type AccountHandlers = Pick<Handlers, 'accounts.list' | 'accounts.addImap' | 'accounts.remove'>;
+type AccountHandlers = Pick<Handlers, 'accounts.list' | 'accounts.addImap' | 'accounts.updateImap' | 'accounts.remove'>;
 
 export function accountHandlers(profiles: ProfileManager, engine: SyncEngine, log: Logger): AccountHandlers {
   return {
@@ -32,19 +32,32 @@ export function accountHandlers(profiles: ProfileManager, engine: SyncEngine, lo
         },
         createdAt: new Date().toISOString(),
       };
-      // Log in once before saving: a wrong password or host is reported now, and nothing is stored.
-      const driver = createDriverFor(account, input.password, { log });
-      try {
-        await driver.listFolders();
-      } finally {
-        await driver.close();
-      }
+      await verifyLogin(account, input.password, log);
       store.db.transaction(() => {
         store.accounts.insert(account);
         store.secrets.put(passwordSecretName(account.id), input.password);
       })();
       engine.accountAdded(account.id);
       return toSummary(account);
+    },
+
+    'accounts.updateImap': async ({ id, password, caCertPem, displayName, ...connection }) => {
+      const store = profiles.requireStore();
+      const current = store.accounts.get(id);
+      if (!current || current.kind !== 'imap') throw new AppError('NOT_FOUND', 'No such IMAP account.');
+      const config: Record<string, unknown> = { ...current.config, ...connection };
+      if (caCertPem === null) delete config.caCertPem;
+      else if (caCertPem !== undefined) config.caCertPem = caCertPem;
+      const updated: AccountRecord = { ...current, displayName: displayName || current.displayName, config };
+      const secret = password ?? store.secrets.get(passwordSecretName(id)) ?? '';
+      await verifyLogin(updated, secret, log);
+      store.db.transaction(() => {
+        store.accounts.update(updated);
+        store.secrets.put(passwordSecretName(id), secret);
+      })();
+      // The runner starts over with the new settings (and forgets the old error).
+      await engine.accountChanged(id);
+      return toSummary(updated);
     },
 
     'accounts.remove': async ({ id }) => {
@@ -57,4 +70,14 @@ export function accountHandlers(profiles: ProfileManager, engine: SyncEngine, lo
       return { removed };
     },
   };
+}
+
+/** Logs in once before saving: a wrong password, host or certificate is reported now, nothing is stored. */
+async function verifyLogin(account: AccountRecord, password: string, log: Logger): Promise<void> {
+  const driver = createDriverFor(account, password, { log });
+  try {
+    await driver.listFolders();
+  } finally {
+    await driver.close();
+  }
 }

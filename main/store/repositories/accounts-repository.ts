@@ -17,6 +17,7 @@ export class AccountsRepository {
   private readonly selectAll;
   private readonly selectOne;
   private readonly deleteRow;
+  private readonly updateRow;
 
   constructor(db: Db) {
     this.insertRow = db.prepare<[string, string, string, string, string, string]>(
@@ -25,6 +26,9 @@ export class AccountsRepository {
     this.selectAll = db.prepare<[], Row>('SELECT * FROM accounts ORDER BY created_at');
     this.selectOne = db.prepare<[string], Row>('SELECT * FROM accounts WHERE id = ?');
     this.deleteRow = db.prepare<[string]>('DELETE FROM accounts WHERE id = ?');
+    this.updateRow = db.prepare<[string, string, string]>(
+      'UPDATE accounts SET display_name = ?, config = ? WHERE id = ?',
+    );
   }
 
   insert(account: AccountRecord): void {
@@ -47,6 +51,10 @@ export class AccountsRepository {
     return row ? toRecord(row) : null;
   }
 
+  update(account: AccountRecord): void {
+    this.updateRow.run(account.displayName, JSON.stringify(account.config), account.id);
+  }
+
   delete(id: string): boolean {
     return this.deleteRow.run(id).changes > 0;
   }
@@ -64,13 +72,17 @@ function toRecord(row: Row): AccountRecord {
 }
 
 export function toSummary(account: AccountRecord): AccountSummary {
-  const host = typeof account.config.host === 'string' ? account.config.host : null;
+  const { host, port, security, user, caCertPem } = account.config;
   return {
     id: account.id,
     kind: account.kind,
     email: account.email,
     displayName: account.displayName,
-    host,
+    host: typeof host === 'string' ? host : null,
+    port: typeof port === 'number' ? port : null,
+    security: security === 'tls' || security === 'starttls' ? security : null,
+    user: typeof user === 'string' ? user : null,
+    hasCustomCertificate: typeof caCertPem === 'string' && caCertPem.length > 0,
     createdAt: account.createdAt,
   };
 }

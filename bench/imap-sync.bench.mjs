@@ -1,0 +1,565 @@
+// IMAP initial sync against its peers, in one run.
+//
+//   npm run build && node bench/imap-sync.bench.mjs      (BENCH_MESSAGES=2000 for a quick run)
+//
+// 1. a private Dovecot (test/harness/dovecot.ts) with a generated, deterministic mailbox of N
+//    messages in 12 folders, written as Maildir files;
+// 2. peer: mbsync (isync) pulling the whole mailbox into a fresh Maildir;
+// 3. ceiling: a bare imapflow loop fetching what Clientele fetches and storing nothing;
+// 4. Clientele: `clientele sync --once` on a fresh profile, wall time and peak RSS, stored count;
+// 5. IDLE push latency of the background sync (bench/lib/idle-probe.mjs), 30 APPENDs;
+// 6. results and the machine description to bench/results/imap-sync.{json,md}.
+// Everything runs in temp dirs that are removed at the end, on failure and on Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { loadHarness } from './lib/harness.mjs';
+import { FOLDERS, generateMaildir } from './lib/mailbox.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'bin/clientele.js');
+const RESULTS = join(ROOT, 'bench/results');
+const DEFAULT_MESSAGES = 50_000;
+const N = Number(process.env.BENCH_MESSAGES ?? DEFAULT_MESSAGES);
+if (!Number.isInteger(N) || N < 100) throw new Error('BENCH_MESSAGES must be a whole number ≥ 100');
+/** Each timed step may take this long before it is killed and the bench fails. */
+const STEP_TIMEOUT_MS = Math.max(180_000, N * 20);
+/** The whole run, set-up and clean-up included. */
+const TOTAL_TIMEOUT_MS = 6 * STEP_TIMEOUT_MS;
+const IDLE_ROUNDS = 30;
+const SOURCE_MAX_BYTES = 256 * 1024; // what Clientele's IMAP driver fetches of each message
+const TARGETS = { wallVsMbsync: 1.0, rateVsRaw: 0.7, idleP95Ms: 1000, peakRssMb: 300 };
+
+const log = (...args) => console.log(`[imap-sync ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+// ---- clean-up: every process we start and every temp dir, whatever happens -------------------
+const children = new Set();
+const cleanups = [];
+let cleaning = null;
+function cleanUp() {
+  cleaning ??= (async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const step of cleanups.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        console.error('clean-up step failed:', error);
+      }
+    }
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    log(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+const deadline = setTimeout(() => {
+  console.error(`The benchmark did not finish within ${TOTAL_TIMEOUT_MS / 1000} s: stopping.`);
+  void cleanUp().finally(() => process.exit(1));
+}, TOTAL_TIMEOUT_MS);
+deadline.unref();
+
+// ---- helpers -----------------------------------------------------------------------------------
+/** VmHWM/VmRSS of a live process, in kB (null once it is gone). */
+function memoryOf(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { hwm: field('VmHWM'), rss: field('VmRSS') };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs a command to completion: wall time from spawn to exit, peak RSS (VmHWM, the kernel's own
+ * high-water mark, read every 100 ms while the process lives), output. Killed after timeoutMs.
+ */
+function run(command, args, { env = process.env, input = '', timeoutMs = STEP_TIMEOUT_MS, what = command } = {}) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    let peakKb = 0;
+    let wallMs = 0;
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-20_000)));
+    const sample = () => {
+      const memory = memoryOf(child.pid);
+      if (memory) peakKb = Math.max(peakKb, memory.hwm, memory.rss);
+    };
+    const sampler = setInterval(sample, 100);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${what} did not finish within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.on('error', (error) => {
+      clearInterval(sampler);
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('exit', () => {
+      wallMs = performance.now() - started;
+      clearInterval(sampler);
+      clearTimeout(timer);
+    });
+    child.on('close', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal, wallMs, peakRssKb: peakKb, stdout, stderr });
+    });
+    sample();
+    child.stdin.end(input);
+  });
+}
+
+function mustSucceed(result, what) {
+  if (result.code !== 0) {
+    throw new Error(
+      `${what} failed (exit ${result.code ?? result.signal}):\n${result.stderr}\n${result.stdout}`.trim(),
+    );
+  }
+  return result;
+}
+
+function countMaildirMessages(root) {
+  let count = 0;
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const path = join(dir, entry.name);
+      if (entry.name === 'cur' || entry.name === 'new') count += readdirSync(path).length;
+      else if (entry.name !== 'tmp') walk(path);
+    }
+  };
+  walk(root);
+  return count;
+}
+
+/** 1-minute load average: the machine may be shared, and a busy neighbour slows every client. */
+const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
+
+function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const version = (command, args) => spawnSync(command, args, { encoding: 'utf8' }).stdout?.trim() || null;
+  return {
+    cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
+    cores: os.availableParallelism(),
+    ramGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    kernel: `${os.type()} ${os.release()}`,
+    os: /^PRETTY_NAME="?(.*?)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? null,
+    node: process.version,
+    dovecot: version('dovecot', ['--version']),
+    mbsync: version('mbsync', ['--version']),
+    imapflow: JSON.parse(readFileSync(join(ROOT, 'node_modules/imapflow/package.json'), 'utf8')).version,
+  };
+}
+
+/** Which code was measured: the commit, and the files of main/ and common/ that differ from it. */
+function codeState() {
+  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const changed = git(['status', '--porcelain', '--', 'main', 'common']).split('\n').filter(Boolean);
+  return { commit: git(['rev-parse', '--short', 'HEAD']) || null, uncommittedInMainOrCommon: changed };
+}
+
+// ---- the benchmark -----------------------------------------------------------------------------
+async function main() {
+  const { dovecot: dovecotHarness, secretService, imapClient, compiled } = await loadHarness();
+  // A stale out/ would measure old code (the same check as the tests that run the compiled core).
+  compiled.assertBuildIsCurrent();
+  for (const tool of ['mbsync', 'dovecot']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      throw new Error(`${tool} is needed: apt-get install -y isync dovecot-imapd`);
+    }
+  }
+  const results = {
+    benchmark: 'imap-sync',
+    date: new Date().toISOString(),
+    code: codeState(),
+    machine: machine(),
+    messages: N,
+  };
+  log(`N=${N}; machine:`, JSON.stringify(results.machine));
+
+  const work = mkdtempSync(join(os.tmpdir(), 'clientele-bench-'));
+  chmodSync(work, 0o700);
+  cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+
+  log('starting Dovecot and the private keyring');
+  const dovecot = await dovecotHarness.startDovecot();
+  cleanups.push(() => dovecot.stop());
+  const keyring = await secretService.startSecretService('unlocked');
+  cleanups.push(() => keyring.stop());
+  const alice = dovecot.users[0];
+
+  // 1. The mailbox.
+  let started = performance.now();
+  const home = join(dovecot.dir, 'mail', alice.user);
+  const mailbox = generateMaildir({
+    maildir: join(home, 'Maildir'),
+    count: N,
+    owner: 'nobody:nogroup',
+    chownRoot: home,
+  });
+  results.mailbox = {
+    folders: FOLDERS.length,
+    perFolder: mailbox.folders,
+    bytesOnDisk: mailbox.bytes,
+    rfc822Bytes: mailbox.rfc822Bytes,
+    generatedInMs: Math.round(performance.now() - started),
+  };
+  log(
+    `mailbox: ${N} messages, ${(mailbox.rfc822Bytes / 1024 ** 2).toFixed(0)} MB, in ${results.mailbox.generatedInMs} ms`,
+  );
+
+  // The raw loop: connect, LIST, then per folder EXAMINE + one UID FETCH 1:* of what Clientele fetches.
+  const rawPass = async () => {
+    const begin = performance.now();
+    const client = await imapClient.connectImap(dovecot);
+    let messages = 0;
+    let bytes = 0;
+    try {
+      const folders = (await client.list()).filter((entry) => !entry.flags.has('\\Noselect'));
+      for (const folder of folders) {
+        const box = await client.mailboxOpen(folder.path, { readOnly: true });
+        if (box.exists === 0) continue;
+        const query = {
+          uid: true,
+          flags: true,
+          internalDate: true,
+          size: true,
+          source: { maxLength: SOURCE_MAX_BYTES },
+        };
+        for await (const message of client.fetch('1:*', query, { uid: true })) {
+          messages += 1;
+          bytes += message.source?.length ?? 0;
+        }
+      }
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+    return { wallMs: performance.now() - begin, messages, bytes };
+  };
+
+  // Dovecot indexes Maildir files on first access: one untimed pass so that no measured client
+  // pays for it, and the page cache is equally warm for all three.
+  log('warm-up: first access (Dovecot builds its indexes)');
+  const warm = await rawPass();
+  results.warmUp = { wallMs: Math.round(warm.wallMs), messages: warm.messages };
+  if (warm.messages !== N) throw new Error(`Dovecot serves ${warm.messages} messages, expected ${N}`);
+
+  // 2. Peer: mbsync.
+  log('mbsync');
+  const mbsyncLoad = load1();
+  const mbsyncDir = join(work, 'mbsync');
+  mkdirSync(join(mbsyncDir, 'mail'), { recursive: true });
+  const mbsyncConfig = join(mbsyncDir, 'mbsyncrc');
+  writeFileSync(
+    mbsyncConfig,
+    [
+      'IMAPAccount bench',
+      'Host localhost',
+      `Port ${dovecot.imapsPort}`,
+      `User ${alice.user}`,
+      `Pass ${alice.password}`,
+      'SSLType IMAPS',
+      `CertificateFile ${dovecot.caCertPath}`,
+      '',
+      'IMAPStore remote',
+      'Account bench',
+      '',
+      'MaildirStore local',
+      `Path ${mbsyncDir}/mail/`,
+      `Inbox ${mbsyncDir}/mail/INBOX`,
+      'SubFolders Verbatim',
+      '',
+      'Channel bench',
+      'Far :remote:',
+      'Near :local:',
+      'Patterns *',
+      'Create Near',
+      'Sync Pull',
+      'SyncState *',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const mbsync = mustSucceed(
+    await run('mbsync', ['-q', '-c', mbsyncConfig, 'bench'], {
+      env: { ...process.env, HOME: mbsyncDir },
+      what: 'mbsync',
+    }),
+    'mbsync',
+  );
+  const mbsyncCount = countMaildirMessages(join(mbsyncDir, 'mail'));
+  if (mbsyncCount !== N) throw new Error(`mbsync stored ${mbsyncCount} messages, expected ${N}`);
+  results.mbsync = {
+    wallMs: Math.round(mbsync.wallMs),
+    messagesPerSecond: Math.round(N / (mbsync.wallMs / 1000)),
+    peakRssMb: Math.round(mbsync.peakRssKb / 1024),
+    stored: mbsyncCount,
+    loadAvgBefore: mbsyncLoad,
+    config: 'SSLType IMAPS, Patterns *, Create Near, Sync Pull, SyncState *, defaults otherwise (FSync yes)',
+  };
+  log('mbsync:', JSON.stringify(results.mbsync));
+  rmSync(join(mbsyncDir, 'mail'), { recursive: true, force: true });
+
+  // 3. Ceiling: bare imapflow.
+  log('raw imapflow loop');
+  const rawImapflowLoad = load1();
+  const raw = await rawPass();
+  results.rawImapflow = {
+    wallMs: Math.round(raw.wallMs),
+    messagesPerSecond: Math.round(raw.messages / (raw.wallMs / 1000)),
+    messages: raw.messages,
+    sourceBytes: raw.bytes,
+    loadAvgBefore: rawImapflowLoad,
+    fetch: `UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[]<0.${SOURCE_MAX_BYTES}>) per folder, one connection, nothing stored`,
+  };
+  log('raw imapflow:', JSON.stringify(results.rawImapflow));
+
+  // 4. Clientele: fresh profile, account, one full pass.
+  log('Clientele: profile and account');
+  const dataDir = join(work, 'profile');
+  const env = keyring.env;
+  const cli = (args, options = {}) =>
+    run(process.execPath, [CLI, '--data-dir', dataDir, '--json', ...args], {
+      env,
+      what: `clientele ${args[0]}`,
+      ...options,
+    });
+  mustSucceed(await cli(['init', '--name', 'Bench']), 'clientele init');
+  mustSucceed(await cli(['settings', 'set', '--backfill-months', 'all']), 'clientele settings set');
+  mustSucceed(
+    await cli(
+      [
+        'account',
+        'add',
+        'imap',
+        '--email',
+        'alice@example.test',
+        '--host',
+        dovecot.host,
+        '--port',
+        String(dovecot.imapsPort),
+        '--user',
+        alice.user,
+        '--password-stdin',
+        '--ca-file',
+        dovecot.caCertPath,
+      ],
+      { input: `${alice.password}\n` },
+    ),
+    'clientele account add',
+  );
+  log('Clientele: sync --once');
+  const clienteleLoad = load1();
+  const sync = mustSucceed(await cli(['sync', '--once']), 'clientele sync --once');
+  const status = JSON.parse(mustSucceed(await cli(['status']), 'clientele status').stdout);
+  const stored = status.value?.sync?.[0]?.messages ?? null;
+  const profileBytes = readdirSync(dataDir).reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
+  results.clientele = {
+    wallMs: Math.round(sync.wallMs),
+    messagesPerSecond: Math.round(N / (sync.wallMs / 1000)),
+    peakRssMb: Math.round(sync.peakRssKb / 1024),
+    stored,
+    syncState: status.value?.sync?.[0]?.state ?? null,
+    profileBytes,
+    loadAvgBefore: clienteleLoad,
+  };
+  log('Clientele:', JSON.stringify(results.clientele));
+
+  results.ratios = {
+    clienteleWallVsMbsync: round(results.clientele.wallMs / results.mbsync.wallMs, 3),
+    clienteleRateVsRawImapflow: round(results.clientele.messagesPerSecond / results.rawImapflow.messagesPerSecond, 3),
+  };
+  const countOk = stored === N;
+  if (!countOk) {
+    results.failure = `Clientele stored ${stored} messages, expected ${N}`;
+  } else {
+    // 5. IDLE push latency.
+    log(`IDLE push latency: ${IDLE_ROUNDS} APPENDs`);
+    const probe = mustSucceed(
+      await run(process.execPath, [join(ROOT, 'bench/lib/idle-probe.mjs')], {
+        env: {
+          ...env,
+          BENCH_PROBE: JSON.stringify({
+            dataDir,
+            host: dovecot.host,
+            port: dovecot.imapsPort,
+            caCertPem: dovecot.caCertPem,
+            user: alice.user,
+            password: alice.password,
+            rounds: IDLE_ROUNDS,
+            pollMs: 20,
+          }),
+        },
+        what: 'IDLE probe',
+      }),
+      'IDLE probe',
+    );
+    const idle = JSON.parse(probe.stdout.trim().split('\n').at(-1));
+    results.idle = {
+      rounds: idle.rounds,
+      timeouts: idle.timeouts,
+      p50Ms: round(percentile(idle.latenciesMs, 50), 1),
+      p95Ms: idle.timeouts > 0 ? null : round(percentile(idle.latenciesMs, 95), 1),
+      maxMs: round(Math.max(...idle.latenciesMs), 1),
+      appendP50Ms: round(percentile(idle.appendMs, 50), 1),
+      rawImapflowExistsP50Ms: round(percentile(idle.rawExistsMs, 50), 1),
+      rawImapflowExistsP95Ms: round(percentile(idle.rawExistsMs, 95), 1),
+      pollMs: idle.pollMs,
+      statusCallMeanMs: round(idle.statusCallMs.mean, 1),
+      statusCallMaxMs: round(idle.statusCallMs.max, 1),
+      watchingAfterMs: idle.watchingAfterMs,
+      latenciesMs: idle.latenciesMs.map((value) => round(value, 1)),
+    };
+    log('IDLE:', JSON.stringify({ ...results.idle, latenciesMs: undefined }));
+  }
+
+  results.targets = {
+    wallTimeVsMbsync: {
+      target: `≤ ${TARGETS.wallVsMbsync}× mbsync`,
+      value: results.ratios.clienteleWallVsMbsync,
+      met: results.ratios.clienteleWallVsMbsync <= TARGETS.wallVsMbsync,
+    },
+    rateVsRawImapflow: {
+      target: `≥ ${TARGETS.rateVsRaw * 100}% of raw imapflow`,
+      value: results.ratios.clienteleRateVsRawImapflow,
+      met: results.ratios.clienteleRateVsRawImapflow >= TARGETS.rateVsRaw,
+    },
+    idleP95: {
+      target: `≤ ${TARGETS.idleP95Ms} ms`,
+      value: results.idle?.p95Ms ?? null,
+      met: results.idle?.p95Ms != null && results.idle.p95Ms <= TARGETS.idleP95Ms,
+    },
+    peakRss: {
+      target: `≤ ${TARGETS.peakRssMb} MB`,
+      value: results.clientele.peakRssMb,
+      met: results.clientele.peakRssMb <= TARGETS.peakRssMb,
+    },
+  };
+  results.loadAvgAtEnd = load1();
+  writeResults(results);
+  if (!countOk) throw new Error(results.failure);
+}
+
+function round(value, digits) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function writeResults(results) {
+  mkdirSync(RESULTS, { recursive: true });
+  // A quick run (BENCH_MESSAGES) must not overwrite the full run's figures.
+  const base = join(RESULTS, N === DEFAULT_MESSAGES ? 'imap-sync' : `imap-sync-n${N}`);
+  writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${base}.md`, markdown(results));
+  log(`results: ${base}.json, ${base}.md`);
+}
+
+function markdown(r) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const mb = (bytes) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
+  const yes = (met) => (met ? 'met' : '**missed**');
+  const m = r.machine;
+  const lines = [
+    `# IMAP initial sync: Clientele vs mbsync and raw imapflow`,
+    '',
+    `Run ${r.date} on commit ${r.code.commit}` +
+      (r.code.uncommittedInMainOrCommon.length > 0
+        ? ` plus uncommitted changes (${r.code.uncommittedInMainOrCommon.join(', ')})`
+        : ' (main/ and common/ as committed)') +
+      '.',
+    `One run of each client against the same private Dovecot, after an untimed warm-up`,
+    `pass (Dovecot indexes the Maildir on first access: ${s(r.warmUp.wallMs)}).`,
+    '',
+    `**Machine:** ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.kernel} (${m.os}); Node ${m.node};`,
+    `Dovecot ${m.dovecot}; ${m.mbsync}; imapflow ${m.imapflow}.`,
+    '',
+    `**Mailbox:** ${r.messages} messages in ${r.mailbox.folders} folders, ${mb(r.mailbox.rfc822Bytes)} (RFC 822 sizes; ` +
+      `${mb(r.mailbox.bytesOnDisk)} on disk): most 2–20 KB text, 10% HTML multipart 30–80 KB, 3% with a 200 KB–1 MB ` +
+      `base64 attachment; threads with References; seeded.`,
+    '',
+    `| Folder | Messages |`,
+    `| --- | ---: |`,
+    ...Object.entries(r.mailbox.perFolder).map(([path, count]) => `| ${path} | ${count} |`),
+    '',
+    `## Figures`,
+    '',
+    `| Client | Wall time | Messages/s | Peak RSS | Notes |`,
+    `| --- | ---: | ---: | ---: | --- |`,
+    `| mbsync (peer) | ${s(r.mbsync.wallMs)} | ${r.mbsync.messagesPerSecond} | ${r.mbsync.peakRssMb} MB | full messages to Maildir; ${r.mbsync.config} |`,
+    `| raw imapflow (ceiling) | ${s(r.rawImapflow.wallMs)} | ${r.rawImapflow.messagesPerSecond} | — | ${r.rawImapflow.fetch} |`,
+    `| Clientele \`sync --once\` | ${s(r.clientele.wallMs)} | ${r.clientele.messagesPerSecond} | ${r.clientele.peakRssMb} MB | whole process (start-up, keychain, parse, SQLCipher); stored ${r.clientele.stored}; profile ${mb(r.clientele.profileBytes)} |`,
+    '',
+    `1-minute load average before each run (the machine may be shared): mbsync ${r.mbsync.loadAvgBefore}, ` +
+      `raw imapflow ${r.rawImapflow.loadAvgBefore}, Clientele ${r.clientele.loadAvgBefore}; at the end ${r.loadAvgAtEnd}.`,
+    '',
+    `Ratios: Clientele / mbsync wall time = **${r.ratios.clienteleWallVsMbsync}**; ` +
+      `Clientele rate / raw imapflow rate = **${r.ratios.clienteleRateVsRawImapflow}**.`,
+    '',
+  ];
+  if (r.idle) {
+    lines.push(
+      `IDLE push latency (${r.idle.rounds} APPENDs to INBOX → message counted by \`sync.status\` in a core with background ` +
+        `sync, polled every ${r.idle.pollMs} ms): p50 **${r.idle.p50Ms} ms**, p95 **${r.idle.p95Ms ?? 'n/a'} ms**, ` +
+        `max ${r.idle.maxMs} ms, ${r.idle.timeouts} timed out. A \`sync.status\` call itself took ${r.idle.statusCallMeanMs} ms ` +
+        `on average (max ${r.idle.statusCallMaxMs} ms). Server floor, measured in the same rounds: a bare imapflow ` +
+        `connection idling on INBOX saw the untagged EXISTS after p50 ${r.idle.rawImapflowExistsP50Ms} ms, ` +
+        `p95 ${r.idle.rawImapflowExistsP95Ms} ms.`,
+      '',
+    );
+  } else {
+    lines.push(`IDLE push latency: not measured (${r.failure}).`, '');
+  }
+  lines.push(
+    `## Targets`,
+    '',
+    `| Target | Goal | Measured | |`,
+    `| --- | --- | --- | --- |`,
+    `| Wall time vs mbsync | ${r.targets.wallTimeVsMbsync.target} | ${r.targets.wallTimeVsMbsync.value}× | ${yes(r.targets.wallTimeVsMbsync.met)} |`,
+    `| Rate vs raw imapflow | ${r.targets.rateVsRawImapflow.target} | ${round(r.targets.rateVsRawImapflow.value * 100, 1)}% | ${yes(r.targets.rateVsRawImapflow.met)} |`,
+    `| IDLE p95 | ${r.targets.idleP95.target} | ${r.targets.idleP95.value ?? 'n/a'} ms | ${yes(r.targets.idleP95.met)} |`,
+    `| Peak RSS | ${r.targets.peakRss.target} | ${r.targets.peakRss.value} MB | ${yes(r.targets.peakRss.met)} |`,
+    '',
+  );
+  if (r.failure) lines.push(`**Failed:** ${r.failure}`, '');
+  lines.push(
+    `## What differs between the clients`,
+    '',
+    `- mbsync downloads every message whole (${mb(r.mailbox.rfc822Bytes)}) and writes one file per message, fsyncing`,
+    `  (its default \`FSync yes\`). The raw loop and Clientele fetch at most ${SOURCE_MAX_BYTES / 1024} KB of each message`,
+    `  (${mb(r.rawImapflow.sourceBytes)} in all): attachments past that stay on the server.`,
+    `- The raw loop parses nothing and stores nothing: it is what one imapflow connection can pull.`,
+    `- Clientele's time is the whole \`clientele sync --once\` process: start-up, keychain, MIME parsing in worker`,
+    `  threads, threading and identity, SQLCipher writes, all committed page by page.`,
+    `- One run each: single figures vary from run to run, more so on a busy machine (see the load averages); compare the ratios of one run.`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+try {
+  await main();
+  await cleanUp();
+  process.exit(0);
+} catch (error) {
+  console.error(error instanceof Error ? error.stack : error);
+  await cleanUp();
+  process.exit(1);
+}

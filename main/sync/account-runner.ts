@@ -195,10 +195,11 @@ export class AccountRunner {
   }
 
   /**
-   * Round-robin over the folders, one page each, until none has more. The next page is fetched
-   * while the current one is parsed and committed, so the network and the parser workers overlap.
-   * The in-memory cursor moves on at fetch time; the stored one only with its page, so a crash
-   * between the two refetches that page and nothing is lost or doubled.
+   * Round-robin over the folders, one page each, until none has more, as a three-stage pipeline:
+   * while page k is committed (main thread), page k+1 is parsed (worker threads) and page k+2 is
+   * fetched (network). Commits stay in fetch order. The in-memory cursor moves on at fetch time;
+   * the stored one only with its page, so a crash anywhere refetches what was not committed and
+   * nothing is lost or doubled.
    */
   private async pipeline(
     driver: MailDriver,
@@ -214,21 +215,33 @@ export class AccountRunner {
       fetching.page.catch(() => undefined); // awaited below; never an unhandled rejection
       return fetching;
     };
+    let committing: Promise<void> = Promise.resolve();
     let current = fetchNext();
-    while (current) {
-      const { folder } = current;
-      const page = await current.page;
-      const position = rotation.indexOf(folder);
-      if (page === null || !page.more) rotation.splice(position, 1);
-      else folder.cursor = page.nextCursor;
-      index = page === null || !page.more ? position : position + 1;
-      current = fetchNext();
-      try {
-        if (page) await this.commitPage(folder, page, ownAddresses);
-      } catch (error) {
-        await current?.page.catch(() => undefined);
-        throw error;
+    try {
+      while (current) {
+        const { folder } = current;
+        const page = await current.page;
+        const position = rotation.indexOf(folder);
+        if (page === null || !page.more) rotation.splice(position, 1);
+        else folder.cursor = page.nextCursor;
+        index = page === null || !page.more ? position : position + 1;
+        current = fetchNext();
+        if (!page) continue;
+        // The pool takes ownership of each source buffer (moved to a worker): nothing reads it after.
+        const parsed = Promise.all(page.upserts.map((message) => this.parser.parse(message.source)));
+        const previous = committing;
+        committing = (async () => {
+          const messages = await parsed;
+          await previous;
+          this.commitPage(folder, page, messages, ownAddresses);
+        })();
+        committing.catch(() => undefined);
+        await previous; // at most one page committing, one parsing, one being fetched
       }
+      await committing;
+    } finally {
+      await committing.catch(() => undefined);
+      await current?.page.catch(() => undefined);
     }
   }
 
@@ -248,14 +261,13 @@ export class AccountRunner {
     }
   }
 
-  /** Parses a page in the worker pool and commits it with its cursor in one transaction. */
-  private async commitPage(
+  /** Commits a parsed page with its cursor in one transaction. */
+  private commitPage(
     folder: StoredFolder,
     page: FolderChanges,
+    parsed: ParsedMessage[],
     ownAddresses: ReadonlySet<string>,
-  ): Promise<void> {
-    // The pool takes ownership of each source buffer (moved to a worker): nothing reads it after.
-    const parsed = await Promise.all(page.upserts.map((message) => this.parser.parse(message.source)));
+  ): void {
     const context = { folderRole: folder.role, ownAddresses };
     this.store().mail.applyPage({
       accountId: this.accountId,

@@ -122,7 +122,9 @@ export class SyncEngine {
         this.options.parser,
         this.options.log,
         {
-          budget: this.options.budget ?? { maxMessages: 500, maxBytes: 16 * 1024 * 1024 },
+          // Three pages are in flight at once (fetching, parsing, committing): 8 MB each keeps the
+          // core well under its 300 MB memory target.
+          budget: this.options.budget ?? { maxMessages: 500, maxBytes: 8 * 1024 * 1024 },
           pollIntervalMs: this.options.pollIntervalMs ?? 120_000,
           scope: () => {
             const months = this.options.store().settings.read().backfillMonths;

@@ -100,7 +100,9 @@ export function messageIdentity(
     parsed.date ?? '',
     parsed.from.map((address) => address.address.toLowerCase()).join(','),
     canonical(parsed.subject ?? ''),
-    canonical(parsed.text ?? '').slice(0, IDENTITY_TEXT_CHARS),
+    // Only a prefix is normalized: NFKC and the Unicode regex over a whole long body cost more
+    // than the rest of filing a message.
+    canonical((parsed.text ?? '').slice(0, IDENTITY_TEXT_CHARS * 4)).slice(0, IDENTITY_TEXT_CHARS),
   ];
   const hash = createHash('sha256').update(JSON.stringify(fields));
   if (fields.every((field) => field === '') && rawHeaderBytes) hash.update(rawHeaderBytes);

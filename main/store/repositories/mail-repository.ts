@@ -310,7 +310,8 @@ function referencedIds(message: IncomingMessage): string[] {
 }
 
 function snippetOf(text: string | null): string {
-  return (text ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
+  // Slice before the regex: bodies can be 200,000 characters, the snippet is 200.
+  return (text ?? '').slice(0, 2000).replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 function toFolder(row: FolderRow): StoredFolder {

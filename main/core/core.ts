@@ -40,7 +40,9 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   const keychain = options.keychain ?? createKeychain();
   const profiles = new ProfileManager(options.dataDir, keychain, options.log, options.migrations);
   // MIME parsing runs in worker threads so a large or hostile message never stalls the core.
-  const parser = createParserPool({ log: options.log });
+  // Sources reach the pool capped at 256 KB each, so a small worker heap is plenty, and it keeps
+  // garbage from piling up in two workers (the whole process counts against the memory target).
+  const parser = createParserPool({ log: options.log, maxMemoryMb: 96 });
   const engine = new SyncEngine({ store: () => profiles.requireStore(), parser, log: options.log, ...options.sync });
   if (options.backgroundSync) profiles.onOpened(() => engine.start());
 

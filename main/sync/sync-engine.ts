@@ -122,9 +122,10 @@ export class SyncEngine {
         this.options.parser,
         this.options.log,
         {
-          // Three pages are in flight at once (fetching, parsing, committing): 8 MB each keeps the
-          // core well under its 300 MB memory target.
-          budget: this.options.budget ?? { maxMessages: 500, maxBytes: 8 * 1024 * 1024 },
+          // Three pages are in flight at once (fetching, parsing, committing), and a parsed page
+          // holds every body as JS strings: 200 messages / 8 MB per page keeps the core's memory
+          // bounded whatever the mailbox size (bench/results/imap-sync.md).
+          budget: this.options.budget ?? { maxMessages: 200, maxBytes: 8 * 1024 * 1024 },
           pollIntervalMs: this.options.pollIntervalMs ?? 120_000,
           scope: () => {
             const months = this.options.store().settings.read().backfillMonths;

@@ -80,12 +80,12 @@ type Slot = { worker: Worker; ready: boolean; job: Job | null; timer: NodeJS.Tim
 const STARTUP_TIMEOUT_MS = 30_000;
 
 /**
- * At least two workers, so one large message never stalls the page behind it, up to the cores
- * left beside the core's own thread (measured on 2 cores: 2 workers sync 10,000 messages ~10%
- * faster than 1; 4 workers were slower).
+ * The cores left beside the core's own thread, 1 to 4. Measured on 2 cores (bench, 10,000
+ * messages): a second worker saved ~5% of the sync time but cost ~70 MB of peak memory, which
+ * the 300 MB target cannot spare.
  */
 export function defaultPoolSize(): number {
-  return Math.max(2, Math.min(4, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
 }
 
 export function createParserPool(options: ParserPoolOptions): ParserPool {

@@ -27,6 +27,13 @@ function whyNotElectron() {
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     return { reason: 'there is no display to open a window on' };
   }
+  const sqlcipher = new URL(
+    '../node_modules/.clientele/electron-native/better-sqlite3-multiple-ciphers/better_sqlite3.node',
+    import.meta.url,
+  );
+  if (!existsSync(fileURLToPath(sqlcipher))) {
+    return { reason: 'SQLCipher is not built for Electron (see scripts/electron-native.mjs)' };
+  }
   return found;
 }
 

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../common/errors.js';
+import { sqliteNativeBinding } from './native-binding.js';
 
 export type Db = Database.Database;
 
@@ -16,7 +17,7 @@ export function openEncryptedDatabase(path: string, key: Buffer, options: { crea
   if (key.length !== DB_KEY_BYTES) throw new AppError('INTERNAL', 'The database key has the wrong length.');
   let db: Db;
   try {
-    db = new Database(path, { fileMustExist: !options.create });
+    db = new Database(path, { fileMustExist: !options.create, nativeBinding: sqliteNativeBinding() });
   } catch (error) {
     throw new AppError('INTERNAL', `The profile database could not be opened: ${(error as Error).message}`, {
       cause: error,

@@ -100,7 +100,9 @@ export class SyncEngine {
       return {
         accountId: account.id,
         email: account.email,
-        state: runner?.state ?? health.state,
+        // Only this process syncs this profile (the profile lock): with no runner here, a stored
+        // 'syncing' or 'watching' is left over from a process that ended, not a live state.
+        state: runner?.state ?? (health.state === 'syncing' || health.state === 'watching' ? 'idle' : health.state),
         lastSuccessAt: health.lastSuccessAt,
         lastError: health.lastError,
         retryAt: health.retryAt,

@@ -1,3 +1,5 @@
+import { RENDERER_CSP } from '../../common/security/renderer-csp.js';
+import { mimeTypeFor } from '../util/mime-types.js';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 // Pure helpers about the app's own origin. No 'electron' import, so unit tests can load them.
@@ -58,44 +60,10 @@ export function resolveAppFile(rootDir: string, raw: string): string | null {
   return file;
 }
 
-const MIME_TYPES: Record<string, string> = {
-  html: 'text/html; charset=utf-8',
-  js: 'text/javascript; charset=utf-8',
-  mjs: 'text/javascript; charset=utf-8',
-  css: 'text/css; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  map: 'application/json; charset=utf-8',
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  ico: 'image/x-icon',
-  woff: 'font/woff',
-  woff2: 'font/woff2',
-  ttf: 'font/ttf',
-  wasm: 'application/wasm',
-  txt: 'text/plain; charset=utf-8',
-};
+export { mimeTypeFor };
 
-export function mimeTypeFor(file: string): string {
-  const extension = /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase() ?? '';
-  return MIME_TYPES[extension] ?? 'application/octet-stream';
-}
-
-/** The renderer talks only to its own origin: no inline code, no plugins, no framing, no forms. */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/** The renderer's CSP (common/security/renderer-csp.ts), shared with browser mode. */
+export const CONTENT_SECURITY_POLICY = RENDERER_CSP;
 
 /** Headers on every app:// response, including errors. */
 export function securityHeaders(): Record<string, string> {

@@ -1,16 +1,4 @@
-/** The renderer's Content-Security-Policy: the same one Electron's window applies. */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+import { RENDERER_CSP } from '../../common/security/renderer-csp.js';
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': RENDERER_CSP,

@@ -1,17 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-};
+import { join, normalize, resolve, sep } from 'node:path';
+import { mimeTypeFor } from '../util/mime-types.js';
 
 export type StaticFile = { body: Buffer; contentType: string };
 
@@ -30,7 +19,7 @@ export async function readStaticFile(rootDir: string, urlPath: string): Promise<
   if (full !== root && !full.startsWith(root + sep)) return null;
   try {
     if (!(await stat(full)).isFile()) return null;
-    return { body: await readFile(full), contentType: TYPES[extname(full)] ?? 'application/octet-stream' };
+    return { body: await readFile(full), contentType: mimeTypeFor(full) };
   } catch {
     return null;
   }

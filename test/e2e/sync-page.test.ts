@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapFlow } from 'imapflow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,6 +16,7 @@ const EMAIL = 'alice@example.test';
 const INBOX_COUNT = 260;
 const SENT_COUNT = 40;
 const TOTAL = INBOX_COUNT + SENT_COUNT;
+const NEW_PASSWORD = 'alice-new-password';
 
 let keyring: SecretService;
 let dovecot: Dovecot;
@@ -25,12 +28,18 @@ let page: Page;
 let errors: string[];
 const data = makeTempDir();
 
-const alice = () => dovecot.users[0]!;
+// Dovecot checks that it is up by logging in as its first user: not Alice, whose password changes.
+const alice = () => dovecot.users[1]!;
 
 beforeAll(async () => {
   keyring = await startSecretService('unlocked');
-  dovecot = await startDovecot();
-  imap = await connectImap(dovecot);
+  dovecot = await startDovecot({
+    users: [
+      { user: 'probe', password: 'probe-password' },
+      { user: 'alice', password: 'alice-password' },
+    ],
+  });
+  imap = await connectImap(dovecot, alice());
   // Recent dates: the default sync window is the last 12 months.
   const now = Date.now();
   const message = (folder: string, i: number) =>
@@ -169,6 +178,102 @@ describe('mail accounts and the Sync page', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('localhost');
     await screenshot(page, '10-settings-accounts');
+  });
+
+  it('edits the account: a refused password changes nothing, STARTTLS on another port is saved', async () => {
+    // Still on Settings, after the account was added.
+    const row = page.getByTestId(`account-row-${EMAIL}`);
+    expect(await row.textContent()).toContain(`localhost:${dovecot.imapsPort} · TLS`);
+    await page.getByTestId(`account-edit-${EMAIL}`).click();
+    const form = page.getByTestId('edit-account-form');
+    await form.waitFor();
+    expect(await page.getByTestId('edit-account-host').inputValue()).toBe(dovecot.host);
+    expect(await page.getByTestId('edit-account-port').inputValue()).toBe(String(dovecot.imapsPort));
+    expect(await page.getByTestId('edit-account-security-tls').isChecked()).toBe(true);
+    expect(await page.getByTestId('edit-account-user').inputValue()).toBe(alice().user);
+    expect(await page.getByTestId('edit-account-password').inputValue()).toBe('');
+    expect(await form.textContent()).toContain('Leave empty to keep the current password');
+    await page.getByTestId('edit-account-advanced').click();
+    expect(await form.textContent()).toContain('A custom certificate is trusted for this server');
+    expect(await page.getByTestId('edit-account-system-ca').isChecked()).toBe(false);
+
+    // A wrong password: refused by the server, and nothing is saved.
+    await page.getByTestId('edit-account-password').fill('not-the-password');
+    await page.getByTestId('edit-account-submit').click();
+    const alert = page.getByTestId('edit-account-error');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('The server refused the user name or password');
+    expect(await page.getByTestId('edit-account-password').inputValue()).toBe('');
+    expect(await page.getByTestId('edit-account-saved').count()).toBe(0);
+    expect(await row.textContent()).toContain(`localhost:${dovecot.imapsPort} · TLS`);
+    await form.scrollIntoViewIfNeeded();
+    await screenshot(page, '13-edit-account');
+    // Reduced motion: no colour transitions caught halfway in the dark screenshot.
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    await screenshot(page, '13-edit-account-dark');
+    await page.emulateMedia({ colorScheme: null, reducedMotion: null });
+
+    // The stored password still works: a sync after the refused change succeeds.
+    await page.getByTestId('edit-account-cancel').click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByTestId('nav-sync').click();
+    const last = page.getByTestId(`sync-last-${EMAIL}`);
+    const before = await last.getAttribute('datetime');
+    await page.getByTestId(`sync-now-${EMAIL}`).click();
+    await expect.poll(() => last.getAttribute('datetime'), { timeout: 30_000 }).not.toBe(before);
+    expect(await page.getByTestId(`sync-error-${EMAIL}`).count()).toBe(0);
+
+    // STARTTLS on Dovecot's cleartext port, without typing the password again: saved.
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId(`account-edit-${EMAIL}`).click();
+    await form.waitFor();
+    await page.getByTestId('edit-account-security-starttls').check();
+    await page.getByTestId('edit-account-port').fill(String(dovecot.imapPort));
+    await page.getByTestId('edit-account-submit').click();
+    await page.getByTestId('edit-account-saved').waitFor({ timeout: 30_000 });
+    expect(await form.count()).toBe(0);
+    await expect.poll(() => row.textContent()).toContain(`localhost:${dovecot.imapPort} · STARTTLS`);
+
+    await page.getByTestId('nav-sync').click();
+    const state = page.getByTestId(`sync-state-${EMAIL}`);
+    await expect.poll(() => state.textContent(), { timeout: 30_000 }).toMatch(/Up to date|Watching for new mail/);
+    expect(await page.getByTestId(`sync-count-${EMAIL}`).textContent()).toBe(`${TOTAL} of ${TOTAL}`);
+    expect(await page.getByTestId(`sync-error-${EMAIL}`).count()).toBe(0);
+  });
+
+  it('leads from a refused password on the Sync page to the edit form, and syncs again', async () => {
+    // The password changes on the server; a restart drops the connections Clientele holds.
+    writeFileSync(
+      join(dovecot.dir, 'users'),
+      `probe:{PLAIN}probe-password::::::\nalice:{PLAIN}${NEW_PASSWORD}::::::\n`,
+    );
+    await dovecot.restart({ hard: true });
+    // The IDLE connection only retries in the background: a sync is what reports the refused login.
+    await page.getByTestId(`sync-now-${EMAIL}`).click();
+    const fix = page.getByTestId(`sync-fix-${EMAIL}`);
+    await fix.waitFor({ timeout: 30_000 });
+    expect(await fix.textContent()).toBe('Update the password');
+    expect(await page.getByTestId(`sync-error-${EMAIL}`).textContent()).toContain('refused the user name or password');
+    await page.getByTestId(`sync-error-${EMAIL}`).scrollIntoViewIfNeeded();
+    await screenshot(page, '14-sync-fix');
+
+    await fix.click();
+    await page.getByTestId('edit-account-form').waitFor();
+    expect(page.url()).toMatch(/#\/settings\?edit=.+&fix=password$/);
+    // The form opens at the password.
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('edit-account-password');
+    await page.getByTestId('edit-account-password').fill(NEW_PASSWORD);
+    await page.getByTestId('edit-account-submit').click();
+    await page.getByTestId('edit-account-saved').waitFor({ timeout: 30_000 });
+    expect(page.url()).toMatch(/#\/settings$/);
+
+    await page.getByTestId('nav-sync').click();
+    const state = page.getByTestId(`sync-state-${EMAIL}`);
+    await expect.poll(() => state.textContent(), { timeout: 30_000 }).toMatch(/Up to date|Watching for new mail/);
+    expect(await page.getByTestId(`sync-error-${EMAIL}`).count()).toBe(0);
+    await page.getByTestId('nav-settings').click();
   });
 
   it('removes the account after confirming, and the Sync page is empty again', async () => {

@@ -22,3 +22,23 @@ export function pageFromHash(hash: string): PageId | null {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
   return (PAGES as readonly string[]).includes(name) ? (name as PageId) : null;
 }
+
+/** What the edit form of a mail account opens on: the password, or the certificate under Advanced. */
+export type AccountFix = 'password' | 'certificate';
+
+/** Settings with the edit form of one mail account open: '#/settings?edit=<id>[&fix=password]'. */
+export function editAccountHref(accountId: string, fix?: AccountFix): string {
+  const params = new URLSearchParams({ edit: accountId });
+  if (fix) params.set('fix', fix);
+  return `${hrefFor('settings')}?${params.toString()}`;
+}
+
+/** A parameter after the '?' of a hash: ('#/settings?edit=a1', 'edit') -> 'a1'; missing -> null. */
+export function hashParam(hash: string, name: string): string | null {
+  const query = hash.indexOf('?');
+  return query === -1 ? null : new URLSearchParams(hash.slice(query + 1)).get(name);
+}
+
+export function accountFixFrom(value: string | null): AccountFix | null {
+  return value === 'password' || value === 'certificate' ? value : null;
+}

@@ -1,5 +1,5 @@
 import { useEffect, useSyncExternalStore } from 'react';
-import { DEFAULT_PAGE, hrefFor, pageFromHash, type PageId } from '../frame/routes.js';
+import { DEFAULT_PAGE, hashParam, hrefFor, pageFromHash, type PageId } from '../frame/routes.js';
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener('hashchange', onChange);
@@ -24,4 +24,12 @@ export function useHashRoute(): PageId {
   }, [page]);
 
   return page ?? DEFAULT_PAGE;
+}
+
+/**
+ * A parameter of the current page's hash ('#/settings?edit=<id>'), kept in step with navigation:
+ * state that a link from another page opens, and that Back closes again.
+ */
+export function useHashParam(name: string): string | null {
+  return hashParam(useSyncExternalStore(subscribe, snapshot), name);
 }

@@ -1,14 +1,16 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { AccountSummary } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
-import { MailIcon } from '../../components/icons.js';
+import { CheckIcon, MailIcon } from '../../components/icons.js';
 import { Spinner } from '../../components/Spinner.js';
-import { hrefFor } from '../../frame/routes.js';
-import { KIND_LABELS } from './accountCopy.js';
+import { accountFixFrom, editAccountHref, hashParam, hrefFor } from '../../frame/routes.js';
+import { useHashParam } from '../../hooks/useHashRoute.js';
+import { KIND_LABELS, SECURITY_LABELS } from './accountCopy.js';
 import { AddImapAccountForm } from './AddImapAccountForm.js';
+import { EditImapAccountForm } from './EditImapAccountForm.js';
 
 type ListState =
   { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; accounts: AccountSummary[] };
@@ -20,11 +22,18 @@ type Removal =
   | { kind: 'removed'; email: string }
   | { kind: 'error'; email: string; error: AppErrorShape };
 
-/** The connected mailboxes, with Remove, and the form that adds an IMAP one. */
+/**
+ * The connected mailboxes, with Edit and Remove, and the form that adds an IMAP one. Which account
+ * is being edited lives in the hash ('#/settings?edit=<id>'), so the Sync page can link to it.
+ */
 export function MailAccountsSection(): ReactElement {
   const [list, setList] = useState<ListState>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const [removal, setRemoval] = useState<Removal>({ kind: 'idle' });
+  // The account whose changes were just saved: its row says so until the next edit or removal.
+  const [savedId, setSavedId] = useState<string | null>(null);
+  const editingId = useHashParam('edit');
+  const fix = accountFixFrom(useHashParam('fix'));
   const title = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -46,12 +55,36 @@ export function MailAccountsSection(): ReactElement {
   const remove = async (account: AccountSummary): Promise<void> => {
     setRemoval({ kind: 'removing', account });
     const result = await call('accounts.remove', { id: account.id });
+    if (result.ok) {
+      // Gone for sure: no need to show its row until the list below has reloaded.
+      setList((current) =>
+        current.status === 'loaded'
+          ? { ...current, accounts: current.accounts.filter((item) => item.id !== account.id) }
+          : current,
+      );
+    }
     setRemoval(
       result.ok
         ? { kind: 'removed', email: account.email }
         : { kind: 'error', email: account.email, error: result.error },
     );
     setAttempt((n) => n + 1);
+  };
+
+  // Replace, not push: opening and closing the form should not fill Back with steps.
+  const openEdit = (account: AccountSummary): void => {
+    setSavedId(null);
+    if (removal.kind === 'removed' || removal.kind === 'error') setRemoval({ kind: 'idle' });
+    window.location.replace(editAccountHref(account.id));
+  };
+  const closeEdit = (accountId: string): void => {
+    // Only if that form is still the one open: a slow save must not pull the user back from elsewhere.
+    if (hashParam(window.location.hash, 'edit') === accountId) window.location.replace(hrefFor('settings'));
+  };
+  const saved = (account: AccountSummary): void => {
+    setSavedId(account.id);
+    setAttempt((n) => n + 1);
+    closeEdit(account.id);
   };
 
   const confirming = removal.kind === 'confirming' ? removal.account : null;
@@ -86,14 +119,34 @@ export function MailAccountsSection(): ReactElement {
       ) : null}
       {list.status === 'loaded' && list.accounts.length > 0 ? (
         <ul className="account-list">
-          {list.accounts.map((account) => (
-            <AccountRow
-              key={account.id}
-              account={account}
-              removing={removal.kind === 'removing' && removal.account.id === account.id}
-              onRemove={() => setRemoval({ kind: 'confirming', account })}
-            />
-          ))}
+          {list.accounts.map((account) => {
+            const editing = account.kind === 'imap' && account.id === editingId;
+            return (
+              <AccountRow
+                key={account.id}
+                account={account}
+                editing={editing}
+                saved={savedId === account.id}
+                removing={removal.kind === 'removing' && removal.account.id === account.id}
+                onEdit={() => (editing ? closeEdit(account.id) : openEdit(account))}
+                onRemove={() => {
+                  setSavedId(null);
+                  setRemoval({ kind: 'confirming', account });
+                }}
+              >
+                {editing ? (
+                  // A new link from the Sync page (another fix) opens the form afresh.
+                  <EditImapAccountForm
+                    key={fix ?? 'edit'}
+                    account={account}
+                    fix={fix}
+                    onSaved={saved}
+                    onCancel={() => closeEdit(account.id)}
+                  />
+                ) : null}
+              </AccountRow>
+            );
+          })}
         </ul>
       ) : null}
 
@@ -138,38 +191,85 @@ export function MailAccountsSection(): ReactElement {
 
 function AccountRow({
   account,
+  editing,
+  saved,
   removing,
+  onEdit,
   onRemove,
+  children,
 }: {
   account: AccountSummary;
+  editing: boolean;
+  saved: boolean;
   removing: boolean;
+  onEdit: () => void;
   onRemove: () => void;
+  /** The edit form, below the row while it is open. */
+  children: ReactNode;
 }): ReactElement {
-  const details = [KIND_LABELS[account.kind], account.host].filter(Boolean).join(' · ');
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(editing);
+  const formId = `edit-account-of-${account.id}`;
+
+  useEffect(() => {
+    // The form closed (Cancel, Save, Back) and took focus with it: back to its Edit button. Not
+    // when focus went somewhere on purpose, such as another row's Edit.
+    const dropped = document.activeElement === null || document.activeElement === document.body;
+    if (wasEditing.current && !editing && dropped) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
+
+  const server = account.host ? [account.port ? `${account.host}:${account.port}` : account.host] : [];
+  const security = account.security ? [SECURITY_LABELS[account.security]] : [];
+  const details = [KIND_LABELS[account.kind], ...server, ...security].join(' · ');
   return (
-    <li className="account-row" data-testid={`account-row-${account.email}`}>
-      <span className="setting-row-icon">
-        <MailIcon size={18} />
-      </span>
-      <div className="account-row-text">
-        <p className="account-row-email">
-          {account.email}
-          {account.displayName && account.displayName !== account.email ? (
-            <span className="account-row-name"> · {account.displayName}</span>
+    <li className="account-item">
+      <div className="account-row" data-testid={`account-row-${account.email}`}>
+        <span className="setting-row-icon">
+          <MailIcon size={18} />
+        </span>
+        <div className="account-row-text">
+          <p className="account-row-email">
+            {account.email}
+            {account.displayName && account.displayName !== account.email ? (
+              <span className="account-row-name"> · {account.displayName}</span>
+            ) : null}
+          </p>
+          <p className="text-secondary account-row-details">{details}</p>
+        </div>
+        <span className="save-status" role="status" data-testid={saved ? 'edit-account-saved' : undefined}>
+          {saved ? (
+            <>
+              <CheckIcon size={16} /> Saved
+            </>
           ) : null}
-        </p>
-        <p className="text-secondary account-row-details">{details}</p>
+        </span>
+        {account.kind === 'imap' ? (
+          <button
+            type="button"
+            ref={editButton}
+            className="btn btn-secondary btn-small"
+            aria-expanded={editing}
+            aria-controls={editing ? formId : undefined}
+            onClick={onEdit}
+            aria-label={`Edit ${account.email}`}
+            data-testid={`account-edit-${account.email}`}
+          >
+            Edit
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          disabled={removing}
+          onClick={onRemove}
+          aria-label={`Remove ${account.email}`}
+          data-testid={`account-remove-${account.email}`}
+        >
+          {removing ? 'Removing…' : 'Remove'}
+        </button>
       </div>
-      <button
-        type="button"
-        className="btn btn-secondary btn-small"
-        disabled={removing}
-        onClick={onRemove}
-        aria-label={`Remove ${account.email}`}
-        data-testid={`account-remove-${account.email}`}
-      >
-        {removing ? 'Removing…' : 'Remove'}
-      </button>
+      {children ? <div id={formId}>{children}</div> : null}
     </li>
   );
 }

@@ -9,6 +9,8 @@ export const KIND_LABELS: Record<AccountKind, string> = {
 
 export const DEFAULT_PORTS: Record<ImapSecurity, number> = { tls: 993, starttls: 143 };
 
+export const SECURITY_LABELS: Record<ImapSecurity, string> = { tls: 'TLS', starttls: 'STARTTLS' };
+
 /** The fields of accounts.addImap, as VALIDATION issue paths name them. */
 export const ADD_IMAP_FIELDS = [
   'email',
@@ -20,10 +22,19 @@ export const ADD_IMAP_FIELDS = [
   'password',
   'caCertPem',
 ] as const;
-export type AddImapField = (typeof ADD_IMAP_FIELDS)[number];
 
-/** What the add-account form says when the core refuses the account: a title and what to do. */
-export function addAccountErrorCopy(error: AppErrorShape, email: string): { title: string; advice: string } {
+/** The fields of accounts.updateImap that the edit form shows. */
+export const EDIT_IMAP_FIELDS = ['displayName', 'host', 'port', 'security', 'user', 'password', 'caCertPem'] as const;
+
+/** The hint of the certificate field, under Advanced, when no custom certificate is trusted yet. */
+export const CERTIFICATE_HINT =
+  "Only for servers with a private or self-signed certificate. Paste the server's certificate, or the " +
+  'certificate authority that issued it; Clientele trusts it for this server only.';
+
+type ErrorCopy = { title: string; advice: string };
+
+/** What both account forms say when the core could not log in with the settings given. */
+function loginErrorCopy(error: AppErrorShape): ErrorCopy | null {
   switch (error.code) {
     case 'AUTH':
       return {
@@ -45,11 +56,6 @@ export function addAccountErrorCopy(error: AppErrorShape, email: string): { titl
         advice:
           'Check the server name, the port and the security setting (TLS or STARTTLS), and that this computer is online.',
       };
-    case 'CONFLICT':
-      return {
-        title: 'This mailbox is already connected',
-        advice: `${email || 'This address'} is already in the list above. To change its settings, remove it, then add it again.`,
-      };
     case 'RATE_LIMIT':
       return {
         title: 'The server asked Clientele to slow down',
@@ -58,6 +64,38 @@ export function addAccountErrorCopy(error: AppErrorShape, email: string): { titl
     case 'VALIDATION':
       return { title: 'Check the details of the account', advice: '' };
     default:
-      return { title: 'The account was not added', advice: '' };
+      return null;
   }
+}
+
+/** What the add-account form says when the core refuses the account: a title and what to do. */
+export function addAccountErrorCopy(error: AppErrorShape, email: string): ErrorCopy {
+  if (error.code === 'CONFLICT') {
+    return {
+      title: 'This mailbox is already connected',
+      advice: `${email || 'This address'} is already in the list above. To change its settings, use Edit there.`,
+    };
+  }
+  return loginErrorCopy(error) ?? { title: 'The account was not added', advice: '' };
+}
+
+/**
+ * What the edit form says when the core refuses the changes. Nothing was saved then, so the
+ * account keeps syncing with its current settings. droppingCertificate: the user asked to trust
+ * the system's certificates again.
+ */
+export function editAccountErrorCopy(error: AppErrorShape, droppingCertificate: boolean): ErrorCopy {
+  const kept = 'Nothing was changed: Clientele keeps syncing with the current settings.';
+  if (error.code === 'NOT_FOUND') {
+    return { title: 'This account no longer exists', advice: 'It was removed, perhaps in another window.' };
+  }
+  if (error.code === 'PERMISSION' && droppingCertificate) {
+    return {
+      title: "This computer does not trust the server's certificate",
+      advice: `The server still needs its custom certificate: uncheck "Use the system's certificates instead". ${kept}`,
+    };
+  }
+  const copy = loginErrorCopy(error);
+  if (!copy) return { title: 'The changes were not saved', advice: kept };
+  return { title: copy.title, advice: copy.advice ? `${copy.advice} ${kept}` : '' };
 }

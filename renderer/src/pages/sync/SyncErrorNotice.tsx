@@ -1,8 +1,8 @@
 import type { ReactElement } from 'react';
 import type { AccountSyncStatus } from '../../../../common/domain/mail.js';
 import type { ErrorCode } from '../../../../common/errors.js';
-import { hrefFor } from '../../frame/routes.js';
 import { AlertIcon } from '../../components/icons.js';
+import { editAccountHref, type AccountFix } from '../../frame/routes.js';
 import { formatAbsolute, formatDuration, formatRelative, secondsUntil } from '../../lib/format.js';
 
 /** When Clientele tries again: "in 12 s" while it counts down, with the clock time in a title. */
@@ -16,7 +16,14 @@ function RetryTime({ retryAt, now }: { retryAt: string | null; now: number }): R
   );
 }
 
-function advice(code: ErrorCode, status: AccountSyncStatus, now: number): { title: string; action: ReactElement } {
+type Advice = {
+  title: string;
+  action: ReactElement;
+  /** Only the user can fix these: a link to the account's settings, opened at the field to change. */
+  fix?: { label: string; focus: AccountFix };
+};
+
+function advice(code: ErrorCode, status: AccountSyncStatus, now: number): Advice {
   const retry = <RetryTime retryAt={status.retryAt} now={now} />;
   switch (code) {
     case 'AUTH':
@@ -24,21 +31,22 @@ function advice(code: ErrorCode, status: AccountSyncStatus, now: number): { titl
         title: 'The server refused the user name or password',
         action: (
           <>
-            <a href={hrefFor('settings')}>Check the password in Settings</a>. If it changed, remove this account there
-            and add it again with the new password.
+            If the password changed, type the new one in this account&apos;s settings. Clientele checks it before it
+            saves it, then syncs again.
           </>
         ),
+        fix: { label: 'Update the password', focus: 'password' },
       };
     case 'PERMISSION':
       return {
         title: "The server's certificate is not trusted",
         action: (
           <>
-            Clientele did not send your password. If the server uses a private or self-signed certificate, add the
-            account again in <a href={hrefFor('settings')}>Settings</a> with that certificate under Advanced; otherwise
-            check the server name.
+            Clientele did not send your password. If the server uses a private or self-signed certificate, add it to
+            this account&apos;s settings under Advanced; otherwise check the server name there.
           </>
         ),
+        fix: { label: 'Update the certificate', focus: 'certificate' },
       };
     case 'TEMPORARY':
       return {
@@ -65,7 +73,7 @@ function advice(code: ErrorCode, status: AccountSyncStatus, now: number): { titl
 export function SyncErrorNotice({ status, now }: { status: AccountSyncStatus; now: number }): ReactElement | null {
   const error = status.lastError;
   if (!error) return null;
-  const { title, action } = advice(error.code, status, now);
+  const { title, action, fix } = advice(error.code, status, now);
   // Network trouble and throttling fix themselves; a refused password or certificate does not.
   const tone = error.code === 'TEMPORARY' || error.code === 'RATE_LIMIT' ? 'warning' : 'error';
   return (
@@ -76,6 +84,17 @@ export function SyncErrorNotice({ status, now }: { status: AccountSyncStatus; no
       <div className="alert-body">
         <p className="alert-title">{title}</p>
         <p>{action}</p>
+        {fix ? (
+          <p className="sync-error-actions">
+            <a
+              className="btn btn-secondary btn-small sync-error-fix"
+              href={editAccountHref(status.accountId, fix.focus)}
+              data-testid={`sync-fix-${status.email}`}
+            >
+              {fix.label}
+            </a>
+          </p>
+        ) : null}
         <p className="sync-error-detail">
           <code>{error.code}</code> {error.message}{' '}
           <time dateTime={error.at} title={formatAbsolute(error.at)}>

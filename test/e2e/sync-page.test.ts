@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapFlow } from 'imapflow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -243,10 +241,7 @@ describe('mail accounts and the Sync page', () => {
 
   it('leads from a refused password on the Sync page to the edit form, and syncs again', async () => {
     // The password changes on the server; a restart drops the connections Clientele holds.
-    writeFileSync(
-      join(dovecot.dir, 'users'),
-      `probe:{PLAIN}probe-password::::::\nalice:{PLAIN}${NEW_PASSWORD}::::::\n`,
-    );
+    dovecot.setPassword('alice', NEW_PASSWORD);
     await dovecot.restart({ hard: true });
     // The IDLE connection only retries in the background: a sync is what reports the refused login.
     await page.getByTestId(`sync-now-${EMAIL}`).click();

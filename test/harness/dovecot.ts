@@ -31,6 +31,11 @@ export type Dovecot = {
    * (SIGTERM: clients get BYE; ~1 s); `hard` kills it instead, as a crash would (no BYE; fast).
    */
   restart(options?: { hard?: boolean }): Promise<void>;
+  /**
+   * Changes a user's password, as an admin would. Dovecot re-reads its passwd-file when the
+   * file's mtime (in seconds) changes: restart() to apply two changes within one second.
+   */
+  setPassword(user: string, password: string): void;
 };
 
 export const DEFAULT_DOVECOT_USERS: readonly DovecotUser[] = [
@@ -70,7 +75,8 @@ export function dovecotBinary(): string {
  */
 export async function startDovecot(options: { users?: DovecotUser[] } = {}): Promise<Dovecot> {
   const binary = dovecotBinary();
-  const users = options.users ?? DEFAULT_DOVECOT_USERS;
+  // A copy: setPassword() changes entries, never the shared defaults.
+  const users = (options.users ?? DEFAULT_DOVECOT_USERS).map((user) => ({ ...user }));
   if (users.length === 0) throw new Error('startDovecot needs at least one user');
   for (const { user, password } of users) {
     if (/[:\s"\\]/.test(user) || /[:\r\n"\\]/.test(password)) {
@@ -152,6 +158,12 @@ export async function startDovecot(options: { users?: DovecotUser[] } = {}): Pro
       if (child?.pid) await killNow(child);
       child = undefined;
       rmSync(dir, { recursive: true, force: true });
+    },
+    setPassword(user: string, password: string) {
+      const entry = users.find((candidate) => candidate.user === user);
+      if (!entry) throw new Error(`no Dovecot user ${user}`);
+      entry.password = password;
+      writeFileSync(paths.users, users.map((u) => `${u.user}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o644 });
     },
     async restart({ hard = false } = {}) {
       if (child) await (hard ? killNow(child) : terminate(child));

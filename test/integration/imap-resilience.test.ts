@@ -119,3 +119,33 @@ describe('broken network', () => {
     expect((await withStore(dataDir, liveMessages)).length).toBe(stored + 1);
   });
 });
+
+describe('credentials changed on the server', () => {
+  it('reports AUTH from the push connection without a manual sync, and recovers after accounts.updateImap', async () => {
+    const { core } = await freshCore({ backgroundSync: true, sync: { pollIntervalMs: 10 * 60_000 } });
+    const accountId = await addDovecotAccount(core, dovecot);
+    await vi.waitFor(async () => expect((await syncStatus(core)).state).toBe('watching'), { timeout: 20_000 });
+
+    const user = dovecot.users[0]!;
+    const original = user.password;
+    dovecot.setPassword(user.user, 'rotated-by-admin');
+    try {
+      await dovecot.restart({ hard: true }); // drops the IDLE connection; its reconnect is refused
+      await vi.waitFor(async () => expect((await syncStatus(core)).lastError?.code).toBe('AUTH'), {
+        timeout: 30_000,
+        interval: 100,
+      });
+      expect((await syncStatus(core)).state).toBe('error');
+
+      expectOk(await core.call('accounts.updateImap', { id: accountId, password: 'rotated-by-admin' }));
+      await vi.waitFor(async () => expect((await syncStatus(core)).state).toBe('watching'), { timeout: 20_000 });
+      expect((await syncStatus(core)).lastError).toBeNull();
+    } finally {
+      dovecot.setPassword(user.user, original);
+      // Dovecot notices a changed passwd-file by its mtime in seconds: restart to be sure.
+      await dovecot.restart({ hard: true });
+    }
+    // The shared client of this file logs in again with the original password.
+    imap = await connectImap(dovecot);
+  });
+});

@@ -1,4 +1,5 @@
 import type { ImapFlow } from 'imapflow';
+import { isAppError } from '../../../../common/errors.js';
 import type { Logger } from '../../../util/logger.js';
 import type { Disposable } from '../../mail-driver.js';
 import { backoffDelay } from '../../backoff.js';
@@ -48,6 +49,9 @@ export async function watchMailbox(options: WatchOptions): Promise<Disposable> {
       void next.idle().catch((error: unknown) => options.log.debug({ err: error }, 'IDLE ended'));
     } catch (error) {
       options.log.warn({ path: options.path, err: error }, 'watch connection failed');
+      // A refused login or certificate will not fix itself by retrying here: ask for a sync,
+      // which reports it in the account's health (and stops this watch).
+      if (isAppError(error) && (error.code === 'AUTH' || error.code === 'PERMISSION')) notify();
       client?.close();
       client = null;
       scheduleReconnect();

@@ -243,7 +243,7 @@ describe('mail accounts and the Sync page', () => {
     // The password changes on the server; a restart drops the connections Clientele holds.
     dovecot.setPassword('alice', NEW_PASSWORD);
     await dovecot.restart({ hard: true });
-    // The IDLE connection only retries in the background: a sync is what reports the refused login.
+    // The push connection reports the refused login on its own too; Sync now is the quicker path.
     await page.getByTestId(`sync-now-${EMAIL}`).click();
     const fix = page.getByTestId(`sync-fix-${EMAIL}`);
     await fix.waitFor({ timeout: 30_000 });

@@ -182,3 +182,26 @@ describe('profile lifecycle with the real keychain', () => {
     expect(readdirSync(dataDir).some((name) => name.startsWith('clientele.db.orphan-'))).toBe(true);
   });
 });
+
+describe('recovery key rotation', () => {
+  it('replaces the recovery key: the old one stops working, the new one restores access', async () => {
+    const dataDir = tempProfileDir();
+    const core = await openTestCore(dataDir);
+    const { recoveryKey: oldKey, profile } = expectOk(
+      await core.call<{ recoveryKey: string; profile: { id: string } }>('profile.create', { displayName: 'Rotate' }),
+    );
+    const { recoveryKey: newKey } = expectOk(await core.call<{ recoveryKey: string }>('profile.rotateRecoveryKey'));
+    expect(newKey).not.toBe(oldKey);
+    await core.close();
+
+    await new OsKeychain().delete(profile.id);
+    const locked = await openTestCore(dataDir);
+    expect(await locked.call('profile.recover', { recoveryKey: oldKey })).toMatchObject({
+      ok: false,
+      error: { code: 'RECOVERY_KEY_INVALID' },
+    });
+    expectOk(await locked.call('profile.recover', { recoveryKey: newKey }));
+    expect((await locked.state()).phase).toBe('ready');
+    await locked.close();
+  });
+});

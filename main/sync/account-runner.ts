@@ -14,13 +14,25 @@ import type {
   RemoteFolder,
   SyncScope,
 } from './mail-driver.js';
-import type { ParsedMessage } from './mime/parsed-message.js';
+import type { IdentifiedMessage } from './mime/parsed-message.js';
 import { toIncoming } from './to-incoming.js';
 
-export type MessageParser = { parse(source: Buffer): Promise<ParsedMessage> };
+/** Parses a message and computes its identity (the parser pool, which does both in a worker). */
+export type MessageParser = { parseIdentified(source: Buffer): Promise<IdentifiedMessage> };
 
 export type RunnerOptions = {
   budget: Budget;
+  /**
+   * Pages held at once: fetched or being fetched, not yet committed (2 or more). Each holds up to
+   * budget.maxBytes of sources, then their parse.
+   */
+  pagesInFlight: number;
+  /**
+   * Pages fetched from a folder in a row before the rotation moves on (after the first round, which
+   * takes one page of each). Consecutive pages of one folder can share one IMAP selection, and a
+   * SELECT per page cost the server as much as the rest of the sync (bench/results/imap-sync.md).
+   */
+  pagesPerVisit: number;
   /** How often every folder is checked, on top of push. */
   pollIntervalMs: number;
   scope: () => SyncScope;
@@ -34,9 +46,9 @@ export type RunProgress = { startedAt: number; messages: number; rate: number | 
 const ROLE_ORDER: FolderRole[] = ['inbox', 'sent', 'flagged', 'other', 'drafts', 'archive', 'all', 'junk', 'trash'];
 
 /**
- * Syncs one account: passes over its folders, round-robin one page each so every folder's newest
- * mail lands early, then push (IDLE) and polling. It owns retries and health; the driver only
- * speaks the protocol.
+ * Syncs one account: passes over its folders, round-robin (one page of each first, so every
+ * folder's newest mail lands early, then a few pages of a folder at a time), then push (IDLE) and
+ * polling. It owns retries and health; the driver only speaks the protocol.
  */
 export class AccountRunner {
   state: SyncState = 'idle';
@@ -195,9 +207,12 @@ export class AccountRunner {
   }
 
   /**
-   * Round-robin over the folders, one page each, until none has more, as a three-stage pipeline:
-   * while page k is committed (main thread), page k+1 is parsed (worker threads) and page k+2 is
-   * fetched (network). Commits stay in fetch order. The in-memory cursor moves on at fetch time;
+   * Round-robin over the folders, one page of each in the first round, then visits of up to
+   * options.pagesPerVisit pages, until none has more, as a pipeline: while page k
+   * is committed (main thread), the pages after it are parsed (worker threads) and the next one is
+   * fetched (network), up to options.pagesInFlight pages held at once. A fetch starts as soon as
+   * the previous one ends and there is room: a fetch waiting for a commit left the network and
+   * then the parser idle. Commits stay in fetch order. The in-memory cursor moves on at fetch time;
    * the stored one only with its page, so a crash anywhere refetches what was not committed and
    * nothing is lost or doubled.
    */
@@ -208,6 +223,9 @@ export class AccountRunner {
     ownAddresses: ReadonlySet<string>,
   ): Promise<void> {
     let index = 0;
+    /** Folders that had their first page in this pass (the first round is one page each). */
+    const started = new Set<StoredFolder>();
+    let visitPages = 0;
     const fetchNext = (): Fetching | null => {
       if (rotation.length === 0 || this.aborted) return null;
       const folder = rotation[index % rotation.length]!;
@@ -216,27 +234,43 @@ export class AccountRunner {
       return fetching;
     };
     let committing: Promise<void> = Promise.resolve();
+    /** Commits of the fetched pages, oldest first, until they are known to be done. */
+    const uncommitted: Promise<void>[] = [];
+    const held = Math.max(2, this.options.pagesInFlight);
     let current = fetchNext();
     try {
       while (current) {
         const { folder } = current;
         const page = await current.page;
         const position = rotation.indexOf(folder);
-        if (page === null || !page.more) rotation.splice(position, 1);
-        else folder.cursor = page.nextCursor;
-        index = page === null || !page.more ? position : position + 1;
+        visitPages += 1;
+        const firstPage = !started.has(folder);
+        started.add(folder);
+        if (page === null || !page.more) {
+          rotation.splice(position, 1);
+          index = position;
+          visitPages = 0;
+        } else {
+          folder.cursor = page.nextCursor;
+          const visitOver = firstPage || visitPages >= this.options.pagesPerVisit;
+          index = visitOver ? position + 1 : position;
+          if (visitOver) visitPages = 0;
+        }
+        if (page) {
+          // The pool takes ownership of each source buffer (moved to a worker): nothing reads it after.
+          const parsed = Promise.all(page.upserts.map((message) => this.parser.parseIdentified(message.source)));
+          const previous = committing;
+          committing = (async () => {
+            const messages = await parsed;
+            await previous;
+            this.commitPage(folder, page, messages, ownAddresses);
+          })();
+          committing.catch(() => undefined);
+          uncommitted.push(committing);
+        }
+        // The next fetch holds one more page: wait for the oldest commits until there is room.
+        while (uncommitted.length >= held) await uncommitted.shift();
         current = fetchNext();
-        if (!page) continue;
-        // The pool takes ownership of each source buffer (moved to a worker): nothing reads it after.
-        const parsed = Promise.all(page.upserts.map((message) => this.parser.parse(message.source)));
-        const previous = committing;
-        committing = (async () => {
-          const messages = await parsed;
-          await previous;
-          this.commitPage(folder, page, messages, ownAddresses);
-        })();
-        committing.catch(() => undefined);
-        await previous; // at most one page committing, one parsing, one being fetched
       }
       await committing;
     } finally {
@@ -265,7 +299,7 @@ export class AccountRunner {
   private commitPage(
     folder: StoredFolder,
     page: FolderChanges,
-    parsed: ParsedMessage[],
+    parsed: IdentifiedMessage[],
     ownAddresses: ReadonlySet<string>,
   ): void {
     const context = { folderRole: folder.role, ownAddresses };
@@ -273,7 +307,10 @@ export class AccountRunner {
       accountId: this.accountId,
       folderId: folder.id,
       reset: page.reset,
-      upserts: page.upserts.map((message, index) => toIncoming(message, parsed[index]!, context)),
+      upserts: page.upserts.map((message, index) => {
+        const { parsed: fields, identity } = parsed[index]!;
+        return toIncoming(message, fields, context, identity);
+      }),
       deletes: page.deletes,
       flagChanges: page.flagChanges,
       cursor: page.nextCursor,

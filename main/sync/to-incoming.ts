@@ -9,14 +9,22 @@ export type FilingContext = {
   ownAddresses: ReadonlySet<string>;
 };
 
-/** Joins what the server said (flags, dates, size) with what the parser read. */
-export function toIncoming(remote: RemoteMessage, parsed: ParsedMessage, context: FilingContext): IncomingMessage {
+/**
+ * Joins what the server said (flags, dates, size) with what the parser read. `identity` is
+ * messageIdentity(parsed) when the parser computed it already.
+ */
+export function toIncoming(
+  remote: RemoteMessage,
+  parsed: ParsedMessage,
+  context: FilingContext,
+  identity: string = messageIdentity(parsed),
+): IncomingMessage {
   const fromSelf = parsed.from.some((address) => context.ownAddresses.has(address.address));
   const warnings = remote.sourceTruncated ? [...parsed.warnings, 'source-partial'] : parsed.warnings;
   return {
     remoteId: remote.remoteId,
     flags: remote.flags,
-    identity: messageIdentity(parsed),
+    identity,
     subjectKey: normalizeSubject(parsed.subject ?? ''),
     messageId: parsed.messageId,
     inReplyTo: parsed.inReplyTo,

@@ -9,6 +9,9 @@ const core = await startCore({
   log: silentLogger(),
   sync: { budget: { maxMessages: Number(pageSize ?? 20), maxBytes: 1 << 20 } },
 });
+// The parent times its kill from here, so start-up time (slow on a loaded machine) does not decide
+// whether the kill lands before, during or after the sync.
+process.stdout.write('syncing\n');
 const result = await core.dispatch({ transport: 'in-process' }, 'sync.run', { wait: true });
 await core.close();
 process.stdout.write(result.ok ? 'done\n' : `failed ${JSON.stringify(result.error)}\n`);

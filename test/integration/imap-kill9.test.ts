@@ -11,7 +11,7 @@ import { makeTempDir } from '../harness/temp-dir.js';
 // kill -9 of the syncing process at random points of an initial sync, then a clean resume:
 // the store must hold exactly the mailbox, no message lost, none duplicated.
 const CHILD = fileURLToPath(new URL('../harness/sync-child.mjs', import.meta.url));
-const FOLDERS = { INBOX: 500, Archive: 250, Sent: 150 } as const;
+const FOLDERS = { INBOX: 1600, Archive: 900, Sent: 500 } as const;
 const TOTAL = Object.values(FOLDERS).reduce((a, b) => a + b, 0);
 
 let keyring: SecretService;
@@ -73,6 +73,8 @@ afterAll(async () => {
 
 function runChild(): {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
+  /** Resolves when the child starts syncing (its profile is open), never if it dies before. */
+  syncing: Promise<void>;
   kill(): void;
 } {
   const child = spawn(process.execPath, [CHILD, data.path, '15'], {
@@ -80,10 +82,16 @@ function runChild(): {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  let startedSyncing: () => void = () => undefined;
+  const syncing = new Promise<void>((resolve) => (startedSyncing = resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (out.includes('syncing\n')) startedSyncing();
+  });
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return {
     done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
+    syncing,
     kill: () => child.kill('SIGKILL'),
   };
 }
@@ -99,13 +107,17 @@ async function counts() {
 describe('kill -9 during the initial sync', () => {
   it('resumes exactly: every message once, after 12 kills at random points', async () => {
     const seen: number[] = [];
-    // Deterministic "random" points, spread from process start-up to deep into the sync.
+    // Deterministic "random" points: every fourth kill is timed from spawn (10 to 360 ms: mostly
+    // while the profile opens), the others 150 to 500 ms into the sync itself, timed from the child's own signal so that a
+    // slow start-up on a loaded machine cannot push them past the end.
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let kill = 0; kill < 12; kill++) {
       const run = runChild();
-      const delay = 250 + Math.floor(next() * 900);
-      const timer = setTimeout(() => run.kill(), delay);
+      const delay = 150 + Math.floor(next() * 350);
+      let timer: NodeJS.Timeout | undefined;
+      if (kill % 4 === 0) timer = setTimeout(() => run.kill(), delay - 140);
+      else void run.syncing.then(() => (timer = setTimeout(() => run.kill(), delay)));
       const ended = await run.done;
       clearTimeout(timer);
       const now = await counts();
@@ -116,6 +128,7 @@ describe('kill -9 during the initial sync', () => {
       if (ended.signal !== 'SIGKILL') break; // finished before the kill landed
     }
     // The kills landed mid-sync: progress was made and kept between them.
+    expect(seen.length, `runs ended after ${seen.join(', ')} messages`).toBeGreaterThanOrEqual(10);
     expect(new Set(seen.filter((n) => n > 0 && n < TOTAL)).size).toBeGreaterThanOrEqual(3);
 
     const finish = await runChild().done;

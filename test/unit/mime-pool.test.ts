@@ -1,5 +1,7 @@
 import { assertBuildIsCurrent } from '../harness/compiled.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseMessage } from '../../main/sync/mime/parse-message.js';
+import { messageIdentity } from '../../main/sync/threading.js';
 import { silentLogger } from '../../main/util/logger.js';
 
 // The pool runs its workers from the compiled build (see the comment at the top of
@@ -122,6 +124,47 @@ describe('parser pool', () => {
 
     expect(await parser.parse(message(3))).toMatchObject({ subject: 'Message 3', warnings: [] });
   }, 60_000);
+
+  it('parses the messages posted behind one that times out in the next worker, not as failures', async () => {
+    // The pool posts several messages to a worker ahead of its answers: the ones behind a hang
+    // did nothing wrong, and go to the replacement worker whole.
+    const parser = pool({ size: 1, timeoutMs: 250, inFlightBytes: 64 * 1024 * 1024 });
+    expect((await parser.parse(message(1))).warnings).toEqual([]);
+    const slow = parser.parse(bigTextMessage('slow', 20, 'text/plain; format=flowed'));
+    const behind = [2, 3, 4].map((i) => parser.parse(message(i)));
+    expect(parser.stats()).toMatchObject({ workers: 1, busy: 1, queued: 3 });
+    expect((await slow).warnings[0]).toBe('parse-timeout');
+    const results = await Promise.all(behind);
+    expect(results.map((parsed) => [parsed.subject, parsed.warnings])).toEqual([
+      ['Message 2', []],
+      ['Message 3', []],
+      ['Message 4', []],
+    ]);
+    expect(parser.stats()).toMatchObject({ workers: 1, parsed: 4, timeouts: 1, crashes: 0 });
+  });
+
+  it('parses the messages posted behind one that crashes its worker in the next worker', async () => {
+    const parser = pool({ size: 1, maxMemoryMb: 64, timeoutMs: 60_000, inFlightBytes: 256 * 1024 * 1024 });
+    const huge = parser.parse(bigTextMessage('huge', 60));
+    const behind = [5, 6].map((i) => parser.parse(message(i)));
+    expect((await huge).warnings[0]).toBe('parser-crashed');
+    expect((await Promise.all(behind)).map((parsed) => [parsed.subject, parsed.warnings])).toEqual([
+      ['Message 5', []],
+      ['Message 6', []],
+    ]);
+    expect(parser.stats()).toMatchObject({ parsed: 2, crashes: 1 });
+  }, 60_000);
+
+  it('parseIdentified answers the parse with its identity, worked out in the worker or for a fallback', async () => {
+    const parser = pool({ size: 1 });
+    const { parsed, identity } = await parser.parseIdentified(message(7));
+    expect(parsed).toEqual(await parseMessage(message(7)));
+    expect(identity).toBe(messageIdentity(parsed));
+    await parser.close();
+    const closed = await parser.parseIdentified(message(8));
+    expect(closed.parsed.warnings).toEqual(['pool-closed']);
+    expect(closed.identity).toBe(messageIdentity(closed.parsed));
+  });
 
   it('close() resolves queued and running parses with pool-closed, and later ones too', async () => {
     const parser = pool({ size: 1 });

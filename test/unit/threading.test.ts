@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ParsedMessage } from '../../main/sync/mime/parsed-message.js';
 import { messageIdentity, normalizeSubject, threadKeyCandidates } from '../../main/sync/threading.js';
@@ -129,5 +130,73 @@ describe('messageIdentity', () => {
     expect(messageIdentity(BASE, Buffer.from('Received: one'))).toBe(
       messageIdentity(BASE, Buffer.from('Received: two')),
     );
+  });
+
+  it('is the identity as first defined, however the text is made (the fast paths change no identity)', () => {
+    // The definition messageIdentity is bound to (identities are stored): NFKC, lower case,
+    // letters and digits only, of the subject and of the first 16,384 text characters, cut to 4,096.
+    const canonical = (value: string): string =>
+      value
+        .normalize('NFKC')
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}]+/gu, '');
+    const reference = (input: IdentityInput): string => {
+      const fields = [
+        input.date ?? '',
+        input.from.map((address) => address.address.toLowerCase()).join(','),
+        canonical(input.subject ?? ''),
+        canonical((input.text ?? '').slice(0, 16384)).slice(0, 4096),
+      ];
+      const digest = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+      return input.messageId ? `mid:${input.messageId}:${digest.slice(0, 32)}` : `sha256:${digest}`;
+    };
+    // Words that NFKC composes, lower-cases in context (final sigma), widens or drops, around the
+    // point where the text is first cut (~6,000 characters) and where the result is cut (4,096).
+    const pieces = [
+      'word',
+      'Hello',
+      'ΣΊΣΥΦΟΣ',
+      'Σ',
+      "Σ'.",
+      'e\u0301',
+      '\u0301',
+      '\u1100\u1161',
+      'ﬁ',
+      '①',
+      'ＡＢＣ',
+      '\ufdfa',
+      '中文',
+      '😀',
+      '𝐀',
+      'İ',
+      'ß',
+      '\u00a0',
+      '\u2028',
+      '\u02b0',
+      'ǅ',
+      '\u{20000}',
+      '\ud800',
+      '٣',
+      '"\\',
+    ];
+    const separators = [' ', '\n', '\r\n', '\t', '', '', '.', '-'];
+    let state = 99;
+    const random = (): number => (state = (Math.imul(state, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let i = 0; i < 400; i++) {
+      let text = '';
+      const length = Math.floor(random() * 20000);
+      const plain = random() < 0.5;
+      while (text.length < length) {
+        text += plain && random() < 0.97 ? 'Some plain words ' : pieces[Math.floor(random() * pieces.length)];
+        text += separators[Math.floor(random() * separators.length)];
+      }
+      const input = { ...BASE, subject: text.slice(0, 60), text, messageId: i % 3 === 0 ? null : BASE.messageId };
+      expect(messageIdentity(input), `case ${i}`).toBe(reference(input));
+    }
+    // A surrogate pair cut by the 4,096-character limit, at every offset.
+    for (let offset = 0; offset < 4; offset++) {
+      const input = { ...BASE, text: 'a'.repeat(offset) + '\u{20000}'.repeat(3000) };
+      expect(messageIdentity(input)).toBe(reference(input));
+    }
   });
 });

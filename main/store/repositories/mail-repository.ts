@@ -109,8 +109,12 @@ export class MailRepository {
       insertThread: db.prepare<[string, string, string]>(
         'INSERT INTO threads (account_id, subject_key, last_date) VALUES (?, ?, ?)',
       ),
-      touchThread: db.prepare<[string, string, number]>(
-        'UPDATE threads SET last_date = max(coalesce(last_date, ?), ?) WHERE id = ?',
+      // last_date = max(last_date, date), written only when it changes: an UPDATE rewrites the
+      // row and its threads_by_subject entry even to the same value, and in a newest-first sync
+      // most messages are older than their thread's latest (two random pages per message, each
+      // encrypted into the WAL and again at checkpoint).
+      touchThread: db.prepare<[string, number, string]>(
+        'UPDATE threads SET last_date = ? WHERE id = ? AND (last_date IS NULL OR last_date < ?)',
       ),
       moveThread: db.prepare<[number, number]>('UPDATE messages SET thread_id = ? WHERE thread_id = ?'),
       deleteThread: db.prepare<[number]>('DELETE FROM threads WHERE id = ?'),
@@ -265,7 +269,7 @@ export class MailRepository {
     });
     const pk = Number(result.lastInsertRowid);
     for (const ref of referencedIds(message)) this.s.insertRef.run(accountId, ref, pk);
-    this.s.touchThread.run(message.date, message.date, threadId);
+    this.s.touchThread.run(message.date, threadId, message.date);
     return pk;
   }
 
@@ -310,8 +314,14 @@ function referencedIds(message: IncomingMessage): string[] {
 }
 
 function snippetOf(text: string | null): string {
-  // Slice before the regex: bodies can be 200,000 characters, the snippet is 200.
-  return (text ?? '').slice(0, 2000).replace(/\s+/g, ' ').trim().slice(0, 200);
+  // Slice before the regex: bodies can be 200,000 characters, the snippet is 200. Whitespace runs
+  // collapse the same in a prefix as in the whole, so when the first 400 characters already give
+  // more than 200 after the leading whitespace, those are the snippet (the trailing trim can only
+  // drop the character after them); else the 2,000 as ever.
+  const source = text ?? '';
+  const quick = source.slice(0, 400).replace(/\s+/g, ' ').trimStart();
+  if (quick.length > 200) return quick.slice(0, 200);
+  return source.slice(0, 2000).replace(/\s+/g, ' ').trim().slice(0, 200);
 }
 
 function toFolder(row: FolderRow): StoredFolder {

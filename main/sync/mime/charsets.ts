@@ -46,9 +46,64 @@ export function encodedWordCharsets(value: string): string[] {
  */
 export function declaredTextCharsets(raw: string): string[] {
   const names: string[] = [];
-  for (const match of raw.matchAll(/^content-type:[ \t]*text\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim)) {
-    const charset = /charset\s*=\s*"?([^";\s]{1,64})/i.exec(match[0]);
-    if (charset?.[1]) names.push(charset[1]);
+  for (const match of raw.matchAll(TEXT_CONTENT_TYPE_LINES)) {
+    const name = charsetOf(match[0]);
+    if (name) names.push(name);
   }
   return names;
+}
+
+const TEXT_CONTENT_TYPE_LINES = /^content-type:[ \t]*text\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/gim;
+const TEXT_CONTENT_TYPE_LINE = /^content-type:[ \t]*text\/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/i;
+const FIELD_NAME = 'content-type:';
+
+function charsetOf(field: string): string | null {
+  return /charset\s*=\s*"?([^";\s]{1,64})/i.exec(field)?.[1] ?? null;
+}
+
+/**
+ * declaredTextCharsets(raw.toString('latin1')), the same names, without turning the whole message
+ * into a string (a 256 KB one for a message with an attachment). Every `Content-Type:` field
+ * name has a '-' seven bytes in, so only the '-' bytes are candidates (native search), each taken
+ * when it sits at a line start (after a CR, an LF, or at 0, as `^` under the m flag) and the name
+ * matches in any case; the line, with its folded continuations, then goes through the same
+ * regular expression as declaredTextCharsets.
+ */
+export function declaredTextCharsetsIn(raw: Buffer): string[] {
+  const names: string[] = [];
+  let next = 0; // a match ends a line: the next one starts further on
+  for (let dash = raw.indexOf(0x2d, 7); dash !== -1; dash = raw.indexOf(0x2d, dash + 1)) {
+    const start = dash - 7;
+    if (start < next || (start > 0 && raw[start - 1] !== 0x0a && raw[start - 1] !== 0x0d)) continue;
+    if (!isFieldName(raw, start)) continue;
+    const end = endOfFoldedLine(raw, start);
+    const match = TEXT_CONTENT_TYPE_LINE.exec(raw.toString('latin1', start, end));
+    if (!match) continue;
+    next = start + match[0].length;
+    const name = charsetOf(match[0]);
+    if (name) names.push(name);
+  }
+  return names;
+}
+
+/** `content-type:` at `start`, ASCII letters in any case (as the i flag compares them). */
+function isFieldName(raw: Buffer, start: number): boolean {
+  if (start + FIELD_NAME.length > raw.length) return false;
+  for (let i = 0; i < FIELD_NAME.length; i++) {
+    const byte = raw[start + i]!;
+    const lower = byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte;
+    if (lower !== FIELD_NAME.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** The end of the line at `start` and of the lines folded onto it (CRLF or LF, then SP or HTAB). */
+function endOfFoldedLine(raw: Buffer, start: number): number {
+  let end = start;
+  for (;;) {
+    while (end < raw.length && raw[end] !== 0x0a && raw[end] !== 0x0d) end++;
+    const lf = raw[end] === 0x0d ? end + 1 : end;
+    if (raw[lf] === 0x0a && (raw[lf + 1] === 0x20 || raw[lf + 1] === 0x09)) end = lf + 1;
+    else return end;
+  }
 }

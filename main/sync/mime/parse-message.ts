@@ -1,6 +1,6 @@
 import libmime from 'libmime';
 import { capText, textFromHtml } from './body-text.js';
-import { charsetWarnings, declaredTextCharsets } from './charsets.js';
+import { charsetWarnings, declaredTextCharsetsIn } from './charsets.js';
 import { readHeaderFields } from './header-fields.js';
 import { firstValue, type HeaderLine } from './header-lines.js';
 import { headerOnlyMessage, unique } from './header-only.js';
@@ -40,7 +40,7 @@ export async function parseMessage(source: Buffer, options: ParseOptions = {}): 
 async function assemble(input: Buffer, mime: MimeResult, maxTextChars: number): Promise<ParsedMessage> {
   const { fields, warnings } = readHeaderFields(mime.headerLines);
   if (looksTruncated(input, mime.headerLines)) warnings.push('truncated');
-  warnings.push(...charsetWarnings(declaredTextCharsets(input.toString('latin1'))));
+  warnings.push(...charsetWarnings(declaredTextCharsetsIn(input)));
 
   let text = mime.text.trim() === '' ? '' : mime.text;
   let cut = false;

@@ -13,6 +13,13 @@ export type ParsedAttachment = {
 };
 
 /**
+ * A parse with the message's identity (threading.ts messageIdentity), computed where it was parsed:
+ * the identity hashes a canonical form of the text, work better done in a parser worker than on
+ * the core's thread.
+ */
+export type IdentifiedMessage = { parsed: ParsedMessage; identity: string };
+
+/**
  * What the store keeps of one message after MIME parsing. Parsing never throws: whatever could
  * not be read is left empty and named in `warnings`, so malformed mail never stops a sync.
  */

@@ -24,6 +24,8 @@ export const ErrorCode = z.enum([
   'PROFILE_EXISTS',
   'PROFILE_LOCKED',
   'POLICY_EXPIRED',
+  /** More data than a call may return (e.g. an attachment over the download limit). */
+  'TOO_LARGE',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

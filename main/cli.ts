@@ -6,6 +6,8 @@ import type { AppState, Settings } from '../common/domain/profile.js';
 import { describeAccountSync } from './cli/describe-sync.js';
 import type { Result } from '../common/result.js';
 import { actionFactory, call, withCore } from './cli/context.js';
+import { registerAttachmentCommands } from './cli/attachment-commands.js';
+import { registerFolderCommands } from './cli/folder-commands.js';
 import { registerMailCommands } from './cli/mail-commands.js';
 import { emit } from './cli/output.js';
 import { readLineFromStdin } from './cli/read-secret.js';
@@ -201,6 +203,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     );
 
   registerMailCommands(program, action);
+  registerFolderCommands(program, action);
+  registerAttachmentCommands(program, action);
   return program;
 }
 

@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { AppState, DEFAULT_SETTINGS, ProfileInfo, RecoveryKeyText, Settings } from '../domain/profile.js';
-import { AccountSummary, AccountSyncStatus, AddImapAccountInput, UpdateImapAccountInput } from '../domain/mail.js';
+import {
+  AccountSummary,
+  AccountSyncStatus,
+  AddImapAccountInput,
+  FolderProgress,
+  SetFolderEnabledInput,
+  UpdateImapAccountInput,
+} from '../domain/mail.js';
+import {
+  AttachmentContent,
+  DownloadAttachmentInput,
+  ListAttachmentsInput,
+  MessageAttachments,
+} from '../domain/attachments.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -84,6 +97,25 @@ export const contract = {
     summary: 'Sync now (one account or all); with wait, return once up to date',
     input: z.object({ accountId: z.string().optional(), wait: z.boolean().default(false) }).strict(),
     output: z.array(AccountSyncStatus),
+    permission: { object: 'email', action: 'view' },
+  }),
+  'sync.setFolderEnabled': call({
+    summary: 'Sync a folder of a mail account, or stop syncing it (mail already copied is kept)',
+    input: SetFolderEnabledInput,
+    output: FolderProgress,
+    // Which folders sync is part of the account's set-up, changed like its server settings.
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'mail.listAttachments': call({
+    summary: 'The newest messages that have attachments, with what is known of each attachment',
+    input: ListAttachmentsInput,
+    output: z.array(MessageAttachments),
+    permission: { object: 'email', action: 'view' },
+  }),
+  'mail.downloadAttachment': call({
+    summary: "Download an attachment's content from the mail server (attachments are not synced)",
+    input: DownloadAttachmentInput,
+    output: AttachmentContent,
     permission: { object: 'email', action: 'view' },
   }),
 } satisfies Contract;

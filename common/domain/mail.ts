@@ -76,6 +76,20 @@ export const FolderProgress = z.object({
 });
 export type FolderProgress = z.infer<typeof FolderProgress>;
 
+/**
+ * Turns the sync of one folder on or off. Off keeps what was already copied (and the folder's
+ * checkpoint, so turning it on again resumes); on syncs it from the next pass.
+ */
+export const SetFolderEnabledInput = z
+  .object({
+    accountId: z.string().min(1),
+    /** The folder's path as the server names it (see FolderProgress.path). */
+    folderPath: z.string().min(1).max(1000),
+    enabled: z.boolean(),
+  })
+  .strict();
+export type SetFolderEnabledInput = z.infer<typeof SetFolderEnabledInput>;
+
 export const AccountSyncStatus = z.object({
   accountId: z.string(),
   email: z.string(),

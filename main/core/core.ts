@@ -13,6 +13,7 @@ import { ProfileManager } from './profile/profile-manager.js';
 import { accountHandlers } from './services/account-handlers.js';
 import { profileHandlers } from './services/profile-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
+import { mailHandlers } from './services/mail-handlers.js';
 import { syncHandlers } from './services/sync-handlers.js';
 
 export type CoreOptions = {
@@ -40,8 +41,9 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   const keychain = options.keychain ?? createKeychain();
   const profiles = new ProfileManager(options.dataDir, keychain, options.log, options.migrations);
   // MIME parsing runs in worker threads so a large or hostile message never stalls the core.
-  // Sources reach the pool capped at 256 KB each, so a small worker heap is plenty, and it keeps
-  // garbage from piling up in two workers (the whole process counts against the memory target).
+  // Sources reach the pool without their large attachments and with text capped at 256 KB per part,
+  // so a small worker heap is plenty, and it keeps garbage from piling up in two workers (the whole
+  // process counts against the memory target).
   const parser = createParserPool({ log: options.log, maxMemoryMb: 96 });
   const engine = new SyncEngine({ store: () => profiles.requireStore(), parser, log: options.log, ...options.sync });
   if (options.backgroundSync) profiles.onOpened(() => engine.start());
@@ -58,6 +60,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     ...settingsHandlers(profiles),
     ...accountHandlers(profiles, engine, options.log),
     ...syncHandlers(profiles, engine),
+    ...mailHandlers(profiles, engine),
   };
   const dispatcher = new Dispatcher(handlers, options.policies ?? new LocalPolicySource(profiles), options.log);
   let closing: Promise<void> | null = null;

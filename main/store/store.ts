@@ -2,6 +2,7 @@ import type { Migration } from './migrations/migration.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { migrate } from './migrator.js';
 import { AccountsRepository } from './repositories/accounts-repository.js';
+import { AttachmentsRepository } from './repositories/attachments-repository.js';
 import { MailRepository } from './repositories/mail-repository.js';
 import { SecretsRepository } from './repositories/secrets-repository.js';
 import { SyncHealthRepository } from './repositories/sync-health-repository.js';
@@ -39,6 +40,9 @@ export class Store {
   }
   get mail(): MailRepository {
     return this.repository('mail', () => new MailRepository(this.db));
+  }
+  get attachments(): AttachmentsRepository {
+    return this.repository('attachments', () => new AttachmentsRepository(this.db));
   }
   get syncHealth(): SyncHealthRepository {
     return this.repository('syncHealth', () => new SyncHealthRepository(this.db));

@@ -279,9 +279,14 @@ export class AccountRunner {
     }
   }
 
-  /** One page of changes; null when the folder vanished on the server (skipped, others go on). */
+  /**
+   * One page of changes; null when the folder vanished on the server or was turned off (skipped,
+   * others go on).
+   */
   private async fetchPage(driver: MailDriver, folder: StoredFolder, scope: SyncScope): Promise<FolderChanges | null> {
     const store = this.store();
+    // Turned off since the pass began (sync.setFolderEnabled): no more of its pages in this pass.
+    if (!store.mail.isFolderSyncEnabled(folder.id)) return null;
     try {
       return await driver.fetchChanges(toRemote(folder), folder.cursor, scope, this.options.budget, () =>
         store.mail.remoteIds(folder.id),

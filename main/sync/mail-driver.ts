@@ -5,6 +5,8 @@
  * checkpoints, retries, progress and health. Drivers never import each other.
  */
 
+import type { ParsedAttachment } from './mime/parsed-message.js';
+
 export type FolderRole = 'inbox' | 'sent' | 'drafts' | 'trash' | 'junk' | 'archive' | 'all' | 'flagged' | 'other';
 
 export type RemoteFolder = {
@@ -20,9 +22,14 @@ export type RemoteMessage = {
   flags: string[];
   internalDate: string | null;
   size: number;
-  /** The raw RFC 5322 source, possibly only its beginning (see sourceTruncated). */
+  /**
+   * The raw RFC 5322 source, possibly only its beginning (see sourceTruncated), or without the
+   * parts listed in `attachments`.
+   */
   source: Buffer;
   sourceTruncated: boolean;
+  /** Parts left on the server (content on demand), not in `source`; the parser finds the rest. */
+  attachments: ParsedAttachment[];
 };
 
 export type FlagChange = { remoteId: string; flags: string[] };
@@ -68,5 +75,18 @@ export interface MailDriver {
   ): Promise<FolderChanges>;
   /** Calls onChange(folderPath) when the server reports new mail or changes. */
   watch?(folders: RemoteFolder[], onChange: (folderPath: string) => void): Promise<Disposable>;
+  /**
+   * The decoded content of one MIME part of a message (an attachment: the sync stores only their
+   * metadata). `cursor` is the folder's stored cursor: when the server's folder no longer matches
+   * it (IMAP: another UIDVALIDITY), remote ids are stale and this fails with CURSOR_EXPIRED until
+   * the next sync. NOT_FOUND when the message or part is gone; TOO_LARGE beyond maxBytes.
+   */
+  fetchPart(
+    folderPath: string,
+    cursor: string | null,
+    remoteId: string,
+    partId: string,
+    maxBytes: number,
+  ): Promise<Buffer>;
   close(): Promise<void>;
 }

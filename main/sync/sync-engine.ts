@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { AccountSyncStatus } from '../../common/domain/mail.js';
+import type { AccountSyncStatus, FolderProgress } from '../../common/domain/mail.js';
 import { ImapSecurity } from '../../common/domain/mail.js';
 import { AppError } from '../../common/errors.js';
 import type { AccountRecord } from '../store/repositories/accounts-repository.js';
+import type { StoredFolder } from '../store/repositories/mail-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
 import { AccountRunner, type MessageParser } from './account-runner.js';
@@ -60,6 +61,11 @@ export class SyncEngine {
     this.accountAdded(accountId);
   }
 
+  /** A folder was turned on: a background sync takes it in now (a pass after the current one), not at the next poll. */
+  folderEnabled(accountId: string): void {
+    if (this.background) this.runners.get(accountId)?.request();
+  }
+
   async accountRemoved(accountId: string): Promise<void> {
     await this.runners.get(accountId)?.stop();
     this.runners.delete(accountId);
@@ -86,15 +92,7 @@ export class SyncEngine {
     return store.accounts.list().map((account) => {
       const health = store.syncHealth.get(account.id);
       const runner = this.runners.get(account.id);
-      const folders = store.mail.folders(account.id).map((folder) => ({
-        path: folder.path,
-        role: folder.role,
-        syncEnabled: folder.syncEnabled,
-        done: store.mail.folderMessageCount(folder.id),
-        total: folder.remoteTotal,
-        backfillComplete: folder.backfillComplete,
-        lastSyncedAt: folder.lastSyncedAt,
-      }));
+      const folders = store.mail.folders(account.id).map((folder) => folderProgress(store, folder));
       const left = folders.reduce((sum, folder) => sum + Math.max(0, folder.total - folder.done), 0);
       const rate = runner?.state === 'syncing' ? (runner.progress?.rate ?? null) : null;
       return {
@@ -148,12 +146,26 @@ export class SyncEngine {
     return runner;
   }
 
-  private createDriver(accountId: string): MailDriver {
+  /** A driver of its own for the account (its runner's connections stay with the sync). */
+  createDriver(accountId: string): MailDriver {
     const store = this.options.store();
     const account = store.accounts.get(accountId);
     if (!account) throw new AppError('NOT_FOUND', `No account ${accountId}.`);
     return createDriverFor(account, store.secrets.get(passwordSecretName(accountId)) ?? '', this.options);
   }
+}
+
+/** What the Sync page and the CLI show of one folder. */
+export function folderProgress(store: Store, folder: StoredFolder): FolderProgress {
+  return {
+    path: folder.path,
+    role: folder.role,
+    syncEnabled: folder.syncEnabled,
+    done: store.mail.folderMessageCount(folder.id),
+    total: folder.remoteTotal,
+    backfillComplete: folder.backfillComplete,
+    lastSyncedAt: folder.lastSyncedAt,
+  };
 }
 
 export function createDriverFor(

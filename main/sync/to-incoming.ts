@@ -1,6 +1,6 @@
 import type { IncomingMessage } from '../store/repositories/mail-repository.js';
 import type { RemoteMessage } from './mail-driver.js';
-import type { ParsedMessage } from './mime/parsed-message.js';
+import type { ParsedAttachment, ParsedMessage } from './mime/parsed-message.js';
 import { messageIdentity, normalizeSubject } from './threading.js';
 
 export type FilingContext = {
@@ -39,7 +39,7 @@ export function toIncoming(
     text: parsed.text,
     html: parsed.html,
     textTruncated: parsed.textTruncated || remote.sourceTruncated,
-    attachments: parsed.attachments,
+    attachments: withRemoteAttachments(parsed.attachments, remote.attachments),
     size: remote.size,
     direction: context.folderRole === 'sent' || fromSelf ? 'sent' : 'received',
     listId: parsed.listId,
@@ -48,4 +48,28 @@ export function toIncoming(
     autoSubmitted: parsed.autoSubmitted,
     warnings,
   };
+}
+
+/**
+ * The parser's attachments and those the server kept (known from the structure), in part order.
+ * A part in both (a message that is one attachment: the parser sees its header, empty) is the
+ * server's, which knows its size.
+ */
+function withRemoteAttachments(parsed: ParsedAttachment[], remote: ParsedAttachment[]): ParsedAttachment[] {
+  if (remote.length === 0) return parsed;
+  const remoteParts = new Set(remote.map((attachment) => attachment.partId));
+  return sortByPart([...parsed.filter((attachment) => !remoteParts.has(attachment.partId)), ...remote]);
+}
+
+/** Attachments in MIME part order ("2" < "2.1" < "10"); those without a part number last. */
+function sortByPart(attachments: ParsedAttachment[]): ParsedAttachment[] {
+  const key = (partId: string | null) => (partId ?? '999999').split('.').map(Number);
+  return attachments.sort((a, b) => {
+    const [x, y] = [key(a.partId), key(b.partId)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+      const diff = (x[i] ?? -1) - (y[i] ?? -1);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  });
 }

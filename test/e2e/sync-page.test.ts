@@ -13,6 +13,8 @@ import { makeTempDir } from '../harness/temp-dir.js';
 const EMAIL = 'alice@example.test';
 const INBOX_COUNT = 260;
 const SENT_COUNT = 40;
+/** In Junk, which is not synced until it is turned on. */
+const JUNK_COUNT = 5;
 const TOTAL = INBOX_COUNT + SENT_COUNT;
 const NEW_PASSWORD = 'alice-new-password';
 
@@ -56,6 +58,11 @@ beforeAll(async () => {
     imap,
     'Sent',
     Array.from({ length: SENT_COUNT }, (_, i) => message('Sent', i)),
+  );
+  await appendMessages(
+    imap,
+    'Junk',
+    Array.from({ length: JUNK_COUNT }, (_, i) => message('Junk', i)),
   );
   browser = await launchChromium();
   app = await startBrowserMode(data.path, keyring.env);
@@ -176,6 +183,31 @@ describe('mail accounts and the Sync page', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('localhost');
     await screenshot(page, '10-settings-accounts');
+  });
+
+  it('turns Junk on from its row (synced at once), then off again (its mail kept)', async () => {
+    await page.getByTestId('nav-sync').click();
+    const toggle = page.getByRole('checkbox', { name: 'Sync Junk' });
+    const row = page.getByTestId(`sync-folder-${EMAIL}-Junk`);
+    const count = page.getByTestId(`sync-count-${EMAIL}`);
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Sync INBOX' }).isChecked()).toBe(true);
+
+    await toggle.check();
+    await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain(`${JUNK_COUNT} / ${JUNK_COUNT}`);
+    await expect.poll(() => count.textContent()).toBe(`${TOTAL + JUNK_COUNT} of ${TOTAL + JUNK_COUNT}`);
+    expect(await toggle.isChecked()).toBe(true);
+    await screenshot(page, '15-sync-folder-toggle');
+
+    await toggle.uncheck();
+    await expect.poll(() => row.textContent()).toContain(`not synced, ${JUNK_COUNT} messages kept`);
+    await expect.poll(() => count.textContent()).toBe(`${TOTAL} of ${TOTAL}`);
+    expect(await page.getByTestId(`sync-folder-error-${EMAIL}`).count()).toBe(0);
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    await screenshot(page, '15-sync-folder-toggle-off-dark');
+    await page.emulateMedia({ colorScheme: null, reducedMotion: null });
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId(`account-row-${EMAIL}`).waitFor();
   });
 
   it('edits the account: a refused password changes nothing, STARTTLS on another port is saved', async () => {

@@ -8,6 +8,8 @@ export type TcpProxy = {
   readonly accepted: number;
   /** Connections this proxy destroyed (cutAll or cutAfterBytes). */
   readonly cuts: number;
+  /** Bytes relayed server→client since the start, over all connections (TLS records included). */
+  readonly bytesToClient: number;
   /** Destroys every open connection, both sides, now. */
   cutAll(): void;
   /**
@@ -31,6 +33,7 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
   let accepted = 0;
   let cuts = 0;
   let cutAt = Infinity;
+  let bytesToClient = 0;
 
   const cut = (pair: Pair): void => {
     if (!live.delete(pair)) return;
@@ -61,6 +64,7 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
     upstream.on('data', (chunk: Buffer) => {
       const room = limit - sent;
       sent += Math.min(chunk.length, room);
+      bytesToClient += Math.min(chunk.length, room);
       if (chunk.length < room) {
         if (!client.write(chunk)) upstream.pause();
         return;
@@ -89,6 +93,9 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
     },
     get cuts() {
       return cuts;
+    },
+    get bytesToClient() {
+      return bytesToClient;
     },
     cutAll() {
       for (const pair of [...live]) cut(pair);

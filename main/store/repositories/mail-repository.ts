@@ -89,6 +89,10 @@ export class MailRepository {
         'INSERT INTO folders (account_id, path, name, role, sync_enabled) VALUES (?, ?, ?, ?, ?)',
       ),
       updateFolderMeta: db.prepare<[string, string, number]>('UPDATE folders SET name = ?, role = ? WHERE id = ?'),
+      setFolderEnabled: db.prepare<[number, string, string]>(
+        'UPDATE folders SET sync_enabled = ? WHERE account_id = ? AND path = ?',
+      ),
+      folderEnabled: db.prepare<[number], number>('SELECT sync_enabled FROM folders WHERE id = ?').pluck(),
       saveFolderState: db.prepare<[string, number, number, string, number]>(
         'UPDATE folders SET cursor = ?, remote_total = ?, backfill_complete = ?, last_synced_at = ? WHERE id = ?',
       ),
@@ -185,6 +189,23 @@ export class MailRepository {
 
   folders(accountId: string): StoredFolder[] {
     return this.s.foldersOf.all(accountId).map(toFolder);
+  }
+
+  /**
+   * Turns the sync of one folder on or off; null when the account has no folder at that path.
+   * Only the flag changes: the folder's messages, locations and cursor stay, so turning it off
+   * deletes no mail (their locations also keep them from the orphan collection) and turning it on
+   * again resumes from the cursor (a folder never synced has none: its backfill starts afresh).
+   */
+  setFolderSyncEnabled(accountId: string, path: string, enabled: boolean): StoredFolder | null {
+    if (this.s.setFolderEnabled.run(enabled ? 1 : 0, accountId, path).changes === 0) return null;
+    const row = this.s.folderByPath.get(accountId, path);
+    return row ? toFolder(row) : null;
+  }
+
+  /** Whether a folder is (still) to be synced: false once turned off or gone. */
+  isFolderSyncEnabled(folderId: number): boolean {
+    return this.s.folderEnabled.get(folderId) === 1;
   }
 
   remoteIds(folderId: number): string[] {

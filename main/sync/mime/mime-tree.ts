@@ -371,7 +371,9 @@ function describe(attachment: AttachmentStream): ParsedAttachment {
     contentType: attachment.contentType,
     size: 0,
     contentId: attachment.cid ?? null,
-    partId: attachment.partId ?? null,
+    // mailparser numbers the parts under a multipart; a single-part message's body is part 1
+    // (RFC 3501 6.4.5), the number IMAP fetches it by.
+    partId: attachment.partId ?? '1',
     // An image referenced from the HTML of a multipart/related often has no disposition at all.
     inline: disposition === 'inline' || (disposition === undefined && attachment.related === true),
   };

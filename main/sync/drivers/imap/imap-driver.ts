@@ -1,4 +1,6 @@
 import type { FetchMessageObject, ImapFlow, MailboxObject } from 'imapflow';
+import type { Readable } from 'node:stream';
+import { AppError } from '../../../../common/errors.js';
 import type { Logger } from '../../../util/logger.js';
 import type {
   Budget,
@@ -10,6 +12,7 @@ import type {
   RemoteMessage,
   SyncScope,
 } from '../../mail-driver.js';
+import { planBody, type BodyPlan } from './body-plan.js';
 import { folderRole } from './folder-roles.js';
 import { openImapConnection, type ImapAccountConfig, type ImapConnectionOptions } from './imap-connection.js';
 import { parseImapCursor, type ImapCursor } from './imap-cursor.js';
@@ -17,7 +20,10 @@ import { mapImapError } from './imap-errors.js';
 import { watchMailbox } from './imap-watch.js';
 
 export type ImapDriverOptions = ImapConnectionOptions & {
-  /** Bytes of each message's source fetched for parsing; attachments beyond it stay on the server. */
+  /**
+   * Bytes of each message's text fetched for parsing (of BODY[TEXT], or of each text part of a
+   * message whose attachments stay on the server).
+   */
   sourceMaxBytes?: number;
 };
 
@@ -112,6 +118,31 @@ export class ImapDriver implements MailDriver {
         onChange(folderPath);
       },
       log: this.log,
+    });
+  }
+
+  async fetchPart(
+    folderPath: string,
+    cursorText: string | null,
+    remoteId: string,
+    partId: string,
+    maxBytes: number,
+  ): Promise<Buffer> {
+    return this.withConnection(async (client) => {
+      const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+      try {
+        const cursor = parseImapCursor(cursorText);
+        const mailbox = client.mailbox;
+        if (!cursor || !mailbox || String(mailbox.uidValidity) !== cursor.uidValidity) {
+          throw new AppError('CURSOR_EXPIRED', `${folderPath} changed on the server; sync it, then try again.`);
+        }
+        // Raw bytes of the part (transfer encoding removed, no charset conversion): a file as sent.
+        const download = await client.download(remoteId, partId, { uid: true, decodeText: false });
+        if (!download.content) throw new AppError('NOT_FOUND', `The message is no longer in ${folderPath}.`);
+        return await readAtMost(download.content, maxBytes);
+      } finally {
+        lock.release();
+      }
     });
   }
 
@@ -352,35 +383,106 @@ export class ImapDriver implements MailDriver {
   }
 
   /** UIDs lo..hi, newest first. */
+  /**
+   * The messages with UIDs lo..hi, newest first, in two steps: flags, dates, sizes, BODYSTRUCTURE
+   * and the header of each; then the text of each, as planned from its structure (body-plan.ts):
+   * attachments stay on the server, known by their metadata and fetched on demand.
+   */
   private async fetchRange(client: ImapFlow, lo: number, hi: number): Promise<RemoteMessage[]> {
     if (hi < lo) return [];
-    const messages: RemoteMessage[] = [];
-    const query = {
-      uid: true,
-      flags: true,
-      internalDate: true,
-      size: true,
-      source: { maxLength: this.sourceMaxBytes },
-    };
+    const heads: FetchMessageObject[] = [];
+    const query = { uid: true, flags: true, internalDate: true, size: true, bodyStructure: true, headers: true };
     for await (const message of client.fetch(`${lo}:${hi}`, query, { uid: true })) {
       // "lo:hi" with hi above the last UID also matches the last message: keep the range exact.
       if (message.uid < lo || message.uid > hi) continue;
-      messages.push(toRemoteMessage(message));
+      heads.push(message);
     }
-    return messages.sort((a, b) => Number(b.remoteId) - Number(a.remoteId));
+    const plans = new Map(heads.map((head) => [head.uid, planBody(head.bodyStructure, this.sourceMaxBytes)]));
+    const sections = await this.fetchSections(client, plans);
+    return heads
+      .map((head) => toRemoteMessage(head, plans.get(head.uid)!, sections.get(head.uid) ?? new Map()))
+      .sort((a, b) => Number(b.remoteId) - Number(a.remoteId));
+  }
+
+  /**
+   * Fetches the sections the plans name, one FETCH per distinct list of sections (most mail
+   * shares one: BODY[TEXT]). A message expunged meanwhile comes back without them.
+   */
+  private async fetchSections(
+    client: ImapFlow,
+    plans: ReadonlyMap<number, BodyPlan>,
+  ): Promise<Map<number, Map<string, Buffer>>> {
+    const groups = new Map<string, { items: { key: string; maxLength?: number }[]; uids: number[] }>();
+    for (const [uid, plan] of plans) {
+      const items = plan.kind === 'text' ? [{ key: 'TEXT', maxLength: this.sourceMaxBytes }] : plan.fetch;
+      if (items.length === 0) continue;
+      const key = JSON.stringify(items);
+      const group = groups.get(key) ?? { items, uids: [] };
+      group.uids.push(uid);
+      groups.set(key, group);
+    }
+    const sections = new Map<number, Map<string, Buffer>>();
+    for (const { items, uids } of groups.values()) {
+      for await (const message of client.fetch(uidSet(uids), { uid: true, bodyParts: items }, { uid: true })) {
+        if (plans.has(message.uid)) sections.set(message.uid, message.bodyParts ?? new Map<string, Buffer>());
+      }
+    }
+    return sections;
   }
 }
 
-function toRemoteMessage(message: FetchMessageObject): RemoteMessage {
-  const source = message.source ?? Buffer.alloc(0);
-  const size = message.size ?? source.length;
-  const date = message.internalDate;
-  return {
-    remoteId: String(message.uid),
-    flags: [...(message.flags ?? [])],
+/** All of a stream, failing with TOO_LARGE (and stopping the stream) beyond `maxBytes`. */
+async function readAtMost(stream: Readable, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      stream.destroy();
+      throw new AppError('TOO_LARGE', `The attachment is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** "3:5,9,11:12" for [3, 4, 5, 9, 11, 12] (any order). */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    ranges.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return ranges.join(',');
+}
+
+function toRemoteMessage(
+  head: FetchMessageObject,
+  plan: BodyPlan,
+  sections: ReadonlyMap<string, Buffer>,
+): RemoteMessage {
+  const header = head.headers ?? Buffer.alloc(0);
+  const date = head.internalDate;
+  const base = {
+    remoteId: String(head.uid),
+    flags: [...(head.flags ?? [])],
     internalDate: date === undefined ? null : new Date(date).toISOString(),
-    size,
+  };
+  if (plan.kind === 'text') {
+    const text = sections.get('text');
+    const source = text ? Buffer.concat([header, text]) : header;
+    const size = head.size ?? source.length;
+    return { ...base, size, source, sourceTruncated: size > source.length, attachments: [] };
+  }
+  const { source, truncated } = plan.assemble(header, sections);
+  return {
+    ...base,
+    size: head.size ?? source.length,
     source,
-    sourceTruncated: size > source.length,
+    sourceTruncated: truncated,
+    attachments: plan.attachments,
   };
 }

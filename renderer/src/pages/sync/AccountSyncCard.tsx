@@ -26,6 +26,7 @@ export function AccountSyncCard({
   const syncing = status.state === 'syncing';
   const [requesting, setRequesting] = useState(false);
   const [runError, setRunError] = useState<AppErrorShape | null>(null);
+  const [folderError, setFolderError] = useState<{ path: string; enabled: boolean; error: AppErrorShape } | null>(null);
 
   const syncNow = async (): Promise<void> => {
     setRequesting(true);
@@ -34,6 +35,18 @@ export function AccountSyncCard({
     setRequesting(false);
     if (!result.ok) setRunError(result.error);
     onSyncRequested();
+  };
+
+  const setFolderEnabled = async (folder: FolderProgress, enabled: boolean): Promise<boolean> => {
+    setFolderError(null);
+    const result = await call('sync.setFolderEnabled', {
+      accountId: status.accountId,
+      folderPath: folder.path,
+      enabled,
+    });
+    if (!result.ok) setFolderError({ path: folder.path, enabled, error: result.error });
+    onSyncRequested();
+    return result.ok;
   };
 
   // Before the first folder list arrives there is no total to measure against.
@@ -131,12 +144,22 @@ export function AccountSyncCard({
         </Alert>
       ) : null}
 
+      {folderError ? (
+        <Alert
+          tone="error"
+          title={`${folderError.path} could not be ${folderError.enabled ? 'turned on' : 'turned off'}`}
+          testId={`sync-folder-error-${email}`}
+        >
+          <p>{folderError.error.message}</p>
+        </Alert>
+      ) : null}
+
       {status.folders.length > 0 ? (
         <section className="sync-folders" aria-label={`Folders of ${email}`}>
           <h3 className="sync-folders-title">Folders</h3>
           <ul className="folder-list">
             {sortFolders(status.folders).map((folder) => (
-              <FolderRow key={folder.path} email={email} folder={folder} />
+              <FolderRow key={folder.path} email={email} folder={folder} onToggle={setFolderEnabled} />
             ))}
           </ul>
         </section>
@@ -145,13 +168,59 @@ export function AccountSyncCard({
   );
 }
 
-function FolderRow({ email, folder }: { email: string; folder: FolderProgress }): ReactElement {
+function FolderRow({
+  email,
+  folder,
+  onToggle,
+}: {
+  email: string;
+  folder: FolderProgress;
+  /** Resolves once the core answered; false when it refused (the card shows why). */
+  onToggle: (folder: FolderProgress, enabled: boolean) => Promise<boolean>;
+}): ReactElement {
   const testId = `sync-folder-${email}-${folder.path}`;
-  if (!folder.syncEnabled) {
+  // The state asked for, shown until the polled status agrees: no flicker back while it refreshes.
+  const [pending, setPending] = useState<boolean | null>(null);
+  // (Adjusted while rendering, as React advises for state derived from props: no extra effect pass.)
+  if (pending !== null && folder.syncEnabled === pending) setPending(null);
+  const enabled = pending ?? folder.syncEnabled;
+
+  const toggle = async (next: boolean): Promise<void> => {
+    if (pending !== null) return; // one change at a time (not disabled: that would drop keyboard focus)
+    setPending(next);
+    if (!(await onToggle(folder, next))) setPending(null);
+  };
+  const name = (
+    <label className="folder-toggle" title={folder.path}>
+      <input
+        type="checkbox"
+        checked={enabled}
+        aria-busy={pending !== null}
+        aria-label={`Sync ${folder.path}`}
+        onChange={(event) => void toggle(event.target.checked)}
+        data-testid={`sync-folder-toggle-${email}-${folder.path}`}
+      />
+      <span className="folder-path">{folder.path}</span>
+    </label>
+  );
+
+  if (!enabled) {
+    // Turning a folder off keeps what was copied from it: say so when there is any.
+    const kept =
+      folder.done > 0 ? `, ${formatCount(folder.done)} ${folder.done === 1 ? 'message' : 'messages'} kept` : '';
     return (
       <li className="folder-row folder-row-disabled" data-testid={testId}>
-        <span className="folder-path">{folder.path}</span>
-        <span className="folder-note">not synced</span>
+        {name}
+        <span className="folder-note">not synced{kept}</span>
+      </li>
+    );
+  }
+  if (!folder.syncEnabled || (folder.total === 0 && !folder.lastSyncedAt)) {
+    // Just turned on (or not reached yet by the first sync): nothing is known of it until a pass reaches it.
+    return (
+      <li className="folder-row folder-row-empty" data-testid={testId}>
+        {name}
+        <span className="folder-note">waiting to sync</span>
       </li>
     );
   }
@@ -159,7 +228,7 @@ function FolderRow({ email, folder }: { email: string; folder: FolderProgress })
     // Nothing to copy: a full bar would read as work done, an empty one as work left.
     return (
       <li className="folder-row folder-row-empty" data-testid={testId}>
-        <span className="folder-path">{folder.path}</span>
+        {name}
         <span className="folder-note">empty</span>
       </li>
     );
@@ -168,9 +237,7 @@ function FolderRow({ email, folder }: { email: string; folder: FolderProgress })
   const count = `${formatCount(done)} / ${formatCount(folder.total)}`;
   return (
     <li className="folder-row" data-testid={testId}>
-      <span className="folder-path" title={folder.path}>
-        {folder.path}
-      </span>
+      {name}
       <ProgressBar
         value={done}
         max={folder.total}

@@ -48,12 +48,11 @@ function roleRank(role: string): number {
   return index === -1 ? ROLE_ORDER.indexOf('other') : index;
 }
 
-/** Synced folders first (inbox, sent, ...), then the ones Clientele leaves alone. */
+/**
+ * Inbox, sent, ... then junk and trash (the ones Clientele leaves alone at first), by role then
+ * path. Whether a folder syncs does not move it: its row stays under the pointer when it is
+ * turned on or off.
+ */
 export function sortFolders(folders: readonly FolderProgress[]): FolderProgress[] {
-  return [...folders].sort(
-    (a, b) =>
-      Number(b.syncEnabled) - Number(a.syncEnabled) ||
-      roleRank(a.role) - roleRank(b.role) ||
-      a.path.localeCompare(b.path),
-  );
+  return [...folders].sort((a, b) => roleRank(a.role) - roleRank(b.role) || a.path.localeCompare(b.path));
 }

@@ -73,7 +73,16 @@ export function dovecotBinary(): string {
  * A private Dovecot 2.3 in a temp dir, on 127.0.0.1 and random ports: several can run at once.
  * Resolves once a LOGIN over IMAPS succeeds, so the auth process is up as well.
  */
-export async function startDovecot(options: { users?: DovecotUser[] } = {}): Promise<Dovecot> {
+export type DovecotOptions = {
+  users?: DovecotUser[];
+  /**
+   * Also accept SASL XOAUTH2 and OAUTHBEARER logins, each token checked at this RFC 7662
+   * introspection endpoint (Dovecot's oauth2 passdb, introspection_mode = post).
+   */
+  oauth2IntrospectionUrl?: string;
+};
+
+export async function startDovecot(options: DovecotOptions = {}): Promise<Dovecot> {
   const binary = dovecotBinary();
   // A copy: setPassword() changes entries, never the shared defaults.
   const users = (options.users ?? DEFAULT_DOVECOT_USERS).map((user) => ({ ...user }));
@@ -96,7 +105,22 @@ export async function startDovecot(options: { users?: DovecotUser[] } = {}): Pro
     users: join(dir, 'users'),
     mail: join(dir, 'mail'),
     log: join(dir, 'dovecot.log'),
+    oauth2: options.oauth2IntrospectionUrl ? join(dir, 'dovecot-oauth2.conf.ext') : null,
   };
+  if (paths.oauth2) {
+    writeFileSync(
+      paths.oauth2,
+      [
+        'introspection_mode = post',
+        `introspection_url = ${options.oauth2IntrospectionUrl}`,
+        'username_attribute = username',
+        'active_attribute = active',
+        'active_value = true',
+        '',
+      ].join('\n'),
+      { mode: 0o644 },
+    );
+  }
   makeCertificate(paths.cert, paths.key);
   writeFileSync(paths.users, users.map((u) => `${u.user}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o644 });
   mkdirSync(paths.mail);
@@ -209,7 +233,7 @@ function startWatchdog(dir: string): ChildProcess {
 }
 
 function config(
-  paths: { dir: string; cert: string; key: string; users: string; mail: string; log: string },
+  paths: { dir: string; cert: string; key: string; users: string; mail: string; log: string; oauth2: string | null },
   ports: { imap: number; imaps: number },
 ): string {
   const mailboxes = SPECIAL_USE_MAILBOXES.map(
@@ -227,7 +251,7 @@ ssl = yes
 ssl_cert = <${paths.cert}
 ssl_key = <${paths.key}
 ssl_min_protocol = TLSv1.2
-auth_mechanisms = plain login
+auth_mechanisms = plain login${paths.oauth2 ? ' xoauth2 oauthbearer' : ''}
 # Dovecot waits 2 s before answering a failed login, and anvil then delays every later login
 # from the same IP (2-15 s): one wrong-password test would slow down all the tests after it.
 auth_failure_delay = 0
@@ -238,9 +262,19 @@ service anvil {
 }
 passdb {
   driver = passwd-file
+  mechanisms = plain login
   args = scheme=PLAIN username_format=%u ${paths.users}
 }
-# uid 0 would make login fail ("userdb returned 0 as uid").
+${
+  paths.oauth2
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${paths.oauth2}
+}
+`
+    : ''
+}# uid 0 would make login fail ("userdb returned 0 as uid").
 userdb {
   driver = static
   args = uid=nobody gid=nogroup home=${paths.mail}/%u

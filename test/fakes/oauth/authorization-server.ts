@@ -11,7 +11,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  *   recommend S256 for native apps);
  * - RFC 8252 7.3 loopback redirect: any port on http://127.0.0.1 (or [::1]) matches;
  * - RFC 6750 2.1/3.1 bearer tokens and the WWW-Authenticate error on a bad or expired token;
- * - RFC 7009 revocation.
+ * - RFC 7009 revocation;
+ * - RFC 7662 token introspection (what an IMAP server such as Dovecot's oauth2 passdb asks).
  *
  * It has no UI: an authorization request is consented (or denied) at once for the user the test
  * chose, like a browser where that user is signed in and clicks Allow.
@@ -116,6 +117,31 @@ export class FakeAuthorizationServer {
       this.tokens.get(value)?.grant ?? [...this.grants.values()].find((candidate) => candidate.refreshToken === value);
     if (grant) grant.revoked = true;
     res.writeHead(200).end();
+  }
+
+  /**
+   * POST of the introspection endpoint (RFC 7662 2.1, form `token=...`): `{active: false}` for
+   * anything unknown, expired or revoked (2.2), else active with the user as `username`.
+   */
+  async introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const form = new URLSearchParams(await bodyOf(req));
+    const found = this.tokens.get(form.get('token') ?? '');
+    const active = found !== undefined && !found.grant.revoked && found.expiresAt > this.now();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(
+        active
+          ? {
+              active: true,
+              username: found.grant.user,
+              scope: found.grant.scopes.join(' '),
+              client_id: this.options.clientId,
+              token_type: 'Bearer',
+              exp: Math.floor(found.expiresAt / 1000),
+            }
+          : { active: false },
+      ),
+    );
   }
 
   /** RFC 6750: checks `Authorization: Bearer ...` for a resource server (the fake API). */

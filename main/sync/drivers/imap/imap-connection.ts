@@ -1,7 +1,15 @@
 import { ImapFlow } from 'imapflow';
 import type { ImapSecurity } from '../../../../common/domain/mail.js';
+import { AppError } from '../../../../common/errors.js';
 import type { Logger } from '../../../util/logger.js';
+import type { AccessTokenSource } from '../../oauth/access-token.js';
 import { mapImapError } from './imap-errors.js';
+
+/**
+ * How the account logs in: a password (AUTHENTICATE PLAIN / LOGIN), or OAuth 2.0 access tokens
+ * (SASL XOAUTH2 or OAUTHBEARER, RFC 7628, whichever the server offers) from the account's grant.
+ */
+export type ImapCredentials = string | AccessTokenSource;
 
 export type ImapAccountConfig = {
   host: string;
@@ -26,16 +34,35 @@ export type ImapConnectionOptions = {
  */
 export async function openImapConnection(
   config: ImapAccountConfig,
-  password: string,
+  credentials: ImapCredentials,
   log: Logger,
   options: ImapConnectionOptions = {},
+): Promise<ImapFlow> {
+  if (typeof credentials === 'string') return connect(config, { user: config.user, pass: credentials }, log, options);
+  const auth = async () => ({ user: config.user, accessToken: await credentials.accessToken() });
+  try {
+    return await connect(config, await auth(), log, options);
+  } catch (error) {
+    // The server may refuse a token the source still thought valid (expired early, revoked):
+    // one fresh token, then the refusal stands (AUTH: the user reconnects the account).
+    if (!(error instanceof AppError) || error.code !== 'AUTH') throw error;
+    credentials.invalidate();
+    return connect(config, await auth(), log, options);
+  }
+}
+
+async function connect(
+  config: ImapAccountConfig,
+  auth: { user: string; pass: string } | { user: string; accessToken: string },
+  log: Logger,
+  options: ImapConnectionOptions,
 ): Promise<ImapFlow> {
   const client = new ImapFlow({
     host: config.host,
     port: config.port,
     secure: config.security === 'tls',
     doSTARTTLS: config.security === 'starttls' ? true : undefined,
-    auth: { user: config.user, pass: password },
+    auth,
     tls: { rejectUnauthorized: true, ...(config.caCertPem ? { ca: config.caCertPem } : {}) },
     qresync: options.qresync ?? true,
     maxIdleTime: options.maxIdleTimeMs ?? 25 * 60 * 1000,

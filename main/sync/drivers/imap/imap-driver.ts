@@ -14,7 +14,12 @@ import type {
 } from '../../mail-driver.js';
 import { planBody, type BodyPlan } from './body-plan.js';
 import { folderRole } from './folder-roles.js';
-import { openImapConnection, type ImapAccountConfig, type ImapConnectionOptions } from './imap-connection.js';
+import {
+  openImapConnection,
+  type ImapAccountConfig,
+  type ImapConnectionOptions,
+  type ImapCredentials,
+} from './imap-connection.js';
 import { parseImapCursor, type ImapCursor } from './imap-cursor.js';
 import { mapImapError } from './imap-errors.js';
 import { watchMailbox } from './imap-watch.js';
@@ -76,7 +81,7 @@ export class ImapDriver implements MailDriver {
 
   constructor(
     private readonly config: ImapAccountConfig,
-    private readonly password: string,
+    private readonly credentials: ImapCredentials,
     private readonly log: Logger,
     private readonly options: ImapDriverOptions = {},
   ) {
@@ -112,7 +117,7 @@ export class ImapDriver implements MailDriver {
     if (!inbox) return { dispose: async () => undefined };
     return watchMailbox({
       path: inbox.path,
-      open: () => openImapConnection(this.config, this.password, this.log, this.options),
+      open: () => openImapConnection(this.config, this.credentials, this.log, this.options),
       onChange: (folderPath) => {
         if (this.selection?.mailbox.path === folderPath) this.selection = null;
         onChange(folderPath);
@@ -159,7 +164,7 @@ export class ImapDriver implements MailDriver {
   private async connection(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
     this.client?.close();
-    this.client = await openImapConnection(this.config, this.password, this.log, this.options);
+    this.client = await openImapConnection(this.config, this.credentials, this.log, this.options);
     return this.client;
   }
 

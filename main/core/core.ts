@@ -23,7 +23,7 @@ export type CoreOptions = {
   /** App and browser mode sync in the background; the CLI syncs only when asked. */
   backgroundSync?: boolean;
   /** Tuning for tests and benchmarks (page budget, poll interval, IMAP options). */
-  sync?: Pick<SyncEngineOptions, 'budget' | 'pollIntervalMs' | 'imap'>;
+  sync?: Pick<SyncEngineOptions, 'budget' | 'pollIntervalMs' | 'imap' | 'wake'>;
   /** Tests only: a different migration list. */
   migrations?: readonly Migration[];
   /** Tests only: another policy than the local owner's. */

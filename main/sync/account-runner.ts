@@ -93,6 +93,26 @@ export class AccountRunner {
     this.driver = null;
   }
 
+  /**
+   * The computer woke from sleep: connections may be dead without knowing it. The push connection
+   * is dropped (the next successful pass opens a new one), the sync connection too when no pass
+   * holds it, and a full pass catches up on what was missed.
+   */
+  async resumed(): Promise<void> {
+    if (this.stopped) return;
+    const watcher = this.watcher;
+    this.watcher = null;
+    // Between passes the sync connection is dropped too (a pass in progress keeps its own): taken
+    // away before any await, so a pass starting meanwhile opens a fresh one.
+    const driver = this.running ? null : this.driver;
+    if (driver) this.driver = null;
+    await Promise.all([
+      watcher?.dispose().catch(() => undefined) ?? Promise.resolve(),
+      driver?.close().catch(() => undefined) ?? Promise.resolve(),
+    ]);
+    this.request();
+  }
+
   /** One complete pass (the CLI's `sync --once`); resolves when every folder is up to date. */
   async syncOnce(): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);

@@ -9,6 +9,7 @@ import type { Logger } from '../util/logger.js';
 import { AccountRunner, type MessageParser } from './account-runner.js';
 import { ImapDriver, type ImapDriverOptions } from './drivers/imap/imap-driver.js';
 import type { Budget, MailDriver } from './mail-driver.js';
+import { detectWake, type WakeDetectorOptions } from './wake-detector.js';
 
 export const ImapConfig = z.object({
   host: z.string(),
@@ -25,6 +26,8 @@ export type SyncEngineOptions = {
   budget?: Budget;
   pollIntervalMs?: number;
   imap?: ImapDriverOptions;
+  /** How a sleep of the computer is noticed (tests move its clock). */
+  wake?: WakeDetectorOptions;
 };
 
 export function passwordSecretName(accountId: string): string {
@@ -35,6 +38,7 @@ export function passwordSecretName(accountId: string): string {
 export class SyncEngine {
   private readonly runners = new Map<string, AccountRunner>();
   private background = false;
+  private wakeDetector: { stop(): void } | null = null;
 
   constructor(private readonly options: SyncEngineOptions) {}
 
@@ -42,9 +46,19 @@ export class SyncEngine {
   start(): void {
     this.background = true;
     for (const account of this.options.store().accounts.list()) this.runner(account.id).start();
+    this.wakeDetector ??= detectWake((sleptMs) => this.systemResumed(sleptMs), this.options.wake);
+  }
+
+  /** The computer woke up (a clock jump, or the shell's power events): reconnect and catch up. */
+  systemResumed(sleptMs: number | null = null): void {
+    if (!this.background) return;
+    this.options.log.info({ sleptMs }, 'resumed after sleep: reconnecting and syncing');
+    for (const runner of this.runners.values()) void runner.resumed();
   }
 
   async stop(): Promise<void> {
+    this.wakeDetector?.stop();
+    this.wakeDetector = null;
     this.background = false;
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     this.runners.clear();

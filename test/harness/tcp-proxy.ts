@@ -13,6 +13,12 @@ export type TcpProxy = {
   /** Destroys every open connection, both sides, now. */
   cutAll(): void;
   /**
+   * The open connections go silent both ways without closing (bytes are dropped), as when a
+   * laptop sleeps and the network is gone on waking: neither side learns of it. New connections
+   * work normally.
+   */
+  freezeAll(): void;
+  /**
    * Connections accepted from now on are destroyed once `n` bytes went server→client (the
    * client gets exactly `n`). Stays in force until called again; `Infinity` turns it off.
    */
@@ -20,7 +26,7 @@ export type TcpProxy = {
   close(): Promise<void>;
 };
 
-type Pair = { client: Socket; server: Socket };
+type Pair = { client: Socket; server: Socket; frozen?: boolean };
 
 /**
  * A TCP relay on 127.0.0.1 in front of `targetPort`, to break a client's connection at a chosen
@@ -46,7 +52,7 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
     accepted++;
     const limit = cutAt;
     const upstream = connect({ host: '127.0.0.1', port: targetPort });
-    const pair = { client, server: upstream };
+    const pair: Pair = { client, server: upstream };
     live.add(pair);
     let sent = 0;
     const close = (): void => {
@@ -58,10 +64,12 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
     upstream.on('error', close).on('close', close);
 
     client.on('data', (chunk: Buffer) => {
+      if (pair.frozen) return;
       if (!upstream.write(chunk)) client.pause();
     });
     upstream.on('drain', () => client.resume());
     upstream.on('data', (chunk: Buffer) => {
+      if (pair.frozen) return;
       const room = limit - sent;
       sent += Math.min(chunk.length, room);
       bytesToClient += Math.min(chunk.length, room);
@@ -99,6 +107,9 @@ export async function startTcpProxy(targetPort: number, listenPort = 0): Promise
     },
     cutAll() {
       for (const pair of [...live]) cut(pair);
+    },
+    freezeAll() {
+      for (const pair of live) pair.frozen = true;
     },
     cutAfterBytes(n: number) {
       if (!(n >= 0)) throw new Error(`cutAfterBytes needs a byte count, got ${n}`);

@@ -81,3 +81,18 @@ async function connect(
   }
   return client;
 }
+
+/**
+ * Logs out politely, but never waits more than `timeoutMs` for the server: after a sleep or a
+ * network change the socket can be dead without knowing it, and LOGOUT would wait forever.
+ */
+export async function closeConnection(client: ImapFlow | null | undefined, timeoutMs = 2000): Promise<void> {
+  if (!client) return;
+  if (client.usable) {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([client.logout().catch(() => undefined), gaveUp]);
+    clearTimeout(timer);
+  }
+  client.close();
+}

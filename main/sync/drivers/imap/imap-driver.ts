@@ -15,6 +15,7 @@ import type {
 import { planBody, type BodyPlan } from './body-plan.js';
 import { folderRole } from './folder-roles.js';
 import {
+  closeConnection,
   openImapConnection,
   type ImapAccountConfig,
   type ImapConnectionOptions,
@@ -154,11 +155,8 @@ export class ImapDriver implements MailDriver {
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
-    if (client?.usable) {
-      await client.logout().catch(() => client.close());
-    } else {
-      client?.close();
-    }
+    this.selection = null;
+    await closeConnection(client);
   }
 
   private async connection(): Promise<ImapFlow> {

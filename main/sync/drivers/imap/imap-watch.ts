@@ -3,6 +3,7 @@ import { isAppError } from '../../../../common/errors.js';
 import type { Logger } from '../../../util/logger.js';
 import type { Disposable } from '../../mail-driver.js';
 import { backoffDelay } from '../../backoff.js';
+import { closeConnection } from './imap-connection.js';
 
 export type WatchOptions = {
   path: string;
@@ -75,8 +76,7 @@ export async function watchMailbox(options: WatchOptions): Promise<Disposable> {
       if (timer) clearTimeout(timer);
       const current = client;
       client = null;
-      if (current?.usable) await current.logout().catch(() => current.close());
-      else current?.close();
+      await closeConnection(current);
     },
   };
 }

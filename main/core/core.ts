@@ -8,6 +8,7 @@ import { createParserPool } from '../sync/mime/parser-pool.js';
 import { SyncEngine, type SyncEngineOptions } from '../sync/sync-engine.js';
 import type { Logger } from '../util/logger.js';
 import { Dispatcher, type PolicySource } from './api/dispatcher.js';
+import { EventBus, type EventListener } from './events/event-bus.js';
 import type { Caller, Handlers } from './api/handlers.js';
 import { ProfileManager } from './profile/profile-manager.js';
 import { accountHandlers } from './services/account-handlers.js';
@@ -34,6 +35,8 @@ export type CoreOptions = {
 export type Core = {
   readonly dataDir: string;
   dispatch(caller: Caller, method: string, input: unknown): Promise<Result<unknown>>;
+  /** Events for the UI (common/api/events.ts), each checked against the policy; returns unsubscribe. */
+  subscribe(listener: EventListener): () => void;
   close(): Promise<void>;
 };
 
@@ -45,7 +48,15 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   // so a small worker heap is plenty, and it keeps garbage from piling up in two workers (the whole
   // process counts against the memory target).
   const parser = createParserPool({ log: options.log, maxMemoryMb: 96 });
-  const engine = new SyncEngine({ store: () => profiles.requireStore(), parser, log: options.log, ...options.sync });
+  const policies = options.policies ?? new LocalPolicySource(profiles);
+  const events = new EventBus(policies);
+  const engine = new SyncEngine({
+    store: () => profiles.requireStore(),
+    parser,
+    log: options.log,
+    onChange: (accountId) => events.syncChanged(accountId),
+    ...options.sync,
+  });
   if (options.backgroundSync) profiles.onOpened(() => engine.start());
 
   let initialState: AppState;
@@ -62,15 +73,17 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     ...syncHandlers(profiles, engine),
     ...mailHandlers(profiles, engine),
   };
-  const dispatcher = new Dispatcher(handlers, options.policies ?? new LocalPolicySource(profiles), options.log);
+  const dispatcher = new Dispatcher(handlers, policies, options.log);
   let closing: Promise<void> | null = null;
   return {
     dataDir: profiles.paths.dir,
     initialState,
     dispatch: (caller, method, input) => dispatcher.dispatch(caller, method, input),
+    subscribe: (listener) => events.subscribe(listener),
     close: () =>
       (closing ??= (async () => {
         await engine.stop();
+        events.close();
         await parser.close();
         profiles.close();
       })()),

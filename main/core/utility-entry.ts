@@ -1,3 +1,4 @@
+import type { AppEvent } from '../../common/api/events.js';
 import type { AppErrorShape } from '../../common/errors.js';
 import { isAppError } from '../../common/errors.js';
 import type { Result } from '../../common/result.js';
@@ -13,6 +14,8 @@ import { defaultDataDir } from './profile/paths.js';
 export type CoreRequest = { id: number; method: string; input: unknown };
 /** core -> main, exactly one per request id. */
 export type CoreReply = { id: number; result: Result<unknown> };
+/** core -> main, unasked: an event for the windows (common/api/events.ts). */
+export type CoreEventMessage = { event: AppEvent };
 
 type PortEvent = { data: unknown; ports: readonly PortLike[] };
 type PortLike = {
@@ -117,6 +120,11 @@ if (!parentPort) {
       process.exit(2);
     }
     port.on('message', (message) => void answer(port, message.data));
+    // Events go to main as they come (the bus already checked the policy and coalesced them).
+    void getCore().then(
+      (started) => started.subscribe((event) => port.postMessage({ event } satisfies CoreEventMessage)),
+      () => undefined, // reported below; the next call retries the start
+    );
     // Main closes the port to stop us (app quit): close the store, then leave.
     port.on('close', shutdownAndExit);
     port.start();

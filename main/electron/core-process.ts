@@ -1,8 +1,9 @@
 import { MessageChannelMain, utilityProcess } from 'electron';
 import type { CallName } from '../../common/api/contract.js';
+import type { AppEvent } from '../../common/api/events.js';
 import type { Result } from '../../common/result.js';
 import type { Logger } from '../util/logger.js';
-import { isCoreReply, type CoreRequest } from './core-protocol.js';
+import { coreEventOf, isCoreReply, type CoreRequest } from './core-protocol.js';
 
 // The core (store, sync, services) runs in an Electron utility process, not in main: a crash or a
 // long query there never freezes windows, and main stays a thin router. We talk to it over a
@@ -21,6 +22,8 @@ export type CoreProcessOptions = {
   log: Logger;
   /** A call with no answer after this long fails TEMPORARY (the late answer is dropped). */
   callTimeoutMs?: number;
+  /** Events from the core, already checked against the events contract. */
+  onEvent?: (event: AppEvent) => void;
 };
 
 type Pending = { resolve: (result: Result<unknown>) => void; timer: NodeJS.Timeout };
@@ -76,6 +79,11 @@ export function startCoreProcess(options: CoreProcessOptions): CoreProcess {
   }
 
   function settle(data: unknown): void {
+    const event = coreEventOf(data);
+    if (event) {
+      options.onEvent?.(event);
+      return;
+    }
     if (!isCoreReply(data)) {
       log.warn('malformed message from the core ignored');
       return;

@@ -1,9 +1,10 @@
-import { app, session, Menu, type BrowserWindow } from 'electron';
+import { app, session, Menu, webContents, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { defaultDataDir } from '../core/profile/paths.js';
 import { createLogger } from '../util/logger.js';
 import { registerAppScheme, serveAppScheme } from './app-protocol.js';
 import { startCoreProcess } from './core-process.js';
+import { forwardEvent } from './event-forward.js';
 import { registerIpc } from './ipc.js';
 import { buildAppMenu } from './menu.js';
 import { denyAllPermissions, installNavigationGuards } from './navigation.js';
@@ -55,7 +56,12 @@ async function run(): Promise<void> {
 
   serveAppScheme(paths.renderer, log);
   denyAllPermissions(session.defaultSession, log);
-  const core = startCoreProcess({ entry: paths.coreEntry, dataDir, log });
+  const core = startCoreProcess({
+    entry: paths.coreEntry,
+    dataDir,
+    log,
+    onEvent: (event) => forwardEvent(event, webContents.getAllWebContents(), { isOurWebContents }),
+  });
   const disposeIpc = registerIpc({ core, guard: { isOurWebContents }, log });
   const updater = startUpdater(log);
   Menu.setApplicationMenu(

@@ -10,6 +10,7 @@ import { readStaticFile } from './static-files.js';
 const SESSION_COOKIE = 'clientele_session';
 const MAX_BODY_BYTES = 1024 * 1024;
 const CALL_PATH = /^\/api\/call\/([A-Za-z0-9.]+)$/;
+const EVENTS_PATH = '/api/events';
 
 export type BrowserHost = {
   /** The per-launch link that opens a session; print it, never log it. */
@@ -20,7 +21,7 @@ export type BrowserHost = {
 };
 
 export type BrowserHostOptions = {
-  core: Pick<Core, 'dispatch'>;
+  core: Pick<Core, 'dispatch' | 'subscribe'>;
   rendererDir: string;
   log: Logger;
   port?: number;
@@ -81,6 +82,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
 
+    if (url.pathname === EVENTS_PATH) {
+      streamEvents(request, response);
+      return;
+    }
     const call = CALL_PATH.exec(url.pathname);
     if (call) {
       await handleCall(request, response, call[1]!);
@@ -101,6 +106,35 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     }
     response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': file.contentType, 'cache-control': 'no-cache' });
     response.end(request.method === 'HEAD' ? undefined : file.body);
+  }
+
+  /**
+   * Server-Sent Events: the core's events (common/api/events.ts) as `event: <name>` /
+   * `data: <json>` records, and a comment every 20 s so that idle proxies and the browser keep the
+   * stream open. The session check above already ran; the browser's EventSource reconnects by
+   * itself when the stream drops.
+   */
+  function streamEvents(request: IncomingMessage, response: ServerResponse): void {
+    if (request.method !== 'GET') {
+      send(response, 405, 'text/plain; charset=utf-8', 'Method not allowed');
+      return;
+    }
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
+    response.write(': connected\n\n');
+    const unsubscribe = options.core.subscribe((event) => {
+      response.write(`event: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`);
+    });
+    const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), 20_000);
+    heartbeat.unref();
+    request.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
   }
 
   async function handleCall(request: IncomingMessage, response: ServerResponse, method: string): Promise<void> {

@@ -35,6 +35,8 @@ export type RunnerOptions = {
   pagesPerVisit: number;
   /** How often every folder is checked, on top of push. */
   pollIntervalMs: number;
+  /** Called when what sync.status shows of this account changed (state, progress, health). */
+  onChange?: () => void;
   scope: () => SyncScope;
 };
 
@@ -51,7 +53,7 @@ const ROLE_ORDER: FolderRole[] = ['inbox', 'sent', 'flagged', 'other', 'drafts',
  * polling. It owns retries and health; the driver only speaks the protocol.
  */
 export class AccountRunner {
-  state: SyncState = 'idle';
+  private stateValue: SyncState = 'idle';
   progress: RunProgress | null = null;
   private driver: MailDriver | null = null;
   private watcher: Disposable | null = null;
@@ -72,6 +74,17 @@ export class AccountRunner {
     private readonly log: Logger,
     private readonly options: RunnerOptions,
   ) {}
+
+  get state(): SyncState {
+    return this.stateValue;
+  }
+
+  /** Every change of state is announced (the UI refreshes the account's sync status). */
+  set state(value: SyncState) {
+    if (value === this.stateValue) return;
+    this.stateValue = value;
+    this.options.onChange?.();
+  }
 
   /** Background mode: a pass now, then push and polling until stop(). */
   start(): void {
@@ -349,11 +362,13 @@ export class AccountRunner {
       const seconds = (Date.now() - this.progress.startedAt) / 1000;
       this.progress.rate = seconds > 0 ? this.progress.messages / seconds : null;
     }
+    this.options.onChange?.();
   }
 
   private setHealth(patch: Partial<ReturnType<Store['syncHealth']['get']>>): void {
     const store = this.store();
     store.syncHealth.set(this.accountId, { ...store.syncHealth.get(this.accountId), ...patch });
+    this.options.onChange?.();
   }
 }
 

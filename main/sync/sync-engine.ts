@@ -28,6 +28,8 @@ export type SyncEngineOptions = {
   imap?: ImapDriverOptions;
   /** How a sleep of the computer is noticed (tests move its clock). */
   wake?: WakeDetectorOptions;
+  /** What sync.status shows of this account changed (the core turns it into a sync.changed event). */
+  onChange?: (accountId: string) => void;
 };
 
 export function passwordSecretName(accountId: string): string {
@@ -65,6 +67,7 @@ export class SyncEngine {
   }
 
   accountAdded(accountId: string): void {
+    this.options.onChange?.(accountId);
     if (this.background) this.runner(accountId).start();
   }
 
@@ -75,14 +78,21 @@ export class SyncEngine {
     this.accountAdded(accountId);
   }
 
+  /** A folder was turned off: nothing to do but tell the UI. */
+  folderDisabled(accountId: string): void {
+    this.options.onChange?.(accountId);
+  }
+
   /** A folder was turned on: a background sync takes it in now (a pass after the current one), not at the next poll. */
   folderEnabled(accountId: string): void {
+    this.options.onChange?.(accountId);
     if (this.background) this.runners.get(accountId)?.request();
   }
 
   async accountRemoved(accountId: string): Promise<void> {
     await this.runners.get(accountId)?.stop();
     this.runners.delete(accountId);
+    this.options.onChange?.(accountId);
   }
 
   /** Syncs now: one account or all; `wait` resolves after the pass. */
@@ -146,6 +156,7 @@ export class SyncEngine {
           pagesInFlight: 5,
           pagesPerVisit: 8,
           pollIntervalMs: this.options.pollIntervalMs ?? 120_000,
+          onChange: () => this.options.onChange?.(accountId),
           scope: () => {
             const months = this.options.store().settings.read().backfillMonths;
             if (months === null) return { since: null };

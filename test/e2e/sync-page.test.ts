@@ -303,6 +303,21 @@ describe('mail accounts and the Sync page', () => {
     await page.getByTestId('nav-settings').click();
   });
 
+  it('shows new mail as it arrives: pushed by the server, announced by the core, no polling', async () => {
+    await page.getByTestId('nav-sync').click();
+    const count = page.getByTestId(`sync-count-${EMAIL}`);
+    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe(`${TOTAL} of ${TOTAL}`);
+    const fresh = await connectImap(dovecot, alice());
+    await appendMessages(fresh, 'INBOX', [
+      buildMessage({ subject: 'Just arrived', from: 'Carol <carol@acme.test>', to: `Alice <${EMAIL}>` }),
+    ]);
+    await fresh.logout();
+    // IDLE brings it to the core within a second or so and the page's sync.changed event redraws
+    // it; the page's own poll is 30 s apart, far beyond this wait.
+    await expect.poll(() => count.textContent(), { timeout: 8000 }).toBe(`${TOTAL + 1} of ${TOTAL + 1}`);
+    await page.getByTestId('nav-settings').click();
+  });
+
   it('removes the account after confirming, and the Sync page is empty again', async () => {
     await page.getByTestId(`account-remove-${EMAIL}`).click();
     // Security has its own (closed) confirm dialog: look inside the accounts section.

@@ -135,7 +135,7 @@ function holdingCore(held: Request[]) {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stops: (() => Promise<void>)[] = [];
 
-function start(options: { callTimeoutMs?: number } = {}) {
+function start(options: { callTimeoutMs?: number; onEvent?: (event: unknown) => void } = {}) {
   const core = startCoreProcess({
     entry: '/app/out/main/core/utility-entry.js',
     dataDir: '/data',
@@ -194,6 +194,24 @@ describe('startCoreProcess', () => {
     };
     const core = start();
     await expect(core.invoke('app.state', {})).resolves.toEqual({ ok: true, value: 'real' });
+  });
+
+  it('hands on the events the core posts, only those that match the events contract', async () => {
+    const received: unknown[] = [];
+    fake.onSpawn = (child) => {
+      const port = child.port!;
+      port.on('message', (event) => {
+        const { id } = (event as { data: Request }).data;
+        port.postMessage({ event: { name: 'sync.changed', payload: { accountIds: ['a1'] } } });
+        port.postMessage({ event: { name: 'sync.changed', payload: { accountIds: 'a1' } } });
+        port.postMessage({ event: { name: 'shell.exec', payload: {} } });
+        port.postMessage({ id, result: { ok: true, value: 'done' } });
+      });
+      exitOnClose(child);
+    };
+    const core = start({ onEvent: (event) => received.push(event) });
+    await expect(core.invoke('app.state', {})).resolves.toEqual({ ok: true, value: 'done' });
+    expect(received).toEqual([{ name: 'sync.changed', payload: { accountIds: ['a1'] } }]);
   });
 
   it('fails a call TEMPORARY when the core does not answer in time, and drops the late answer', async () => {

@@ -30,6 +30,7 @@ export function syncHandlers(profiles: ProfileManager, engine: SyncEngine): Sync
         );
       }
       if (enabled) engine.folderEnabled(accountId);
+      else engine.folderDisabled(accountId);
       return folderProgress(store, folder);
     },
   };

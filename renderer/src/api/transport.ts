@@ -1,11 +1,13 @@
 import { createApiClient, type ApiClient, type Transport } from '../../../common/api/client.js';
 import type { CallName } from '../../../common/api/contract.js';
+import type { AppEvent } from '../../../common/api/events.js';
 import type { Result } from '../../../common/result.js';
 
 /** What the Electron preload exposes on window.clientele (see preload/preload.ts). */
 export type PreloadBridge = {
   readonly host: 'electron';
   invoke(method: CallName, input: unknown): Promise<Result<unknown>>;
+  onEvent(listener: (event: AppEvent) => void): () => void;
 };
 
 declare global {

@@ -6,15 +6,18 @@ import { MailIcon } from '../../components/icons.js';
 import { Spinner } from '../../components/Spinner.js';
 import { hrefFor } from '../../frame/routes.js';
 import { useNow } from '../../hooks/useNow.js';
+import { useAppEvent } from '../../hooks/useAppEvent.js';
 import { usePoll } from '../../hooks/usePoll.js';
 import { AccountSyncCard } from './AccountSyncCard.js';
 
-const POLL_MS = 1000;
+/** The core announces every change (sync.changed); polling is only the safety net. */
+const FALLBACK_POLL_MS = 30_000;
 const loadStatus = () => call('sync.status', {});
 
-/** Sync health and progress of every connected mailbox, refreshed every second while visible. */
+/** Sync health and progress of every connected mailbox, refreshed as the core reports changes. */
 export function SyncPage(): ReactElement {
-  const { value: accounts, error, loaded, refresh } = usePoll(loadStatus, POLL_MS);
+  const { value: accounts, error, loaded, refresh } = usePoll(loadStatus, FALLBACK_POLL_MS);
+  useAppEvent('sync.changed', refresh);
   const now = useNow();
 
   if (!loaded) {

@@ -9,6 +9,7 @@ import { actionFactory, call, withCore } from './cli/context.js';
 import { registerAttachmentCommands } from './cli/attachment-commands.js';
 import { registerFolderCommands } from './cli/folder-commands.js';
 import { registerMailCommands } from './cli/mail-commands.js';
+import { registerOAuthCommands } from './cli/oauth-commands.js';
 import { emit } from './cli/output.js';
 import { readLineFromStdin } from './cli/read-secret.js';
 
@@ -203,6 +204,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     );
 
   registerMailCommands(program, action);
+  registerOAuthCommands(program, action);
   registerFolderCommands(program, action);
   registerAttachmentCommands(program, action);
   return program;

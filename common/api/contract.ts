@@ -5,6 +5,8 @@ import {
   AccountSyncStatus,
   AddImapAccountInput,
   FolderProgress,
+  OAuthFlowStarted,
+  OAuthProvider,
   SetFolderEnabledInput,
   UpdateImapAccountInput,
 } from '../domain/mail.js';
@@ -79,6 +81,31 @@ export const contract = {
     summary: 'Change an IMAP account (e.g. a new password); the login is checked before it is saved',
     input: UpdateImapAccountInput,
     output: AccountSummary,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.beginOAuth': call({
+    summary:
+      'Start connecting a Gmail or Microsoft 365 account: the sign-in page to open in the browser (loopback redirect, PKCE)',
+    input: z.object({ provider: OAuthProvider }).strict(),
+    output: OAuthFlowStarted,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.reconnectOAuth': call({
+    summary: 'Sign in again to a Gmail or Microsoft 365 account whose access was revoked or expired (AUTH)',
+    input: z.object({ accountId: z.string().min(1) }).strict(),
+    output: OAuthFlowStarted,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.completeOAuth': call({
+    summary: 'Wait for the browser to come back from the sign-in page, then save the account (tokens sealed)',
+    input: z.object({ flowId: z.string().min(1).max(100) }).strict(),
+    output: AccountSummary,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'accounts.cancelOAuth': call({
+    summary: 'Stop waiting for a sign-in started with accounts.beginOAuth or accounts.reconnectOAuth',
+    input: z.object({ flowId: z.string().min(1).max(100) }).strict(),
+    output: z.object({ cancelled: z.boolean() }),
     permission: { object: 'settings', action: 'edit' },
   }),
   'accounts.remove': call({

@@ -4,6 +4,23 @@ import { ErrorCode } from '../errors.js';
 export const AccountKind = z.enum(['imap', 'gmail', 'graph']);
 export type AccountKind = z.infer<typeof AccountKind>;
 
+/** The providers connected with OAuth (system browser, loopback redirect, PKCE) rather than a password. */
+export const OAuthProvider = z.enum(['gmail', 'graph']);
+export type OAuthProvider = z.infer<typeof OAuthProvider>;
+
+/** A started OAuth connection: the page to open in the browser, and the id to wait on. */
+export const OAuthFlowStarted = z.object({
+  flowId: z.string(),
+  provider: OAuthProvider,
+  /** The provider's sign-in page (no secret in it: PKCE keeps the verifier in the core). */
+  authorizationUrl: z.string(),
+  /** The core opened the system browser itself (CLI, desktop app); otherwise the caller opens the URL. */
+  browserOpened: z.boolean(),
+  /** When the flow gives up waiting for the browser. */
+  expiresAt: z.string(),
+});
+export type OAuthFlowStarted = z.infer<typeof OAuthFlowStarted>;
+
 export const ImapSecurity = z.enum(['tls', 'starttls']);
 export type ImapSecurity = z.infer<typeof ImapSecurity>;
 

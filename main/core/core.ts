@@ -12,6 +12,8 @@ import { EventBus, type EventListener } from './events/event-bus.js';
 import type { Caller, Handlers } from './api/handlers.js';
 import { ProfileManager } from './profile/profile-manager.js';
 import { accountHandlers } from './services/account-handlers.js';
+import { oauthHandlers } from './services/oauth-handlers.js';
+import type { OAuthOptions } from '../sync/oauth/options.js';
 import { profileHandlers } from './services/profile-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
 import { mailHandlers } from './services/mail-handlers.js';
@@ -25,6 +27,8 @@ export type CoreOptions = {
   backgroundSync?: boolean;
   /** Tuning for tests and benchmarks (page budget, poll interval, IMAP options). */
   sync?: Pick<SyncEngineOptions, 'budget' | 'pollIntervalMs' | 'imap' | 'wake'>;
+  /** Gmail / Microsoft 365 sign-in: client ids and endpoints (over the environment's), identify(), browser opener. */
+  oauth?: OAuthOptions;
   /** Tests only: a different migration list. */
   migrations?: readonly Migration[];
   /** Tests only: another policy than the local owner's. */
@@ -66,10 +70,12 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     await parser.close();
     throw error;
   }
+  const { closeFlows, ...oauthCalls } = oauthHandlers(profiles, engine, options.log, options.oauth);
   const handlers: Handlers = {
     ...profileHandlers(profiles),
     ...settingsHandlers(profiles),
-    ...accountHandlers(profiles, engine, options.log),
+    ...accountHandlers(profiles, engine, options.log, options.oauth),
+    ...oauthCalls,
     ...syncHandlers(profiles, engine),
     ...mailHandlers(profiles, engine),
   };
@@ -82,6 +88,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     subscribe: (listener) => events.subscribe(listener),
     close: () =>
       (closing ??= (async () => {
+        closeFlows();
         await engine.stop();
         events.close();
         await parser.close();

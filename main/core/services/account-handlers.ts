@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../common/errors.js';
 import { toSummary, type AccountRecord } from '../../store/repositories/accounts-repository.js';
+import type { OAuthOptions } from '../../sync/oauth/options.js';
+import { revokeStoredGrant } from '../../sync/oauth/revoke.js';
+import { oauthSecretName } from '../../sync/oauth/token-source.js';
 import { createDriverFor, passwordSecretName, type SyncEngine } from '../../sync/sync-engine.js';
 import type { Logger } from '../../util/logger.js';
 import type { Handlers } from '../api/handlers.js';
@@ -8,7 +11,12 @@ import type { ProfileManager } from '../profile/profile-manager.js';
 
 type AccountHandlers = Pick<Handlers, 'accounts.list' | 'accounts.addImap' | 'accounts.updateImap' | 'accounts.remove'>;
 
-export function accountHandlers(profiles: ProfileManager, engine: SyncEngine, log: Logger): AccountHandlers {
+export function accountHandlers(
+  profiles: ProfileManager,
+  engine: SyncEngine,
+  log: Logger,
+  oauth: OAuthOptions = {},
+): AccountHandlers {
   return {
     'accounts.list': async () => profiles.requireStore().accounts.list().map(toSummary),
 
@@ -63,8 +71,12 @@ export function accountHandlers(profiles: ProfileManager, engine: SyncEngine, lo
     'accounts.remove': async ({ id }) => {
       const store = profiles.requireStore();
       await engine.accountRemoved(id);
+      // A Gmail / Microsoft 365 grant is revoked at the provider first (best effort, never blocking).
+      const account = store.accounts.get(id);
+      if (account && account.kind !== 'imap') await revokeStoredGrant(account, store.secrets, log, oauth);
       const removed = store.db.transaction(() => {
         store.secrets.delete(passwordSecretName(id));
+        store.secrets.delete(oauthSecretName(id));
         return store.accounts.delete(id);
       })();
       return { removed };

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { AccountSummary } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import { call } from '../../api/call.js';
@@ -11,9 +11,12 @@ import { useHashParam } from '../../hooks/useHashRoute.js';
 import { KIND_LABELS, SECURITY_LABELS } from './accountCopy.js';
 import { AddImapAccountForm } from './AddImapAccountForm.js';
 import { EditImapAccountForm } from './EditImapAccountForm.js';
+import { OAuthConnectPanel, useOAuthFlow } from './OAuthConnect.js';
 
 type ListState =
-  { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; accounts: AccountSummary[] };
+  | { status: 'loading' }
+  | { status: 'error'; error: AppErrorShape }
+  | { status: 'loaded'; accounts: AccountSummary[]; needsReconnect: ReadonlySet<string> };
 
 type Removal =
   | { kind: 'idle' }
@@ -35,12 +38,22 @@ export function MailAccountsSection(): ReactElement {
   const editingId = useHashParam('edit');
   const fix = accountFixFrom(useHashParam('fix'));
   const title = useRef<HTMLHeadingElement>(null);
+  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  const oauth = useOAuthFlow(reload);
 
   useEffect(() => {
     let current = true;
-    void call('accounts.list', {}).then((result) => {
+    void Promise.all([call('accounts.list', {}), call('sync.status', {})]).then(([result, health]) => {
       if (!current) return;
-      setList(result.ok ? { status: 'loaded', accounts: result.value } : { status: 'error', error: result.error });
+      // Gmail / Microsoft 365 accounts whose grant was revoked or expired: the sync says AUTH.
+      const needsReconnect = new Set(
+        health.ok ? health.value.filter((a) => a.lastError?.code === 'AUTH').map((a) => a.accountId) : [],
+      );
+      setList(
+        result.ok
+          ? { status: 'loaded', accounts: result.value, needsReconnect }
+          : { status: 'error', error: result.error },
+      );
     });
     return () => {
       current = false;
@@ -128,6 +141,12 @@ export function MailAccountsSection(): ReactElement {
                 editing={editing}
                 saved={savedId === account.id}
                 removing={removal.kind === 'removing' && removal.account.id === account.id}
+                needsReconnect={account.kind !== 'imap' && list.needsReconnect.has(account.id)}
+                reconnectDisabled={oauth.state.kind === 'starting' || oauth.state.kind === 'waiting'}
+                onReconnect={() =>
+                  account.kind !== 'imap' &&
+                  oauth.start({ provider: account.kind, accountId: account.id, email: account.email })
+                }
                 onEdit={() => (editing ? closeEdit(account.id) : openEdit(account))}
                 onRemove={() => {
                   setSavedId(null);
@@ -165,6 +184,9 @@ export function MailAccountsSection(): ReactElement {
       ) : null}
 
       <hr className="divider divider-tight" />
+      <OAuthConnectPanel flow={oauth} />
+
+      <hr className="divider divider-tight" />
       <AddImapAccountForm onAdded={() => window.location.assign(hrefFor('sync'))} />
 
       <ConfirmDialog
@@ -194,6 +216,9 @@ function AccountRow({
   editing,
   saved,
   removing,
+  needsReconnect,
+  reconnectDisabled,
+  onReconnect,
   onEdit,
   onRemove,
   children,
@@ -202,6 +227,10 @@ function AccountRow({
   editing: boolean;
   saved: boolean;
   removing: boolean;
+  /** A Gmail / Microsoft 365 account whose access was revoked or expired (sync error AUTH). */
+  needsReconnect: boolean;
+  reconnectDisabled: boolean;
+  onReconnect: () => void;
   onEdit: () => void;
   onRemove: () => void;
   /** The edit form, below the row while it is open. */
@@ -221,7 +250,8 @@ function AccountRow({
 
   const server = account.host ? [account.port ? `${account.host}:${account.port}` : account.host] : [];
   const security = account.security ? [SECURITY_LABELS[account.security]] : [];
-  const details = [KIND_LABELS[account.kind], ...server, ...security].join(' · ');
+  const reconnect = needsReconnect ? ['Access revoked or expired: reconnect to resume syncing'] : [];
+  const details = [KIND_LABELS[account.kind], ...server, ...security, ...reconnect].join(' · ');
   return (
     <li className="account-item">
       <div className="account-row" data-testid={`account-row-${account.email}`}>
@@ -244,6 +274,18 @@ function AccountRow({
             </>
           ) : null}
         </span>
+        {needsReconnect ? (
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={reconnectDisabled}
+            onClick={onReconnect}
+            aria-label={`Reconnect ${account.email}`}
+            data-testid={`account-reconnect-${account.email}`}
+          >
+            Reconnect
+          </button>
+        ) : null}
         {account.kind === 'imap' ? (
           <button
             type="button"

@@ -1,4 +1,4 @@
-import type { AccountKind, ImapSecurity } from '../../../../common/domain/mail.js';
+import type { AccountKind, ImapSecurity, OAuthProvider } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 
 export const KIND_LABELS: Record<AccountKind, string> = {
@@ -6,6 +6,8 @@ export const KIND_LABELS: Record<AccountKind, string> = {
   gmail: 'Gmail',
   graph: 'Microsoft 365',
 };
+
+export const PROVIDER_LABELS: Record<OAuthProvider, string> = { gmail: 'Gmail', graph: 'Microsoft 365' };
 
 export const DEFAULT_PORTS: Record<ImapSecurity, number> = { tls: 993, starttls: 143 };
 
@@ -98,4 +100,35 @@ export function editAccountErrorCopy(error: AppErrorShape, droppingCertificate: 
   const copy = loginErrorCopy(error);
   if (!copy) return { title: 'The changes were not saved', advice: kept };
   return { title: copy.title, advice: copy.advice ? `${copy.advice} ${kept}` : '' };
+}
+
+/**
+ * What the Gmail / Microsoft 365 sign-in says when it did not connect. showMessage: the core's
+ * message adds something (e.g. how to configure the app, which address signed in).
+ */
+export function oauthErrorCopy(error: AppErrorShape, label: string): ErrorCopy & { showMessage: boolean } {
+  switch (error.code) {
+    case 'VALIDATION':
+      return { title: `${label} sign-in is not available`, advice: '', showMessage: true };
+    case 'PERMISSION':
+      return {
+        title: 'Access was not granted',
+        advice: `Clientele needs your permission to read (and later send) mail. Try again and choose Allow on the ${label} page.`,
+        showMessage: false,
+      };
+    case 'CONFLICT':
+      return { title: 'This mailbox was not connected', advice: '', showMessage: true };
+    case 'AUTH':
+      return { title: `${label} refused the sign-in`, advice: 'Try again.', showMessage: true };
+    case 'TEMPORARY':
+      return { title: `The ${label} sign-in did not finish`, advice: '', showMessage: true };
+    case 'NOT_FOUND':
+      return {
+        title: 'The sign-in is over',
+        advice: 'It was cancelled or timed out. Start again.',
+        showMessage: false,
+      };
+    default:
+      return { title: 'The account was not connected', advice: '', showMessage: true };
+  }
 }

@@ -109,6 +109,8 @@ export type SetFolderEnabledInput = z.infer<typeof SetFolderEnabledInput>;
 
 export const AccountSyncStatus = z.object({
   accountId: z.string(),
+  /** IMAP, or an API provider: an AUTH error is then fixed by reconnecting, not by a password. */
+  kind: AccountKind,
   email: z.string(),
   state: SyncState,
   lastSuccessAt: z.string().nullable(),

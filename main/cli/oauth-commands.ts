@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { AccountSummary, OAuthFlowStarted, OAuthProvider } from '../../common/domain/mail.js';
 import type { Result } from '../../common/result.js';
 import type { Core } from '../core/core.js';
-import { openSystemBrowser } from '../sync/oauth/system-browser.js';
+import { openSystemBrowser } from '../platform/system-browser.js';
 import { call, withCore, type ActionFactory, type GlobalOptions } from './context.js';
 import { emit } from './output.js';
 

@@ -59,6 +59,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     parser,
     log: options.log,
     onChange: (accountId) => events.syncChanged(accountId),
+    ...(options.oauth ? { oauth: options.oauth } : {}),
     ...options.sync,
   });
   if (options.backgroundSync) profiles.onOpened(() => engine.start());

@@ -2,6 +2,7 @@ import type { AppEvent } from '../../common/api/events.js';
 import type { AppErrorShape } from '../../common/errors.js';
 import { isAppError } from '../../common/errors.js';
 import type { Result } from '../../common/result.js';
+import { openSystemBrowser } from '../platform/system-browser.js';
 import { createLogger } from '../util/logger.js';
 import { startCore, type Core } from './core.js';
 import { defaultDataDir } from './profile/paths.js';
@@ -42,7 +43,9 @@ let closing: Promise<void> | null = null;
 
 /** Started once; a failed start is retried by the next call (e.g. the profile lock was released). */
 function getCore(): Promise<Core> {
-  starting ??= startCore({ dataDir, log, backgroundSync: true }).then(
+  // The desktop app opens OAuth sign-in pages in the system browser itself (RFC 8252).
+  const oauth = { openBrowser: (url: string) => void openSystemBrowser(url) };
+  starting ??= startCore({ dataDir, log, backgroundSync: true, oauth }).then(
     (started) => {
       if (closed) void started.close();
       core = started;

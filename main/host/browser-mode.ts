@@ -3,7 +3,7 @@ import { startCore } from '../core/core.js';
 import { defaultDataDir } from '../core/profile/paths.js';
 import { createLogger } from '../util/logger.js';
 import { startBrowserHost } from './browser-host.js';
-import { openInBrowser } from './open-browser.js';
+import { openSystemBrowser } from '../platform/system-browser.js';
 
 export type BrowserModeOptions = { dataDir?: string; port?: number; open: boolean };
 
@@ -18,7 +18,7 @@ export async function runBrowserMode(options: BrowserModeOptions): Promise<void>
   process.stdout.write(
     `Clientele is running in browser mode. Open this link (it holds this launch's secret):\n  ${host.launchUrl}\n`,
   );
-  if (options.open && openInBrowser(host.launchUrl)) process.stdout.write('Opened it in your browser.\n');
+  if (options.open && (await openSystemBrowser(host.launchUrl))) process.stdout.write('Opened it in your browser.\n');
 
   let stopping = false;
   const stop = (): void => {

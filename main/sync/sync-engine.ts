@@ -1,23 +1,17 @@
-import { z } from 'zod';
 import type { AccountSyncStatus, FolderProgress } from '../../common/domain/mail.js';
-import { ImapSecurity } from '../../common/domain/mail.js';
 import { AppError } from '../../common/errors.js';
 import type { AccountRecord } from '../store/repositories/accounts-repository.js';
 import type { StoredFolder } from '../store/repositories/mail-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
+export { ImapConfig } from './imap-config.js';
 import { AccountRunner, type MessageParser } from './account-runner.js';
-import { ImapDriver, type ImapDriverOptions } from './drivers/imap/imap-driver.js';
+import { createDriver, mailboxGovernor } from './driver-factory.js';
+import type { ImapDriverOptions } from './drivers/imap/imap-driver.js';
 import type { Budget, MailDriver } from './mail-driver.js';
+import type { OAuthOptions } from './oauth/options.js';
+import type { RateGovernor } from './rate-governor.js';
 import { detectWake, type WakeDetectorOptions } from './wake-detector.js';
-
-export const ImapConfig = z.object({
-  host: z.string(),
-  port: z.number().int(),
-  security: ImapSecurity,
-  user: z.string(),
-  caCertPem: z.string().optional(),
-});
 
 export type SyncEngineOptions = {
   store: () => Store;
@@ -30,6 +24,8 @@ export type SyncEngineOptions = {
   wake?: WakeDetectorOptions;
   /** What sync.status shows of this account changed (the core turns it into a sync.changed event). */
   onChange?: (accountId: string) => void;
+  /** Gmail / Microsoft 365: client ids and endpoints (tests point them at the fakes). */
+  oauth?: OAuthOptions;
 };
 
 export function passwordSecretName(accountId: string): string {
@@ -39,6 +35,8 @@ export function passwordSecretName(accountId: string): string {
 /** One runner per account; the orchestrator the core talks to. */
 export class SyncEngine {
   private readonly runners = new Map<string, AccountRunner>();
+  /** Per mailbox, for API providers: sync, push polling and attachment downloads share its quota. */
+  private readonly governors = new Map<string, RateGovernor>();
   private background = false;
   private wakeDetector: { stop(): void } | null = null;
 
@@ -72,7 +70,10 @@ export class SyncEngine {
   }
 
   async accountChanged(accountId: string): Promise<void> {
+    // Same mailbox, same quota: what it spent in the current window still counts.
+    const governor = this.governors.get(accountId);
     await this.accountRemoved(accountId);
+    if (governor) this.governors.set(accountId, governor);
     const health = this.options.store().syncHealth.get(accountId);
     this.options.store().syncHealth.set(accountId, { ...health, state: 'idle', lastError: null, retryAt: null });
     this.accountAdded(accountId);
@@ -92,6 +93,7 @@ export class SyncEngine {
   async accountRemoved(accountId: string): Promise<void> {
     await this.runners.get(accountId)?.stop();
     this.runners.delete(accountId);
+    this.governors.delete(accountId);
     this.options.onChange?.(accountId);
   }
 
@@ -121,6 +123,7 @@ export class SyncEngine {
       const rate = runner?.state === 'syncing' ? (runner.progress?.rate ?? null) : null;
       return {
         accountId: account.id,
+        kind: account.kind,
         email: account.email,
         // Only this process syncs this profile (the profile lock): with no runner here, a stored
         // 'syncing' or 'watching' is left over from a process that ended, not a live state.
@@ -171,12 +174,33 @@ export class SyncEngine {
     return runner;
   }
 
-  /** A driver of its own for the account (its runner's connections stay with the sync). */
+  /**
+   * A driver of its own for the account (its runner's connections stay with the sync), spending
+   * from the mailbox's one rate governor for API providers.
+   */
   createDriver(accountId: string): MailDriver {
     const store = this.options.store();
     const account = store.accounts.get(accountId);
     if (!account) throw new AppError('NOT_FOUND', `No account ${accountId}.`);
-    return createDriverFor(account, store.secrets.get(passwordSecretName(accountId)) ?? '', this.options);
+    return createDriver(
+      account,
+      {
+        secrets: store.secrets,
+        passwordSecret: passwordSecretName(accountId),
+        governor: () => this.governorFor(account),
+      },
+      this.options,
+    );
+  }
+
+  private governorFor(account: AccountRecord): RateGovernor {
+    let governor = this.governors.get(account.id);
+    if (!governor) {
+      governor = mailboxGovernor(account.kind) ?? undefined;
+      if (!governor) throw new AppError('INTERNAL', `No rate limits are defined for ${account.kind} accounts.`);
+      this.governors.set(account.id, governor);
+    }
+    return governor;
   }
 }
 
@@ -193,11 +217,24 @@ export function folderProgress(store: Store, folder: StoredFolder): FolderProgre
   };
 }
 
+/** The driver of an account with this password (account set-up checks a login before saving). */
 export function createDriverFor(
   account: AccountRecord,
   password: string,
-  options: Pick<SyncEngineOptions, 'log' | 'imap'>,
+  options: Pick<SyncEngineOptions, 'log' | 'imap' | 'oauth'>,
 ): MailDriver {
-  if (account.kind !== 'imap') throw new AppError('NOT_FOUND', `${account.kind} accounts are not supported yet.`);
-  return new ImapDriver(ImapConfig.parse(account.config), password, options.log, options.imap);
+  const secrets = { get: () => password, put: () => undefined };
+  const governor = mailboxGovernor(account.kind);
+  return createDriver(
+    account,
+    {
+      secrets,
+      passwordSecret: 'password',
+      governor: () => {
+        if (!governor) throw new AppError('INTERNAL', `No rate limits are defined for ${account.kind} accounts.`);
+        return governor;
+      },
+    },
+    options,
+  );
 }

@@ -119,7 +119,8 @@ export function resolveProviderConfig(
     authorizationEndpoint: merged.authorizationEndpoint ?? base.authorizationEndpoint,
     tokenEndpoint: merged.tokenEndpoint ?? base.tokenEndpoint,
     scopes: merged.scopes ?? base.scopes,
-    apiBaseUrl: merged.apiBaseUrl ?? base.apiBaseUrl,
+    // Without a trailing slash: paths are appended to it (`${apiBaseUrl}/gmail/v1/...`).
+    apiBaseUrl: (merged.apiBaseUrl ?? base.apiBaseUrl).replace(/\/+$/, ''),
   };
   const revocation = merged.revocationEndpoint ?? base.revocationEndpoint;
   if (revocation) config.revocationEndpoint = revocation;

@@ -57,8 +57,6 @@ export type GmailDriverOptions = {
   log: Logger;
   /** Shared by everything that calls Gmail for this mailbox (default: a new gmailGovernor()). */
   governor?: RateGovernor;
-  /** Messages below this sizeEstimate come down whole (format=raw); larger ones without attachments (format=full). */
-  rawMaxBytes?: number;
   /** Bytes kept of each text part of a message rebuilt from format=full (and of a raw source). */
   sourceMaxBytes?: number;
   /** A Retry-After longer than this is not waited out in the call: it fails with RATE_LIMIT/TEMPORARY + retryAfterMs. */
@@ -70,11 +68,10 @@ export type GmailDriverOptions = {
 };
 
 const DEFAULT_ROOT = 'https://gmail.googleapis.com/';
-const RAW_MAX_BYTES = 32 * 1024;
 const SOURCE_MAX_BYTES = 256 * 1024;
 const USER = 'me';
 
-type Format = 'minimal' | 'raw' | 'full';
+type Format = 'raw' | 'full';
 type Message = gmail_v1.Schema$Message;
 type Change = { kind: 'upsert' | 'flags' | 'delete'; labelIds: string[] };
 
@@ -92,7 +89,6 @@ export class GmailDriver implements MailDriver {
   private readonly rootUrl: string;
   private readonly log: Logger;
   private readonly tokens: AccessTokenSource;
-  private readonly rawMaxBytes: number;
   private readonly sourceMaxBytes: number;
   private readonly maxInlineWaitMs: number;
   private readonly maxRetries: number;
@@ -104,7 +100,6 @@ export class GmailDriver implements MailDriver {
     this.rootUrl = (options.rootUrl ?? DEFAULT_ROOT).replace(/\/?$/, '/');
     this.log = options.log.child({ driver: 'gmail' });
     this.governor = options.governor ?? gmailGovernor();
-    this.rawMaxBytes = options.rawMaxBytes ?? RAW_MAX_BYTES;
     this.sourceMaxBytes = options.sourceMaxBytes ?? SOURCE_MAX_BYTES;
     this.maxInlineWaitMs = options.maxInlineWaitMs ?? 30_000;
     this.maxRetries = options.maxRetries ?? 8;
@@ -328,26 +323,19 @@ export class GmailDriver implements MailDriver {
   }
 
   /**
-   * The messages, in the order given: first format=minimal for their size and labels, then
-   * format=raw for the small ones and format=full for the rest (rebuilt without attachments),
-   * in batches of up to MAX_BATCH. A message deleted meanwhile is in `gone`.
+   * The messages, in the order given, with one messages.get each (format=full, 5 units: the quota
+   * allows 50 a second per mailbox): rebuilt from the payload without attachment bodies, which
+   * stay on the server (attachments.get on demand). A message deleted meanwhile is in `gone`.
+   * (A minimal get first, to fetch small messages raw, would cost twice the quota per message.)
    */
   private async fetchMessages(ids: readonly string[]): Promise<{ messages: RemoteMessage[]; gone: string[] }> {
     if (ids.length === 0) return { messages: [], gone: [] };
-    const minimal = await this.getMessages(ids, 'minimal');
-    const small = ids.filter((id) => (minimal.get(id)?.sizeEstimate ?? 0) < this.rawMaxBytes && minimal.get(id));
-    const large = ids.filter((id) => (minimal.get(id)?.sizeEstimate ?? 0) >= this.rawMaxBytes && minimal.get(id));
-    const raw = await this.getMessages(small, 'raw');
-    const full = await this.getMessages(large, 'full');
+    const full = await this.getMessages(ids, 'full');
     const messages: RemoteMessage[] = [];
     const gone: string[] = [];
     for (const id of ids) {
-      const message = raw.get(id) ?? full.get(id);
-      if (!message) {
-        gone.push(id);
-        continue;
-      }
-      const remote = message.raw ? this.fromRaw(message) : await this.fromFull(message);
+      const message = full.get(id);
+      const remote = message ? await this.fromFull(message) : null;
       if (remote) messages.push(remote);
       else gone.push(id);
     }

@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import type { AccountSyncStatus } from '../../../../common/domain/mail.js';
 import type { ErrorCode } from '../../../../common/errors.js';
 import { AlertIcon } from '../../components/icons.js';
-import { editAccountHref, type AccountFix } from '../../frame/routes.js';
+import { editAccountHref, hrefFor } from '../../frame/routes.js';
 import { formatAbsolute, formatDuration, formatRelative, secondsUntil } from '../../lib/format.js';
 
 /** When Clientele tries again: "in 12 s" while it counts down, with the clock time in a title. */
@@ -19,14 +19,32 @@ function RetryTime({ retryAt, now }: { retryAt: string | null; now: number }): R
 type Advice = {
   title: string;
   action: ReactElement;
-  /** Only the user can fix these: a link to the account's settings, opened at the field to change. */
-  fix?: { label: string; focus: AccountFix };
+  /** Only the user can fix these: a link to the account's settings, opened where the fix is. */
+  fix?: { label: string; href: string };
+};
+
+const PROVIDER_NAMES: Record<Exclude<AccountSyncStatus['kind'], 'imap'>, string> = {
+  gmail: 'Gmail',
+  graph: 'Microsoft 365',
 };
 
 function advice(code: ErrorCode, status: AccountSyncStatus, now: number): Advice {
   const retry = <RetryTime retryAt={status.retryAt} now={now} />;
   switch (code) {
     case 'AUTH':
+      if (status.kind !== 'imap') {
+        const provider = PROVIDER_NAMES[status.kind];
+        return {
+          title: `${provider} no longer accepts Clientele's access`,
+          action: (
+            <>
+              The access was revoked or expired (a password change or a security check can do that). Reconnect the
+              account: you sign in to {provider} again in your browser, and the mail already here stays.
+            </>
+          ),
+          fix: { label: 'Reconnect', href: hrefFor('settings') },
+        };
+      }
       return {
         title: 'The server refused the user name or password',
         action: (
@@ -35,7 +53,7 @@ function advice(code: ErrorCode, status: AccountSyncStatus, now: number): Advice
             saves it, then syncs again.
           </>
         ),
-        fix: { label: 'Update the password', focus: 'password' },
+        fix: { label: 'Update the password', href: editAccountHref(status.accountId, 'password') },
       };
     case 'PERMISSION':
       return {
@@ -46,7 +64,7 @@ function advice(code: ErrorCode, status: AccountSyncStatus, now: number): Advice
             this account&apos;s settings under Advanced; otherwise check the server name there.
           </>
         ),
-        fix: { label: 'Update the certificate', focus: 'certificate' },
+        fix: { label: 'Update the certificate', href: editAccountHref(status.accountId, 'certificate') },
       };
     case 'TEMPORARY':
       return {
@@ -88,7 +106,7 @@ export function SyncErrorNotice({ status, now }: { status: AccountSyncStatus; no
           <p className="sync-error-actions">
             <a
               className="btn btn-secondary btn-small sync-error-fix"
-              href={editAccountHref(status.accountId, fix.focus)}
+              href={fix.href}
               data-testid={`sync-fix-${status.email}`}
             >
               {fix.label}

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 /**
  * Opens a URL in the user's default browser (xdg-open, open, start). Resolves true when the
  * opener started, false when none could be run (or there is no desktop session): not opening
- * is never an error, the URL is printed or shown as well. (Like main/host/open-browser.ts, but
- * escapes the '&' of OAuth URLs for cmd's start.)
+ * is never an error, the URL is printed or shown as well. On Windows the '&' of a URL (OAuth
+ * query strings, browser mode's launch link) is escaped for cmd's start.
  */
 export function openSystemBrowser(
   url: string,

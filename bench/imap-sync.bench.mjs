@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadHarness } from './lib/harness.mjs';
+import { codeState, load1, machine, packageVersion } from './lib/machine.mjs';
 import { FOLDERS, generateMaildir } from './lib/mailbox.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -143,36 +144,10 @@ function countMaildirMessages(root) {
   return count;
 }
 
-/** 1-minute load average: the machine may be shared, and a busy neighbour slows every client. */
-const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
-
 function percentile(values, p) {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-function machine() {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const version = (command, args) => spawnSync(command, args, { encoding: 'utf8' }).stdout?.trim() || null;
-  return {
-    cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
-    cores: os.availableParallelism(),
-    ramGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
-    kernel: `${os.type()} ${os.release()}`,
-    os: /^PRETTY_NAME="?(.*?)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? null,
-    node: process.version,
-    dovecot: version('dovecot', ['--version']),
-    mbsync: version('mbsync', ['--version']),
-    imapflow: JSON.parse(readFileSync(join(ROOT, 'node_modules/imapflow/package.json'), 'utf8')).version,
-  };
-}
-
-/** Which code was measured: the commit, and the files of main/ and common/ that differ from it. */
-function codeState() {
-  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() ?? '';
-  const changed = git(['status', '--porcelain', '--', 'main', 'common']).split('\n').filter(Boolean);
-  return { commit: git(['rev-parse', '--short', 'HEAD']) || null, uncommittedInMainOrCommon: changed };
 }
 
 // ---- the benchmark -----------------------------------------------------------------------------
@@ -189,7 +164,10 @@ async function main() {
     benchmark: 'imap-sync',
     date: new Date().toISOString(),
     code: codeState(),
-    machine: machine(),
+    machine: {
+      ...machine({ dovecot: ['dovecot', ['--version']], mbsync: ['mbsync', ['--version']] }),
+      imapflow: packageVersion('imapflow'),
+    },
     messages: N,
   };
   log(`N=${N}; machine:`, JSON.stringify(results.machine));

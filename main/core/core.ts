@@ -26,7 +26,7 @@ export type CoreOptions = {
   /** App and browser mode sync in the background; the CLI syncs only when asked. */
   backgroundSync?: boolean;
   /** Tuning for tests and benchmarks (page budget, poll interval, IMAP options). */
-  sync?: Pick<SyncEngineOptions, 'budget' | 'pollIntervalMs' | 'imap' | 'wake'>;
+  sync?: Pick<SyncEngineOptions, 'budget' | 'pollIntervalMs' | 'imap' | 'wake' | 'governor'>;
   /** Gmail / Microsoft 365 sign-in: client ids and endpoints (over the environment's), identify(), browser opener. */
   oauth?: OAuthOptions;
   /** Tests only: a different migration list. */

@@ -146,13 +146,9 @@ export class MailRepository {
         'UPDATE message_locations SET flags_json = ? WHERE folder_id = ? AND remote_id = ?',
       ),
       remoteIds: db.prepare<[number], string>('SELECT remote_id FROM message_locations WHERE folder_id = ?').pluck(),
-      folderCount: db.prepare<[number], number>('SELECT count(*) FROM message_locations WHERE folder_id = ?').pluck(),
-      accountCount: db
-        .prepare<[string], number>(
-          `SELECT count(*) FROM messages m WHERE m.account_id = ?
-         AND EXISTS (SELECT 1 FROM message_locations l WHERE l.message = m.id)`,
-        )
-        .pluck(),
+      // Counters kept by triggers (migration 0003): O(1) whatever the mailbox size.
+      folderCount: db.prepare<[number], number>('SELECT message_count FROM folders WHERE id = ?').pluck(),
+      accountCount: db.prepare<[string], number>('SELECT message_count FROM accounts WHERE id = ?').pluck(),
       deleteOrphans: db.prepare<[string]>(
         `DELETE FROM messages WHERE account_id = ?
          AND NOT EXISTS (SELECT 1 FROM message_locations l WHERE l.message = messages.id)`,

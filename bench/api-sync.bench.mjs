@@ -119,7 +119,6 @@ async function main() {
   const fakes = await startFakes();
   cleanups.push(() => fakes.stop());
   results.fillMs = Date.now() - started;
-  const { gmail, graph } = fakes.endpoints;
 
   const work = mkdtempSync(join(os.tmpdir(), 'clientele-api-bench-'));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
@@ -144,22 +143,7 @@ async function main() {
     sync: { governor },
     oauth: {
       env: {},
-      providers: {
-        gmail: {
-          clientId: gmail.clientId,
-          clientSecret: gmail.clientSecret,
-          authorizationEndpoint: `${gmail.rootUrl}o/oauth2/v2/auth`,
-          tokenEndpoint: gmail.tokenUrl,
-          revocationEndpoint: `${gmail.rootUrl}revoke`,
-          apiBaseUrl: gmail.rootUrl,
-        },
-        graph: {
-          clientId: graph.clientId,
-          authorizationEndpoint: `${graph.url}/common/oauth2/v2.0/authorize`,
-          tokenEndpoint: graph.tokenEndpoint,
-          apiBaseUrl: graph.url,
-        },
-      },
+      providers: { gmail: fakes.endpoints.gmail, graph: fakes.endpoints.graph },
     },
   });
   cleanups.push(() => core.close());

@@ -1,12 +1,13 @@
 // The Gmail and Graph fakes (compiled to out/test/fakes by `npm run build`) in a process of their
 // own, so that serving the API never competes with the sync under test for one event loop.
 // stdin: JSON config { messages, gmail: { quotaUnits, quotaWindowMs }, graph: { windowLimit, windowMs } }.
-// stdout: one JSON line with the endpoints once filled, then one JSON line of stats per "stats" line.
+// stdout: one JSON line with each provider's endpoints (the core's oauth.providers) once filled, then one JSON line of stats per "stats" line.
 import { createInterface } from 'node:readline';
 import { textMessage } from '../../out/test/fakes/gmail/corpus.js';
 import { FakeGmailServer } from '../../out/test/fakes/gmail/gmail-server.js';
 import { FakeGraphServer } from '../../out/test/fakes/graph/graph-server.js';
 import { testMail } from '../../out/test/fakes/graph/messages.js';
+import { gmailFakeConfig, graphFakeConfig } from '../../out/test/fakes/provider-config.js';
 
 const lines = createInterface({ input: process.stdin });
 const iterator = lines[Symbol.asyncIterator]();
@@ -22,13 +23,8 @@ for (let i = 0; i < config.messages; i++) {
 }
 process.stdout.write(
   `${JSON.stringify({
-    gmail: {
-      rootUrl: gmail.rootUrl,
-      tokenUrl: gmail.tokenUrl,
-      clientId: gmail.clientId,
-      clientSecret: gmail.clientSecret,
-    },
-    graph: { url: graph.url, tokenEndpoint: graph.tokenEndpoint(), clientId: 'graph-client-id' },
+    gmail: gmailFakeConfig(gmail),
+    graph: graphFakeConfig(graph),
   })}\n`,
 );
 for (;;) {

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { textMessage } from '../fakes/gmail/corpus.js';
 import { FakeGmailServer } from '../fakes/gmail/gmail-server.js';
+import { gmailFakeConfig, providerEnv } from '../fakes/provider-config.js';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
-import { collectPageErrors, launchChromium, screenshot } from '../harness/chromium.js';
+import { launchChromium, onboard, openAppWindow, screenshot } from '../harness/chromium.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
@@ -32,17 +33,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   app = await startBrowserMode(data.path, {
     ...keyring.env,
-    CLIENTELE_GMAIL_CLIENT_ID: gmail.clientId,
-    CLIENTELE_GMAIL_CLIENT_SECRET: gmail.clientSecret,
-    CLIENTELE_GMAIL_AUTHORIZATION_URL: `${gmail.rootUrl}o/oauth2/v2/auth`,
-    CLIENTELE_GMAIL_TOKEN_URL: gmail.tokenUrl,
-    CLIENTELE_GMAIL_REVOCATION_URL: `${gmail.rootUrl}revoke`,
-    CLIENTELE_GMAIL_API_URL: gmail.rootUrl,
+    ...providerEnv('CLIENTELE_GMAIL', gmailFakeConfig(gmail)),
   });
-  context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
-  page = await context.newPage();
-  errors = collectPageErrors(page);
-  await page.goto(app.launchUrl);
+  ({ context, page, errors } = await openAppWindow(browser, app.launchUrl));
 });
 afterAll(async () => {
   await context?.close();
@@ -65,11 +58,7 @@ async function signInThrough(button: string): Promise<void> {
 
 describe('a Gmail account from sign-in to reconnect', () => {
   it('connects Gmail and syncs its mail', async () => {
-    await page.getByTestId('onboarding-name').fill('Ada Lovelace');
-    await page.getByTestId('onboarding-create').click();
-    await page.getByTestId('recovery-confirm').check();
-    await page.getByTestId('recovery-continue').click();
-    await page.getByTestId('app-frame').waitFor();
+    await onboard(page);
     await page.getByTestId('nav-settings').click();
     await signInThrough('oauth-connect-gmail');
     await page.getByTestId(`account-row-${EMAIL}`).waitFor();

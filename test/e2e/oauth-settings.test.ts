@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { GMAIL_SCOPES, GRAPH_SCOPES } from '../../main/sync/oauth/providers.js';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
-import { collectPageErrors, launchChromium, screenshot } from '../harness/chromium.js';
+import { launchChromium, onboard, openAppWindow, screenshot } from '../harness/chromium.js';
 import { envFor, startFakeOAuthProvider, type FakeOAuthProvider } from '../harness/oauth-provider.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
@@ -34,10 +34,7 @@ beforeAll(async () => {
     ...envFor('CLIENTELE_GMAIL', google),
     ...envFor('CLIENTELE_GRAPH', microsoft),
   });
-  context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
-  page = await context.newPage();
-  errors = collectPageErrors(page);
-  await page.goto(app.launchUrl);
+  ({ context, page, errors } = await openAppWindow(browser, app.launchUrl));
 });
 afterAll(async () => {
   await context?.close();
@@ -51,11 +48,7 @@ afterAll(async () => {
 
 describe('Connect Gmail / Microsoft 365 in Settings', () => {
   it('shows the connect buttons under Mail accounts', async () => {
-    await page.getByTestId('onboarding-name').fill('Ada Lovelace');
-    await page.getByTestId('onboarding-create').click();
-    await page.getByTestId('recovery-confirm').check();
-    await page.getByTestId('recovery-continue').click();
-    await page.getByTestId('app-frame').waitFor();
+    await onboard(page);
     await page.getByTestId('nav-settings').click();
     await page.getByTestId('settings-accounts-empty').waitFor();
     expect(await page.getByTestId('oauth-connect-gmail').textContent()).toBe('Connect Gmail');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapFlow } from 'imapflow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
-import { collectPageErrors, launchChromium, screenshot } from '../harness/chromium.js';
+import { launchChromium, onboard, openAppWindow, screenshot } from '../harness/chromium.js';
 import { startDovecot, type Dovecot } from '../harness/dovecot.js';
 import { appendMessages, buildMessage, connectImap } from '../harness/imap-client.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
@@ -66,11 +66,7 @@ beforeAll(async () => {
   );
   browser = await launchChromium();
   app = await startBrowserMode(data.path, keyring.env);
-  // Tall: the page scrolls inside .content, so a full-page screenshot shows only the viewport.
-  context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
-  page = await context.newPage();
-  errors = collectPageErrors(page);
-  await page.goto(app.launchUrl);
+  ({ context, page, errors } = await openAppWindow(browser, app.launchUrl));
 });
 afterAll(async () => {
   await context?.close();
@@ -101,11 +97,7 @@ async function fillAccountForm(password: string, withCertificate: boolean): Prom
 
 describe('mail accounts and the Sync page', () => {
   it('onboards and finds no mailbox yet', async () => {
-    await page.getByTestId('onboarding-name').fill('Ada Lovelace');
-    await page.getByTestId('onboarding-create').click();
-    await page.getByTestId('recovery-confirm').check();
-    await page.getByTestId('recovery-continue').click();
-    await page.getByTestId('app-frame').waitFor();
+    await onboard(page);
 
     await page.getByTestId('nav-sync').click();
     await page.getByTestId('sync-empty').waitFor();

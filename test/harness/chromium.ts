@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from './cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -40,4 +40,28 @@ export function collectPageErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/**
+ * A new browser context on the app's launch link, tall because the page scrolls inside .content
+ * (a full-page screenshot shows only the viewport), with its page's errors collected.
+ */
+export async function openAppWindow(
+  browser: Browser,
+  launchUrl: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1400 } });
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(launchUrl);
+  return { context, page, errors };
+}
+
+/** Onboarding as a user goes through it: a name, the new profile, the recovery key confirmed. */
+export async function onboard(page: Page, name = 'Ada Lovelace'): Promise<void> {
+  await page.getByTestId('onboarding-name').fill(name);
+  await page.getByTestId('onboarding-create').click();
+  await page.getByTestId('recovery-confirm').check();
+  await page.getByTestId('recovery-continue').click();
+  await page.getByTestId('app-frame').waitFor();
 }

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { AddressInfo } from 'node:net';
 import { FakeAuthorizationServer, type FakeOAuthOptions } from '../fakes/oauth/authorization-server.js';
+import { providerEnv } from '../fakes/provider-config.js';
 
 /**
  * FakeAuthorizationServer mounted on a small http server of its own on 127.0.0.1, with the one
@@ -99,15 +100,7 @@ export async function playBrowser(
 
 /** Environment variables pointing a provider at the fake (how a workspace configures its own app). */
 export function envFor(prefix: 'CLIENTELE_GMAIL' | 'CLIENTELE_GRAPH', fake: FakeOAuthProvider): NodeJS.ProcessEnv {
-  const e = fake.endpoints;
-  return {
-    [`${prefix}_CLIENT_ID`]: e.clientId,
-    ...(e.clientSecret ? { [`${prefix}_CLIENT_SECRET`]: e.clientSecret } : {}),
-    [`${prefix}_AUTHORIZATION_URL`]: e.authorizationEndpoint,
-    [`${prefix}_TOKEN_URL`]: e.tokenEndpoint,
-    [`${prefix}_REVOCATION_URL`]: e.revocationEndpoint,
-    [`${prefix}_API_URL`]: e.apiBaseUrl,
-  };
+  return providerEnv(prefix, fake.endpoints);
 }
 
 /** A debug-level Logger whose lines are kept in memory, without redaction, to check what reaches the log. */

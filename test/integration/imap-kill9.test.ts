@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../harness/cli.js';
 import { startDovecot, type Dovecot } from '../harness/dovecot.js';
 import { appendMessages, buildMessage, connectImap } from '../harness/imap-client.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { withStore } from '../harness/store-reader.js';
+import { startSyncProcess } from '../harness/sync-process.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // kill -9 of the syncing process at random points of an initial sync, then a clean resume:
 // the store must hold exactly the mailbox, no message lost, none duplicated.
-const CHILD = fileURLToPath(new URL('../harness/sync-child.mjs', import.meta.url));
 const FOLDERS = { INBOX: 1600, Archive: 900, Sent: 500 } as const;
 const TOTAL = Object.values(FOLDERS).reduce((a, b) => a + b, 0);
 
@@ -71,31 +69,6 @@ afterAll(async () => {
   data.remove();
 });
 
-function runChild(): {
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
-  /** Resolves when the child starts syncing (its profile is open), never if it dies before. */
-  syncing: Promise<void>;
-  kill(): void;
-} {
-  const child = spawn(process.execPath, [CHILD, data.path, '15'], {
-    env: keyring.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let startedSyncing: () => void = () => undefined;
-  const syncing = new Promise<void>((resolve) => (startedSyncing = resolve));
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('syncing\n')) startedSyncing();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return {
-    done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
-    syncing,
-    kill: () => child.kill('SIGKILL'),
-  };
-}
-
 async function counts() {
   return withStore(data.path, (db) => ({
     messages: db.prepare('SELECT count(*) FROM messages').pluck().get() as number,
@@ -113,7 +86,7 @@ describe('kill -9 during the initial sync', () => {
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let kill = 0; kill < 12; kill++) {
-      const run = runChild();
+      const run = startSyncProcess(data.path, 15, keyring.env);
       const delay = 150 + Math.floor(next() * 350);
       let timer: NodeJS.Timeout | undefined;
       if (kill % 4 === 0) timer = setTimeout(() => run.kill(), delay - 140);
@@ -131,7 +104,7 @@ describe('kill -9 during the initial sync', () => {
     expect(seen.length, `runs ended after ${seen.join(', ')} messages`).toBeGreaterThanOrEqual(10);
     expect(new Set(seen.filter((n) => n > 0 && n < TOTAL)).size).toBeGreaterThanOrEqual(3);
 
-    const finish = await runChild().done;
+    const finish = await startSyncProcess(data.path, 15, keyring.env).done;
     expect(finish.out).toContain('done');
     const final = await counts();
     expect(final).toEqual({ messages: TOTAL, locations: TOTAL, distinctIds: TOTAL });

@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { AccountSummary, OAuthFlowStarted } from '../../common/domain/mail.js';
 import { GRAPH_SCOPES } from '../../main/sync/oauth/providers.js';
 import { textMessage } from '../fakes/gmail/corpus.js';
 import { FakeGmailServer } from '../fakes/gmail/gmail-server.js';
 import { FakeGraphServer } from '../fakes/graph/graph-server.js';
 import { testMail } from '../fakes/graph/messages.js';
+import { gmailFakeConfig, graphFakeConfig, providerEnv } from '../fakes/provider-config.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { playBrowser } from '../harness/oauth-provider.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { withStore } from '../harness/store-reader.js';
+import { startSyncProcess } from '../harness/sync-process.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // kill -9 of a process syncing a Gmail and a Microsoft 365 mailbox (through the fakes) at random
 // points, then a clean run: each account holds exactly its mailbox, nothing lost, nothing doubled.
 // The sync child configures the providers from the environment, as a workspace would.
 
-const CHILD = fileURLToPath(new URL('../harness/sync-child.mjs', import.meta.url));
 const GMAIL_COUNT = 1500;
 const GRAPH_COUNT = 1000;
 
@@ -42,16 +41,8 @@ beforeAll(async () => {
   }
   env = {
     ...keyring.env,
-    CLIENTELE_GMAIL_CLIENT_ID: gmail.clientId,
-    CLIENTELE_GMAIL_CLIENT_SECRET: gmail.clientSecret,
-    CLIENTELE_GMAIL_AUTHORIZATION_URL: `${gmail.rootUrl}o/oauth2/v2/auth`,
-    CLIENTELE_GMAIL_TOKEN_URL: gmail.tokenUrl,
-    CLIENTELE_GMAIL_REVOCATION_URL: `${gmail.rootUrl}revoke`,
-    CLIENTELE_GMAIL_API_URL: gmail.rootUrl,
-    CLIENTELE_GRAPH_CLIENT_ID: 'graph-client-id',
-    CLIENTELE_GRAPH_AUTHORIZATION_URL: `${graph.url}/common/oauth2/v2.0/authorize`,
-    CLIENTELE_GRAPH_TOKEN_URL: graph.tokenEndpoint(),
-    CLIENTELE_GRAPH_API_URL: graph.url,
+    ...providerEnv('CLIENTELE_GMAIL', gmailFakeConfig(gmail)),
+    ...providerEnv('CLIENTELE_GRAPH', graphFakeConfig(graph)),
   };
   // Connect both accounts once, then leave the profile to the children.
   const core = await openTestCore(data.path, { oauth: { env } });
@@ -72,25 +63,6 @@ afterAll(async () => {
   await keyring?.stop();
   data.remove();
 });
-
-function runChild() {
-  const child = spawn(process.execPath, [CHILD, data.path, '25'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let startedSyncing: () => void = () => undefined;
-  const syncing = new Promise<void>((resolve) => (startedSyncing = resolve));
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (out.includes('syncing\n')) startedSyncing();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return {
-    done: new Promise<{ signal: NodeJS.Signals | null; out: string }>((resolve) =>
-      child.on('exit', (_code, signal) => resolve({ signal, out })),
-    ),
-    syncing,
-    kill: () => child.kill('SIGKILL'),
-  };
-}
 
 type Counts = { account: string; kind: string; messages: number; locations: number; identities: number };
 
@@ -116,7 +88,7 @@ describe('kill -9 while syncing Gmail and Microsoft 365', () => {
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const seen: number[] = [];
     for (let kill = 0; kill < 10; kill++) {
-      const run = runChild();
+      const run = startSyncProcess(data.path, 25, env);
       let timer: NodeJS.Timeout | undefined;
       void run.syncing.then(() => (timer = setTimeout(() => run.kill(), 250 + Math.floor(next() * 400))));
       const ended = await run.done;
@@ -131,7 +103,7 @@ describe('kill -9 while syncing Gmail and Microsoft 365', () => {
     }
     expect(new Set(seen.filter((n) => n > 0 && n < GMAIL_COUNT + GRAPH_COUNT)).size).toBeGreaterThanOrEqual(3);
 
-    const finish = await runChild().done;
+    const finish = await startSyncProcess(data.path, 25, env).done;
     expect(finish.out).toContain('done');
     const final = await counts();
     expect(

@@ -5,6 +5,7 @@ import { textMessage } from '../fakes/gmail/corpus.js';
 import { FakeGmailServer } from '../fakes/gmail/gmail-server.js';
 import { FakeGraphServer } from '../fakes/graph/graph-server.js';
 import { testMail } from '../fakes/graph/messages.js';
+import { gmailFakeConfig, graphFakeConfig } from '../fakes/provider-config.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { playBrowser } from '../harness/oauth-provider.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
@@ -39,22 +40,7 @@ beforeAll(async () => {
   core = await openTestCore(data.path, {
     oauth: {
       env: {},
-      providers: {
-        gmail: {
-          clientId: gmail.clientId,
-          clientSecret: gmail.clientSecret,
-          authorizationEndpoint: `${gmail.rootUrl}o/oauth2/v2/auth`,
-          tokenEndpoint: gmail.tokenUrl,
-          revocationEndpoint: `${gmail.rootUrl}revoke`,
-          apiBaseUrl: gmail.rootUrl,
-        },
-        graph: {
-          clientId: 'graph-client-id',
-          authorizationEndpoint: `${graph.url}/common/oauth2/v2.0/authorize`,
-          tokenEndpoint: graph.tokenEndpoint(),
-          apiBaseUrl: graph.url,
-        },
-      },
+      providers: { gmail: gmailFakeConfig(gmail), graph: graphFakeConfig(graph) },
     },
   });
   expectOk(await core.call('profile.create', { displayName: 'OAuth tester' }));

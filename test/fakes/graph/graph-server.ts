@@ -105,6 +105,8 @@ const DISPLAY: Record<(typeof WELL_KNOWN)[number], string> = {
 export class FakeGraphServer {
   readonly oauth: FakeAuthorizationServer;
   readonly user: string;
+  /** The public client the fake's authorization server knows (Microsoft: no secret). */
+  readonly clientId: string;
   readonly folders = new Map<string, FakeFolder>();
   readonly stats: FakeGraphStats = emptyStats();
   private readonly messages = new Map<string, StoredMessage>();
@@ -125,8 +127,9 @@ export class FakeGraphServer {
 
   constructor(options: FakeGraphOptions = {}) {
     this.user = options.user ?? 'alice@contoso.test';
+    this.clientId = options.clientId ?? 'graph-client-id';
     const oauth: FakeOAuthOptions = {
-      clientId: options.clientId ?? 'graph-client-id',
+      clientId: this.clientId,
       scopes: options.scopes ?? ['offline_access', 'https://graph.microsoft.com/Mail.Read', 'User.Read'],
     };
     if (options.accessTokenTtlSeconds !== undefined) oauth.accessTokenTtlSeconds = options.accessTokenTtlSeconds;

@@ -1,4 +1,5 @@
 import { AppError } from '../../../../common/errors.js';
+import { NETWORK_ERROR_CODES } from '../../network-errors.js';
 
 /** What a failed call told us, from a thrown GaxiosError or a batch part's answer. */
 export type HttpFailure = {
@@ -12,19 +13,6 @@ export type HttpFailure = {
   /** Node's error code for network failures (ECONNREFUSED...). */
   code: string | null;
 };
-
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
 
 /** Gmail answers 403 (not only 429) when a rate limit is hit (https://developers.google.com/gmail/api/guides/handle-errors). */
 const RATE_REASONS = new Set([
@@ -75,7 +63,7 @@ export function failureOfAnswer(status: number, headers: Record<string, string>,
 
 /** Worth retrying after a pause: rate limits, 5xx, network failures. */
 export function isRetryable(failure: HttpFailure): boolean {
-  if (failure.status === null) return failure.code === null || NETWORK_CODES.has(failure.code);
+  if (failure.status === null) return failure.code === null || NETWORK_ERROR_CODES.has(failure.code);
   if (failure.status === 429 || failure.status >= 500) return true;
   return failure.status === 403 && failure.reason !== null && RATE_REASONS.has(failure.reason);
 }

@@ -1,4 +1,5 @@
 import { AppError } from '../../../../common/errors.js';
+import { NETWORK_ERROR_CODES } from '../../network-errors.js';
 
 type ImapFailure = Error & {
   code?: string;
@@ -10,15 +11,9 @@ type ImapFailure = Error & {
   responseText?: string;
 };
 
+/** Network failures, and imapflow's own codes for a connection that failed or went away. */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
+  ...NETWORK_ERROR_CODES,
   'NoConnection',
   'EConnectionClosed',
   'CONNECT_TIMEOUT',
@@ -29,7 +24,6 @@ const NETWORK_CODES = new Set([
   'ClosedAfterConnectTLS',
   'StateLogout',
 ]);
-
 const CERT_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID|DEPTH_ZERO/;
 
 /** Maps imapflow and socket failures to the shared sync codes, with a message for the user. */

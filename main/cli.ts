@@ -7,9 +7,11 @@ import { describeAccountSync } from './cli/describe-sync.js';
 import type { Result } from '../common/result.js';
 import { actionFactory, call, withCore } from './cli/context.js';
 import { registerAttachmentCommands } from './cli/attachment-commands.js';
+import { registerCrmCommands } from './cli/crm-commands.js';
 import { registerFolderCommands } from './cli/folder-commands.js';
 import { registerMailCommands } from './cli/mail-commands.js';
 import { registerOAuthCommands } from './cli/oauth-commands.js';
+import { registerSearchCommands } from './cli/search-commands.js';
 import { emit } from './cli/output.js';
 import { readLineFromStdin } from './cli/read-secret.js';
 
@@ -207,6 +209,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerOAuthCommands(program, action);
   registerFolderCommands(program, action);
   registerAttachmentCommands(program, action);
+  registerSearchCommands(program, action);
+  registerCrmCommands(program, action);
   return program;
 }
 

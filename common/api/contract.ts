@@ -16,6 +16,18 @@ import {
   ListAttachmentsInput,
   MessageAttachments,
 } from '../domain/attachments.js';
+import { GetMessageInput, ListMessagesInput, MessageDetail, MessagePage } from '../domain/messages.js';
+import {
+  AutoCreateSetting,
+  CompanyPage,
+  ContactDetail,
+  ContactPage,
+  LinkExplanation,
+  ListCompaniesInput,
+  ListContactsInput,
+  SetAutoCreateInput,
+} from '../domain/crm.js';
+import { SearchMessagesInput, SearchResults } from '../domain/search.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -143,6 +155,60 @@ export const contract = {
     summary: "Download an attachment's content from the mail server (attachments are not synced)",
     input: DownloadAttachmentInput,
     output: AttachmentContent,
+    permission: { object: 'email', action: 'view' },
+  }),
+  'contacts.list': call({
+    summary: 'Contacts, most recent mail activity first, keyset-paged; search by a prefix of the name or an address',
+    input: ListContactsInput,
+    output: ContactPage,
+    permission: { object: 'contact', action: 'view' },
+  }),
+  'contacts.get': call({
+    summary: 'One contact with its addresses, company and how many messages it took part in',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: ContactDetail,
+    permission: { object: 'contact', action: 'view' },
+  }),
+  'contacts.explain': call({
+    summary: 'Why an address is (or is not) a contact: the rule that decided and its explanation',
+    input: z.object({ address: z.string().trim().min(1).max(320) }).strict(),
+    output: LinkExplanation,
+    permission: { object: 'contact', action: 'view' },
+  }),
+  'contacts.autoCreate': call({
+    summary: "Each account's setting for making contacts from mail: off, sent (mail you sent and replies) or all",
+    input: z.object({}).strict(),
+    output: z.array(AutoCreateSetting),
+    permission: { object: 'settings', action: 'view' },
+  }),
+  'contacts.setAutoCreate': call({
+    summary: "Change an account's setting; its mail is decided again (contacts already made stay)",
+    input: SetAutoCreateInput,
+    output: AutoCreateSetting,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'companies.list': call({
+    summary: 'Companies made from email domains (and by hand), by name, keyset-paged',
+    input: ListCompaniesInput,
+    output: CompanyPage,
+    permission: { object: 'company', action: 'view' },
+  }),
+  'mail.list': call({
+    summary: 'The timeline: live messages newest first, keyset-paged (no bodies); optionally of one account or thread',
+    input: ListMessagesInput,
+    output: MessagePage,
+    permission: { object: 'email', action: 'view' },
+  }),
+  'mail.get': call({
+    summary: 'One message to read: headers, text, the HTML as sent (sanitize before showing) and attachment metadata',
+    input: GetMessageInput,
+    output: MessageDetail,
+    permission: { object: 'email', action: 'view' },
+  }),
+  'search.messages': call({
+    summary: 'Full-text search of synced mail (subject, body, participants): newest first or ranked, with snippets',
+    input: SearchMessagesInput,
+    output: SearchResults,
     permission: { object: 'email', action: 'view' },
   }),
 } satisfies Contract;

@@ -17,7 +17,12 @@ import type { OAuthOptions } from '../sync/oauth/options.js';
 import { profileHandlers } from './services/profile-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
 import { mailHandlers } from './services/mail-handlers.js';
+import { messageHandlers } from './services/message-handlers.js';
 import { syncHandlers } from './services/sync-handlers.js';
+import { searchHandlers } from './services/search-handlers.js';
+import { SearchIndexer } from '../search/search-indexer.js';
+import { crmHandlers } from './services/crm-handlers.js';
+import { ContactLinker } from '../crm/contact-linker.js';
 
 export type CoreOptions = {
   dataDir: string;
@@ -54,15 +59,26 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   const parser = createParserPool({ log: options.log, maxMemoryMb: 96 });
   const policies = options.policies ?? new LocalPolicySource(profiles);
   const events = new EventBus(policies);
+  // Search indexing runs beside the sync, in its own small transactions (main/search/search-indexer.ts).
+  const indexer = new SearchIndexer({ store: () => profiles.requireStore(), log: options.log });
+  const linker = new ContactLinker(() => profiles.requireStore(), options.log);
+  profiles.onOpened(() => linker.schedule());
   const engine = new SyncEngine({
     store: () => profiles.requireStore(),
     parser,
     log: options.log,
-    onChange: (accountId) => events.syncChanged(accountId),
+    // A committed page (or any other change of the account) is the linker's cue: it links what
+    // the sync queued, in batches between the sync's own turns of the event loop.
+    onChange: (accountId) => {
+      events.syncChanged(accountId);
+      linker.schedule();
+      indexer.nudge();
+    },
     ...(options.oauth ? { oauth: options.oauth } : {}),
     ...options.sync,
   });
   if (options.backgroundSync) profiles.onOpened(() => engine.start());
+  if (options.backgroundSync) profiles.onOpened(() => indexer.start());
 
   let initialState: AppState;
   try {
@@ -79,6 +95,9 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     ...oauthCalls,
     ...syncHandlers(profiles, engine),
     ...mailHandlers(profiles, engine),
+    ...messageHandlers(profiles),
+    ...searchHandlers(profiles, indexer),
+    ...crmHandlers(profiles, linker),
   };
   const dispatcher = new Dispatcher(handlers, policies, options.log);
   let closing: Promise<void> | null = null;
@@ -91,6 +110,8 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       (closing ??= (async () => {
         closeFlows();
         await engine.stop();
+        await indexer.stop();
+        await linker.stop();
         events.close();
         await parser.close();
         profiles.close();

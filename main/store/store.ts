@@ -3,7 +3,10 @@ import { MIGRATIONS } from './migrations/index.js';
 import { migrate } from './migrator.js';
 import { AccountsRepository } from './repositories/accounts-repository.js';
 import { AttachmentsRepository } from './repositories/attachments-repository.js';
+import { CrmRepository } from './repositories/crm-repository.js';
 import { MailRepository } from './repositories/mail-repository.js';
+import { MessageReadRepository } from './repositories/message-read-repository.js';
+import { SearchRepository } from './repositories/search-repository.js';
 import { SecretsRepository } from './repositories/secrets-repository.js';
 import { SyncHealthRepository } from './repositories/sync-health-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
@@ -41,8 +44,17 @@ export class Store {
   get mail(): MailRepository {
     return this.repository('mail', () => new MailRepository(this.db));
   }
+  get messages(): MessageReadRepository {
+    return this.repository('messages', () => new MessageReadRepository(this.db));
+  }
   get attachments(): AttachmentsRepository {
     return this.repository('attachments', () => new AttachmentsRepository(this.db));
+  }
+  get search(): SearchRepository {
+    return this.repository('search', () => new SearchRepository(this.db));
+  }
+  get crm(): CrmRepository {
+    return this.repository('crm', () => new CrmRepository(this.db));
   }
   get syncHealth(): SyncHealthRepository {
     return this.repository('syncHealth', () => new SyncHealthRepository(this.db));

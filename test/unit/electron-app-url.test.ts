@@ -68,8 +68,9 @@ describe('responses', () => {
     for (const directive of [
       "default-src 'self'",
       "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
+      // The mail frame (srcdoc) inherits this policy: see common/security/renderer-csp.ts.
+      "style-src 'self' 'unsafe-inline'",
+      "img-src 'self' data: https:",
       "connect-src 'self'",
       "object-src 'none'",
       "base-uri 'none'",
@@ -78,7 +79,12 @@ describe('responses', () => {
     ]) {
       expect(CONTENT_SECURITY_POLICY.split('; ')).toContain(directive);
     }
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)/);
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval/);
+    // Inline styles only: never inline or remote script.
+    expect(CONTENT_SECURITY_POLICY.split('; ').filter((directive) => directive.includes('unsafe-inline'))).toEqual([
+      "style-src 'self' 'unsafe-inline'",
+    ]);
+    expect(CONTENT_SECURITY_POLICY.split('; ')).toContain("script-src 'self'");
   });
 
   it('name the right content types', () => {

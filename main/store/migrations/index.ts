@@ -1,7 +1,9 @@
 import { m0001Init } from './0001_init.js';
 import { m0002Mail } from './0002_mail.js';
 import { m0003MailCounters } from './0003_mail_counters.js';
+import { m0004Crm } from './0004_crm.js';
+import { m0005Search } from './0005_search.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
-export const MIGRATIONS: readonly Migration[] = [m0001Init, m0002Mail, m0003MailCounters];
+export const MIGRATIONS: readonly Migration[] = [m0001Init, m0002Mail, m0003MailCounters, m0004Crm, m0005Search];

@@ -1,0 +1,57 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { SearchResults } from '../../common/domain/search.js';
+import type { Result } from '../../common/result.js';
+import { call, withCore, type ActionFactory } from './context.js';
+import { emit } from './output.js';
+
+/** `clientele search QUERY`: indexes what the last sync added, then searches (search.messages). */
+export function registerSearchCommands(program: Command, action: ActionFactory): void {
+  program
+    .command('search')
+    .description('Search synced mail (subject, body, participants); newest first unless --ranked')
+    .argument('<query...>', 'words to find (all of them; the last one may be the start of a word)')
+    .option('--ranked', 'best matches first (bm25) instead of newest first')
+    .option('--limit <n>', 'how many hits (1-100)', limitOf, 25)
+    .option('--account <id>', 'only this account')
+    .option('--cursor <cursor>', 'the next page: `next` of the previous --json result')
+    .action(
+      action((options, command) =>
+        withCore(options, async (core) => {
+          const [words] = command.processedArgs as [string[]];
+          const { ranked, limit, account, cursor } = command.opts<{
+            ranked?: boolean;
+            limit: number;
+            account?: string;
+            cursor?: string;
+          }>();
+          const result = (await call(core, 'search.messages', {
+            query: words.join(' '),
+            order: ranked ? 'ranked' : 'newest',
+            limit,
+            catchUp: true,
+            ...(account ? { accountId: account } : {}),
+            ...(cursor ? { cursor } : {}),
+          })) as Result<SearchResults>;
+          return emit(result, options.json === true, describeResults);
+        }),
+      ),
+    );
+}
+
+function limitOf(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('a whole number from 1 to 100');
+  return n;
+}
+
+function describeResults(results: SearchResults): string {
+  if (results.hits.length === 0) return 'No message matches.';
+  const lines = results.hits.map((hit) => {
+    const from = hit.from ? hit.from.name || hit.from.address : '';
+    // Matches in [brackets]: a terminal has no <mark>.
+    const snippet = hit.snippet.map((piece) => (piece.match ? `[${piece.text}]` : piece.text)).join('');
+    return `#${hit.messageId}  ${hit.date.slice(0, 10)}  ${from}  ${hit.subject ?? '(no subject)'}\n    ${snippet}`;
+  });
+  if (results.next) lines.push(`More: --cursor ${results.next}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,172 @@
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import type { MailAddress, MessageDetail } from '../../../../common/domain/messages.js';
+import type { AppErrorShape } from '../../../../common/errors.js';
+import { call } from '../../api/call.js';
+import { Alert } from '../../components/Alert.js';
+import { Spinner } from '../../components/Spinner.js';
+import { formatAbsolute } from '../../lib/format.js';
+import { allowImagesFrom, imagesAllowedFor } from './imageAllowance.js';
+import { MESSAGE_FRAME_SANDBOX, messageFrameDocument } from './messageFrame.js';
+import { sanitizeMailHtml } from './sanitizeMail.js';
+
+type Load =
+  { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; message: MessageDetail };
+
+/**
+ * One message: its headers, then the text as text, or the HTML sanitized inside a sandboxed frame.
+ * Keyed by id where it is used, so another message starts from a fresh state.
+ */
+export function MessageView({ id }: { id: number }): ReactElement {
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    void call('mail.get', { id }).then((result) => {
+      if (!live) return;
+      setLoad(result.ok ? { status: 'loaded', message: result.value } : { status: 'error', error: result.error });
+    });
+    return () => {
+      live = false;
+    };
+  }, [id, attempt]);
+
+  if (load.status === 'loading') {
+    return (
+      <div className="message-view message-view-state" data-testid="message-loading">
+        <Spinner label="Loading the message" />
+      </div>
+    );
+  }
+  if (load.status === 'error') {
+    return (
+      <div className="message-view message-view-state">
+        <Alert tone="error" title="This message could not be opened" testId="message-error">
+          <p>{load.error.message}</p>
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            onClick={() => {
+              setLoad({ status: 'loading' });
+              setAttempt((n) => n + 1);
+            }}
+          >
+            Retry
+          </button>
+        </Alert>
+      </div>
+    );
+  }
+  return <LoadedMessage key={load.message.id} message={load.message} />;
+}
+
+function LoadedMessage({ message }: { message: MessageDetail }): ReactElement {
+  const sender = message.from[0]?.address ?? null;
+  const [allowImages, setAllowImages] = useState(() => imagesAllowedFor(sender));
+
+  return (
+    <article className="message-view" data-testid="message-view" data-message-id={message.id}>
+      <header className="message-header">
+        <h2 className="message-subject" data-testid="message-subject">
+          {message.subject ?? '(no subject)'}
+        </h2>
+        <dl className="message-meta">
+          <dt>From</dt>
+          <dd data-testid="message-from">{formatAddresses(message.from)}</dd>
+          {message.to.length > 0 ? (
+            <>
+              <dt>To</dt>
+              <dd>{formatAddresses(message.to)}</dd>
+            </>
+          ) : null}
+          {message.cc.length > 0 ? (
+            <>
+              <dt>Cc</dt>
+              <dd>{formatAddresses(message.cc)}</dd>
+            </>
+          ) : null}
+          <dt>Date</dt>
+          <dd>{formatAbsolute(message.date)}</dd>
+        </dl>
+        {message.attachments.length > 0 ? (
+          <ul className="message-attachments" aria-label="Attachments" data-testid="message-attachments">
+            {message.attachments.map((attachment, index) => (
+              <li key={`${attachment.partId ?? 'x'}-${index}`} className="message-attachment">
+                {attachment.filename ?? attachment.contentType}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </header>
+      {message.html !== null ? (
+        <HtmlBody
+          html={message.html}
+          sender={sender}
+          allowImages={allowImages}
+          onAllowImages={() => {
+            if (sender) allowImagesFrom(sender);
+            setAllowImages(true);
+          }}
+        />
+      ) : message.text !== null ? (
+        <pre className="message-text" data-testid="message-text">
+          {message.text}
+        </pre>
+      ) : (
+        <p className="message-empty">This message has no text.</p>
+      )}
+      {message.textTruncated ? (
+        <p className="message-truncated">This message is long: only its first 256 KB were copied to this computer.</p>
+      ) : null}
+    </article>
+  );
+}
+
+function HtmlBody({
+  html,
+  sender,
+  allowImages,
+  onAllowImages,
+}: {
+  html: string;
+  sender: string | null;
+  allowImages: boolean;
+  onAllowImages: () => void;
+}): ReactElement {
+  const { document, blockedImages } = useMemo(() => {
+    const clean = sanitizeMailHtml(html, { allowRemoteImages: allowImages });
+    return { document: messageFrameDocument(clean.html, allowImages), blockedImages: clean.blockedImages };
+  }, [html, allowImages]);
+
+  return (
+    <>
+      {blockedImages > 0 && !allowImages ? (
+        <div className="message-images-blocked" data-testid="message-images-blocked">
+          <span>Remote images are blocked to protect your privacy.</span>
+          {sender ? (
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              onClick={onAllowImages}
+              data-testid="message-show-images"
+            >
+              Show images from this sender
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      <iframe
+        className="message-frame"
+        title="Message content"
+        sandbox={MESSAGE_FRAME_SANDBOX}
+        referrerPolicy="no-referrer"
+        srcDoc={document}
+        data-testid="message-frame"
+      />
+    </>
+  );
+}
+
+function formatAddresses(addresses: MailAddress[]): string {
+  return addresses.map((entry) => (entry.name ? `${entry.name} <${entry.address}>` : entry.address)).join(', ');
+}

@@ -60,8 +60,10 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   const policies = options.policies ?? new LocalPolicySource(profiles);
   const events = new EventBus(policies);
   // Search indexing runs beside the sync, in its own small transactions (main/search/search-indexer.ts).
-  const indexer = new SearchIndexer({ store: () => profiles.requireStore(), log: options.log });
-  const linker = new ContactLinker(() => profiles.requireStore(), options.log);
+  // Both wait while a sync pass runs (engine is assigned below, before either can run).
+  const syncing = (): boolean => engine.isSyncing();
+  const indexer = new SearchIndexer({ store: () => profiles.requireStore(), log: options.log, busy: syncing });
+  const linker = new ContactLinker(() => profiles.requireStore(), options.log, { busy: syncing });
   profiles.onOpened(() => linker.schedule());
   const engine = new SyncEngine({
     store: () => profiles.requireStore(),

@@ -12,7 +12,16 @@ export type ContactLinkerOptions = {
    * gathers several pages into a batch and keeps the first moments of a sync for the sync.
    */
   delayMs?: number;
+  /**
+   * True while the sync is busy with a pass: scheduled linking then waits, so the sync keeps the
+   * CPU (measured: linking during an initial sync of 50,000 messages made it ~25% slower and
+   * pushed IDLE latency up); what was queued is linked once the pass ends. drain() (asked for
+   * by a contacts call) does not wait.
+   */
+  busy?: () => boolean;
 };
+
+const BUSY_RETRY_MS = 1000;
 
 /**
  * Turns synced mail into contacts and companies, incrementally. The sync's own transaction queues
@@ -28,6 +37,7 @@ export class ContactLinker {
   private timer: NodeJS.Timeout | null = null;
   private readonly batchSize: number;
   private readonly delayMs: number;
+  private readonly busy: () => boolean;
 
   constructor(
     private readonly store: () => Store,
@@ -36,15 +46,23 @@ export class ContactLinker {
   ) {
     this.batchSize = options.batchSize ?? 200;
     this.delayMs = options.delayMs ?? 500;
+    this.busy = options.busy ?? (() => false);
   }
 
   /** New mail was committed (or the profile opened): link it soon, without waiting. */
   schedule(): void {
     if (this.stopped || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.drain().catch((error: unknown) => this.log.warn({ err: error }, 'linking contacts from mail failed'));
-    }, this.delayMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        if (this.busy()) {
+          this.schedule();
+          return;
+        }
+        this.drain().catch((error: unknown) => this.log.warn({ err: error }, 'linking contacts from mail failed'));
+      },
+      this.busy() ? BUSY_RETRY_MS : this.delayMs,
+    );
   }
 
   /** Resolves once every message queued before the call is linked. */

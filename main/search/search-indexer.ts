@@ -8,7 +8,15 @@ export type SearchIndexerOptions = {
   batchBudgetMs?: number;
   /** How often to look for new mail when nothing nudged the indexer. */
   idleMs?: number;
+  /**
+   * True while the sync is busy with a pass: the background loop then waits (BUSY_RETRY_MS), so
+   * the sync keeps both cores' worth of CPU; what it commits is indexed right after. catchUp()
+   * (asked for by a search) does not wait.
+   */
+  busy?: () => boolean;
 };
+
+const BUSY_RETRY_MS = 1000;
 
 const FIRST_BATCH = 50;
 const MIN_BATCH = 5;
@@ -76,6 +84,10 @@ export class SearchIndexer {
     let idle = false;
     try {
       while (this.running) {
+        if (this.options.busy?.()) {
+          if (this.running) this.schedule(BUSY_RETRY_MS);
+          return;
+        }
         if (this.runBatch() === 0) {
           idle = true;
           break;

@@ -222,6 +222,8 @@ export class AccountRunner {
       if (!only && everyFolderDone) {
         store.mail.collectOrphans(this.accountId);
       }
+      // The pass is over (a background runner then moves on to 'watching' in afterSuccess).
+      this.state = 'idle';
       this.setHealth({ state: 'idle', lastSuccessAt: new Date().toISOString(), lastError: null, retryAt: null });
     } catch (error) {
       const failure = isAppError(error) ? error : new AppError('INTERNAL', String(error), { cause: error });

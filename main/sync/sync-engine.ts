@@ -84,6 +84,12 @@ export class SyncEngine {
     this.accountAdded(accountId);
   }
 
+  /** Some account is in a sync pass (background work such as linking and indexing waits for it). */
+  isSyncing(): boolean {
+    for (const runner of this.runners.values()) if (runner.state === 'syncing') return true;
+    return false;
+  }
+
   /** A folder was turned off: nothing to do but tell the UI. */
   folderDisabled(accountId: string): void {
     this.options.onChange?.(accountId);

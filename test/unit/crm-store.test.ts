@@ -297,6 +297,26 @@ describe('linking synced mail into contacts', () => {
     expect(store.crm.queueSize()).toBe(7); // stopped: the queue waits for the next start
   });
 
+  it('waits while a sync pass runs, then links what was queued; a contacts call does not wait', async () => {
+    const store = openStore();
+    let syncing = true;
+    const linker = new ContactLinker(() => store, silentLogger(), { delayMs: 10, busy: () => syncing });
+    syncMailbox(store);
+    const queued = store.crm.queueSize();
+    expect(queued).toBeGreaterThan(0);
+    linker.schedule();
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(store.crm.queueSize()).toBe(queued); // held back for the sync
+    syncing = false;
+    await new Promise((resolve) => setTimeout(resolve, 1300));
+    expect(store.crm.queueSize()).toBe(0);
+    syncing = true;
+    store.crm.setContactMode('a', 'all');
+    await linker.drain(); // what a contacts call does: never waits for the sync
+    expect(store.crm.queueSize()).toBe(0);
+    await linker.stop();
+  });
+
   it('links the mail of a profile synced before the CRM existed (upgrade from schema 3)', () => {
     const old = openAt(MIGRATIONS.slice(0, 3));
     syncMailbox(old.store);

@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../main/store/migrations/index.js';
 import type { Address, IncomingMessage } from '../../main/store/repositories/mail-repository.js';
 import { Store } from '../../main/store/store.js';
 import { silentLogger } from '../../main/util/logger.js';
+import { incomingMessage } from '../harness/mail-fixtures.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // Linking synced mail in the encrypted store: the right contacts, companies and links, the same
@@ -41,36 +42,7 @@ function openAt(migrations: typeof MIGRATIONS): { store: Store; reopen(): Store 
 const me = { name: 'Me', address: 'me@mycorp.test' };
 const at = (address: string, name = ''): Address => ({ name, address });
 
-function message(n: number, patch: Partial<IncomingMessage>): IncomingMessage {
-  return {
-    remoteId: String(n),
-    flags: [],
-    identity: `id-${n}`,
-    subjectKey: `subject ${n}`,
-    messageId: `m${n}@x.test`,
-    inReplyTo: null,
-    references: [],
-    subject: `Subject ${n}`,
-    date: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
-    from: [],
-    to: [],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    text: `Body ${n}`,
-    html: null,
-    textTruncated: false,
-    attachments: [],
-    size: 100,
-    direction: 'received',
-    listId: null,
-    listUnsubscribe: null,
-    precedence: null,
-    autoSubmitted: null,
-    warnings: [],
-    ...patch,
-  };
-}
+const message = incomingMessage;
 
 /** A mailbox synced newest first: the replies arrive before the mail they answer. */
 function syncMailbox(store: Store): void {

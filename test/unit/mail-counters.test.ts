@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { MIGRATIONS } from '../../main/store/migrations/index.js';
-import type { IncomingMessage, PageToApply } from '../../main/store/repositories/mail-repository.js';
+import type { IncomingMessage } from '../../main/store/repositories/mail-repository.js';
 import { Store } from '../../main/store/store.js';
+import { incomingMessage, pageToApply } from '../harness/mail-fixtures.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The message counters sync.status reads (migration 0003, kept by triggers) against counting
@@ -38,50 +39,10 @@ function addAccount(store: Store, id: string): void {
 }
 
 function message(n: number, remoteId = String(n)): IncomingMessage {
-  return {
-    remoteId,
-    flags: [],
-    identity: `id-${n}`,
-    subjectKey: `subject ${n}`,
-    messageId: `m${n}@x.test`,
-    inReplyTo: null,
-    references: [],
-    subject: `Subject ${n}`,
-    date: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
-    from: [{ name: '', address: 'carol@acme.test' }],
-    to: [],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    text: `Body ${n}`,
-    html: null,
-    textTruncated: false,
-    attachments: [],
-    size: 100,
-    direction: 'received',
-    listId: null,
-    listUnsubscribe: null,
-    precedence: null,
-    autoSubmitted: null,
-    warnings: [],
-  };
+  return incomingMessage(n, { remoteId, from: [{ name: '', address: 'carol@acme.test' }] });
 }
 
-function page(accountId: string, folderId: number, patch: Partial<PageToApply>): PageToApply {
-  return {
-    accountId,
-    folderId,
-    reset: false,
-    upserts: [],
-    deletes: [],
-    flagChanges: [],
-    cursor: 'c',
-    remoteTotal: 0,
-    backfillComplete: false,
-    syncedAt: '2026-01-01T00:00:00Z',
-    ...patch,
-  };
-}
+const page = pageToApply;
 
 /** The counters equal the counts, for every folder and account. */
 function expectExact(store: Store): void {

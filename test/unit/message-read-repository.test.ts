@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeMessageCursor, encodeMessageCursor } from '../../common/domain/messages.js';
-import type { IncomingMessage, PageToApply } from '../../main/store/repositories/mail-repository.js';
+import type { IncomingMessage } from '../../main/store/repositories/mail-repository.js';
 import { PAGE_OF_ACCOUNT_SQL, type MessageKey } from '../../main/store/repositories/message-read-repository.js';
 import { Store } from '../../main/store/store.js';
+import { incomingMessage, minuteOf2026, pageToApply } from '../harness/mail-fixtures.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The timeline's reads (mail.list, mail.get): live messages only, newest first by (date, id),
@@ -37,51 +38,15 @@ function addAccount(store: Store, id: string): number {
 
 /** Message n of an account; `minute` sets its date (several share one to test ties). */
 function message(n: number, minute: number, patch: Partial<IncomingMessage> = {}): IncomingMessage {
-  return {
-    remoteId: String(n),
-    flags: [],
-    identity: `id-${n}`,
-    subjectKey: `subject ${n}`,
-    messageId: `m${n}@x.test`,
-    inReplyTo: null,
-    references: [],
-    subject: `Subject ${n}`,
-    date: new Date(Date.UTC(2026, 0, 1) + minute * 60_000).toISOString(),
+  return incomingMessage(n, {
+    date: minuteOf2026(minute),
     from: [{ name: 'Carol', address: 'carol@acme.test' }],
     to: [{ name: '', address: 'alice@x.test' }],
-    cc: [],
-    bcc: [],
-    replyTo: [],
-    text: `Body ${n}`,
-    html: null,
-    textTruncated: false,
-    attachments: [],
-    size: 100,
-    direction: 'received',
-    listId: null,
-    listUnsubscribe: null,
-    precedence: null,
-    autoSubmitted: null,
-    warnings: [],
     ...patch,
-  };
+  });
 }
 
-function page(accountId: string, folderId: number, patch: Partial<PageToApply>): PageToApply {
-  return {
-    accountId,
-    folderId,
-    reset: false,
-    upserts: [],
-    deletes: [],
-    flagChanges: [],
-    cursor: 'c',
-    remoteTotal: 0,
-    backfillComplete: false,
-    syncedAt: '2026-01-01T00:00:00Z',
-    ...patch,
-  };
-}
+const page = pageToApply;
 
 /** Every page of the filter, following the cursor the way mail.list hands it out. */
 function walk(store: Store, filter: { accountId?: string; threadId?: number }, limit: number): number[][] {

@@ -8,6 +8,7 @@ import { MIGRATIONS } from '../../main/store/migrations/index.js';
 import type { Migration } from '../../main/store/migrations/migration.js';
 import { Store } from '../../main/store/store.js';
 import { searchIndexInstances } from '../harness/search-index.js';
+import { incomingMessage, minuteOf2026, pageToApply } from '../harness/mail-fixtures.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The full-text index of migration 0005 against a real encrypted store: batches and checkpoint,
@@ -46,50 +47,18 @@ function addAccount(store: Store, id: string): number {
 type Spec = { subject?: string; text?: string; from?: Address[]; to?: Address[]; minute?: number };
 
 function message(n: number, spec: Spec = {}): IncomingMessage {
-  return {
-    remoteId: String(n),
-    flags: [],
-    identity: `id-${n}`,
+  return incomingMessage(n, {
     subjectKey: `s${n}`,
-    messageId: `m${n}@x.test`,
-    inReplyTo: null,
-    references: [],
     subject: spec.subject ?? `Message ${n}`,
-    date: new Date(Date.UTC(2026, 0, 1) + (spec.minute ?? n) * 60_000).toISOString(),
+    date: minuteOf2026(spec.minute ?? n),
     from: spec.from ?? [{ name: 'Carol Client', address: 'carol@acme.test' }],
     to: spec.to ?? [],
-    cc: [],
-    bcc: [],
-    replyTo: [],
     text: spec.text ?? `Body number ${n}`,
-    html: null,
-    textTruncated: false,
-    attachments: [],
-    size: 100,
-    direction: 'received',
-    listId: null,
-    listUnsubscribe: null,
-    precedence: null,
-    autoSubmitted: null,
-    warnings: [],
-  };
+  });
 }
 
 function apply(store: Store, accountId: string, folderId: number, patch: Partial<PageToApply>): void {
-  const page: PageToApply = {
-    accountId,
-    folderId,
-    reset: false,
-    upserts: [],
-    deletes: [],
-    flagChanges: [],
-    cursor: 'c',
-    remoteTotal: 0,
-    backfillComplete: false,
-    syncedAt: '2026-01-01T00:00:00Z',
-    ...patch,
-  };
-  store.mail.applyPage(page);
+  store.mail.applyPage(pageToApply(accountId, folderId, patch));
 }
 
 function indexAll(store: Store): void {

@@ -7,6 +7,7 @@ import type { IncomingMessage } from '../../main/store/repositories/mail-reposit
 import { Store } from '../../main/store/store.js';
 import { assertBuildIsCurrent } from '../harness/compiled.js';
 import { searchIndexInstances } from '../harness/search-index.js';
+import { incomingMessage } from '../harness/mail-fixtures.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // kill -9 of a process while it indexes, at several points: every time the index must hold
@@ -21,33 +22,15 @@ afterAll(() => dir.remove());
 
 function message(n: number): IncomingMessage {
   const words = Array.from({ length: 120 }, (_, i) => `${WORDS[(n * 7 + i) % WORDS.length]}${(n + i) % 97}`);
-  return {
-    remoteId: String(n),
-    flags: [],
-    identity: `id-${n}`,
+  return incomingMessage(n, {
     subjectKey: `s${n}`,
     messageId: `m${n}@kill.test`,
-    inReplyTo: null,
-    references: [],
     subject: `Message ${n}`,
     date: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
     from: [{ name: `Sender ${n % 50}`, address: `s${n % 50}@kill.test` }],
-    to: [],
-    cc: [],
-    bcc: [],
-    replyTo: [],
     text: words.join(' '),
-    html: null,
-    textTruncated: false,
-    attachments: [],
     size: 1000,
-    direction: 'received',
-    listId: null,
-    listUnsubscribe: null,
-    precedence: null,
-    autoSubmitted: null,
-    warnings: [],
-  };
+  });
 }
 
 function runChild(path: string, keys: { databaseKey: Buffer; fieldKey: Buffer }, killAfterMs: number | null) {

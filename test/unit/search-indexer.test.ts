@@ -6,6 +6,7 @@ import type { IncomingMessage } from '../../main/store/repositories/mail-reposit
 import { Store } from '../../main/store/store.js';
 import type { Logger } from '../../main/util/logger.js';
 import { silentLogger } from '../../main/util/logger.js';
+import { incomingMessage } from '../harness/mail-fixtures.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The background schedule: catches up batch by batch, follows new mail when nudged, survives a
@@ -43,33 +44,14 @@ function storeWith(count: number): { store: Store; add(from: number, to: number)
 }
 
 function message(n: number): IncomingMessage {
-  return {
-    remoteId: String(n),
-    flags: [],
-    identity: `id-${n}`,
+  return incomingMessage(n, {
     subjectKey: `s${n}`,
     messageId: null,
-    inReplyTo: null,
-    references: [],
     subject: `Note ${n}`,
     date: new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString(),
-    from: [],
-    to: [],
-    cc: [],
-    bcc: [],
-    replyTo: [],
     text: `text ${n}`,
-    html: null,
-    textTruncated: false,
-    attachments: [],
     size: 10,
-    direction: 'received',
-    listId: null,
-    listUnsubscribe: null,
-    precedence: null,
-    autoSubmitted: null,
-    warnings: [],
-  };
+  });
 }
 
 const until = async (check: () => boolean, ms = 5000): Promise<void> => {

@@ -7,7 +7,10 @@ import { describeAccountSync } from './cli/describe-sync.js';
 import type { Result } from '../common/result.js';
 import { actionFactory, call, withCore } from './cli/context.js';
 import { registerAttachmentCommands } from './cli/attachment-commands.js';
+import { registerBlocklistCommands } from './cli/blocklist-commands.js';
 import { registerCrmCommands } from './cli/crm-commands.js';
+import { registerCsvCommands } from './cli/csv-commands.js';
+import { registerDealCommands } from './cli/deal-commands.js';
 import { registerFolderCommands } from './cli/folder-commands.js';
 import { registerMailCommands } from './cli/mail-commands.js';
 import { registerOAuthCommands } from './cli/oauth-commands.js';
@@ -211,6 +214,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerAttachmentCommands(program, action);
   registerSearchCommands(program, action);
   registerCrmCommands(program, action);
+  registerCsvCommands(program, action);
+  registerDealCommands(program, action);
+  registerBlocklistCommands(program, action);
   return program;
 }
 

@@ -7,12 +7,13 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const HARNESS = fileURLToPath(new URL('../../test/harness/', import.meta.url));
-const OUT = fileURLToPath(new URL('../../out/bench/harness/', import.meta.url));
-const FILES = ['dovecot', 'secret-service', 'imap-client', 'compiled'];
+// Two levels below the root, as test/harness is, so the files' own relative paths (../../out/...) hold.
+const OUT = fileURLToPath(new URL('../../out/bench-harness/', import.meta.url));
+const FILES = ['dovecot', 'secret-service', 'imap-client', 'compiled', 'cli', 'chromium', 'browser-mode', 'temp-dir'];
 
 let loaded;
 
-/** { dovecot, secretService, imapClient, compiled }: the harness modules, transpiled fresh on each run. */
+/** The harness modules by camel-cased name ({ dovecot, secretService, chromium, ... }), transpiled fresh on each run. */
 export function loadHarness() {
   loaded ??= (async () => {
     mkdirSync(OUT, { recursive: true });
@@ -28,8 +29,8 @@ export function loadHarness() {
       writeFileSync(`${OUT}${name}.js`, outputText);
     }
     const load = (name) => import(pathToFileURL(`${OUT}${name}.js`).href);
-    const [dovecot, secretService, imapClient, compiled] = await Promise.all(FILES.map(load));
-    return { dovecot, secretService, imapClient, compiled };
+    const modules = await Promise.all(FILES.map(load));
+    return Object.fromEntries(FILES.map((name, i) => [name.replace(/-(\w)/g, (_, c) => c.toUpperCase()), modules[i]]));
   })();
   return loaded;
 }

@@ -28,6 +28,56 @@ import {
   SetAutoCreateInput,
 } from '../domain/crm.js';
 import { SearchMessagesInput, SearchResults } from '../domain/search.js';
+import { BlockEntry, BlockInput, BlockPreview, BlockResult, UnblockResult } from '../domain/blocklist.js';
+import {
+  Board,
+  CreateDealInput,
+  Deal,
+  DealPage,
+  ListDealsInput,
+  MoveDealInput,
+  Pipeline,
+  UpdateDealInput,
+} from '../domain/deals.js';
+import {
+  CreateNoteInput,
+  CreateTaskInput,
+  Note,
+  Task,
+  TimelineInput,
+  TimelinePage,
+  UpdateTaskInput,
+} from '../domain/timeline.js';
+import {
+  CompanyDetail,
+  RecordResults,
+  SearchRecordsInput,
+  UpdateCompanyInput,
+  UpdateContactInput,
+} from '../domain/records.js';
+import { EmailActivity, EmailActivityInput } from '../domain/reports.js';
+import {
+  CompanyDuplicateGroup,
+  ContactDuplicateGroup,
+  DuplicatesInput,
+  MergeHistoryInput,
+  MergeInput,
+  MergeRecord,
+  MergeResult,
+  UndoMergeInput,
+  UndoMergeResult,
+} from '../domain/merge.js';
+import {
+  CompanyImportInput,
+  CompanyImportPreview,
+  CompanyImportPreviewInput,
+  ContactImportInput,
+  ContactImportPreview,
+  ContactImportPreviewInput,
+  CsvExport,
+  ExportInput,
+  ImportResult,
+} from '../domain/csv.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -205,11 +255,252 @@ export const contract = {
     output: MessageDetail,
     permission: { object: 'email', action: 'view' },
   }),
+  // Blocking deletes stored email: it takes the right to delete email (not settings.edit, which
+  // would let whoever may change settings delete mail). Unblocking brings that mail back: same right.
+  'blocklist.list': call({
+    summary: 'Blocked senders (addresses and domains) with how many server copies each keeps out',
+    input: z.object({}).strict(),
+    output: z.array(BlockEntry),
+    permission: { object: 'email', action: 'view' },
+  }),
+  'blocklist.preview': call({
+    summary: 'How many stored messages blocking a sender would delete (for the confirmation)',
+    input: BlockInput,
+    output: BlockPreview,
+    permission: { object: 'email', action: 'view' },
+  }),
+  'blocklist.add': call({
+    summary: 'Block an address or a domain (and its subdomains): deletes its stored mail and keeps new mail out',
+    input: BlockInput,
+    output: BlockResult,
+    permission: { object: 'email', action: 'delete' },
+  }),
+  'blocklist.remove': call({
+    summary: 'Unblock: the next sync fetches the mail the entry kept out again',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: UnblockResult,
+    permission: { object: 'email', action: 'delete' },
+  }),
   'search.messages': call({
     summary: 'Full-text search of synced mail (subject, body, participants): newest first or ranked, with snippets',
     input: SearchMessagesInput,
     output: SearchResults,
     permission: { object: 'email', action: 'view' },
+  }),
+  // Deals, notes, tasks and the record timeline (helper A).
+  'timeline.forRecord': call({
+    summary:
+      "A contact's, company's or deal's timeline: email threads, notes, tasks and stage changes, newest first, keyset-paged",
+    input: TimelineInput,
+    output: TimelinePage,
+    // The handler also checks view of the record's own object (contact, company or deal).
+    permission: { object: 'email', action: 'view' },
+  }),
+  'notes.create': call({
+    summary: 'Add a note to a contact, company or deal',
+    input: CreateNoteInput,
+    output: Note,
+    permission: { object: 'note', action: 'create' },
+  }),
+  'notes.delete': call({
+    summary: 'Delete a note',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+    permission: { object: 'note', action: 'delete' },
+  }),
+  'tasks.create': call({
+    summary: 'Add a task (optionally due at a time) to a contact, company or deal',
+    input: CreateTaskInput,
+    output: Task,
+    permission: { object: 'task', action: 'create' },
+  }),
+  'tasks.update': call({
+    summary: "Change a task's title or due time, or mark it done or not done",
+    input: UpdateTaskInput,
+    output: Task,
+    permission: { object: 'task', action: 'edit' },
+  }),
+  'tasks.delete': call({
+    summary: 'Delete a task',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+    permission: { object: 'task', action: 'delete' },
+  }),
+  'pipelines.list': call({
+    summary: 'Deal pipelines with their stages in order',
+    input: z.object({}).strict(),
+    output: z.array(Pipeline),
+    permission: { object: 'deal', action: 'view' },
+  }),
+  'deals.board': call({
+    summary: "A pipeline's board: each stage's deals in order, their count and totals per currency",
+    input: z.object({ pipelineId: z.number().int().positive().optional() }).strict(),
+    output: Board,
+    permission: { object: 'deal', action: 'view' },
+  }),
+  'deals.list': call({
+    summary: "Deals, most recently updated first, keyset-paged; optionally a contact's or a company's",
+    input: ListDealsInput,
+    output: DealPage,
+    permission: { object: 'deal', action: 'view' },
+  }),
+  'deals.get': call({
+    summary: 'One deal with its stage, company and contacts',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: Deal,
+    permission: { object: 'deal', action: 'view' },
+  }),
+  'deals.create': call({
+    summary: 'Create a deal (amount in minor units of an ISO 4217 currency) in a stage of a pipeline',
+    input: CreateDealInput,
+    output: Deal,
+    permission: { object: 'deal', action: 'create' },
+  }),
+  'deals.update': call({
+    summary: "Change a deal's name, amount, currency, close date, owner, company or contacts",
+    input: UpdateDealInput,
+    output: Deal,
+    permission: { object: 'deal', action: 'edit' },
+  }),
+  'deals.move': call({
+    summary: 'Move a deal to a stage (before another deal, or last); the change is kept in its history',
+    input: MoveDealInput,
+    output: Deal,
+    permission: { object: 'deal', action: 'edit' },
+  }),
+  'deals.delete': call({
+    summary: 'Delete a deal with its notes, tasks and history',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: z.object({ deleted: z.boolean() }),
+    permission: { object: 'deal', action: 'delete' },
+  }),
+  // Record pages, record search and reports (helper D).
+  'contacts.update': call({
+    summary: "Change a contact's name, phones, title, owner, lifecycle stage or custom fields (a name set here stays)",
+    input: UpdateContactInput,
+    output: ContactDetail,
+    permission: { object: 'contact', action: 'edit' },
+  }),
+  'companies.get': call({
+    summary: 'One company with its details and its contacts (most recent activity first)',
+    input: z.object({ id: z.number().int().positive() }).strict(),
+    output: CompanyDetail,
+    permission: { object: 'company', action: 'view' },
+  }),
+  'companies.update': call({
+    summary: "Change a company's name, owner or custom fields",
+    input: UpdateCompanyInput,
+    output: CompanyDetail,
+    permission: { object: 'company', action: 'edit' },
+  }),
+  'search.records': call({
+    summary: 'Contacts, companies and deals whose name (or a word of it), address or domain starts with the query',
+    input: SearchRecordsInput,
+    output: RecordResults,
+    // Each kind of record is included only when the caller may view it (checked in the handler).
+    permission: { object: 'contact', action: 'view' },
+  }),
+  'reports.emailActivity': call({
+    summary: 'Messages sent and received per day, week or month (buckets in UTC), every bucket of the range',
+    input: EmailActivityInput,
+    output: EmailActivity,
+    permission: { object: 'report', action: 'view' },
+  }),
+  // Duplicates, merge and undo (helper C).
+  'contacts.duplicates': call({
+    summary: 'Contacts that look like one person (same name, same phone, same address at one company), grouped',
+    input: DuplicatesInput,
+    output: z.array(ContactDuplicateGroup),
+    permission: { object: 'contact', action: 'view' },
+  }),
+  'contacts.merge': call({
+    summary: 'Merge contacts into one: every link moves to the target, empty fields are filled, the others are deleted',
+    input: MergeInput,
+    output: MergeResult,
+    // The sources are deleted: merging takes the right to delete contacts.
+    permission: { object: 'contact', action: 'delete' },
+  }),
+  'contacts.undoMerge': call({
+    summary: 'Undo a contact merge exactly (CONFLICT when the records changed since)',
+    input: UndoMergeInput,
+    output: UndoMergeResult,
+    permission: { object: 'contact', action: 'delete' },
+  }),
+  'contacts.mergeHistory': call({
+    summary: 'Contact merges, newest first, and whether each was undone',
+    input: MergeHistoryInput,
+    output: z.array(MergeRecord),
+    permission: { object: 'contact', action: 'view' },
+  }),
+  'companies.duplicates': call({
+    summary: 'Companies that look like one (same name, domains under one registrable domain), grouped',
+    input: DuplicatesInput,
+    output: z.array(CompanyDuplicateGroup),
+    permission: { object: 'company', action: 'view' },
+  }),
+  'companies.merge': call({
+    summary: 'Merge companies into one: contacts, deals, notes and tasks move to the target, the others are deleted',
+    input: MergeInput,
+    output: MergeResult,
+    permission: { object: 'company', action: 'delete' },
+  }),
+  'companies.undoMerge': call({
+    summary: 'Undo a company merge exactly (CONFLICT when the records changed since)',
+    input: UndoMergeInput,
+    output: UndoMergeResult,
+    permission: { object: 'company', action: 'delete' },
+  }),
+  'companies.mergeHistory': call({
+    summary: 'Company merges, newest first, and whether each was undone',
+    input: MergeHistoryInput,
+    output: z.array(MergeRecord),
+    permission: { object: 'company', action: 'view' },
+  }),
+  // CSV export and import (helper C).
+  'contacts.export': call({
+    summary: 'Every contact as CSV (cells that a spreadsheet would run as a formula are neutralized)',
+    input: ExportInput,
+    output: CsvExport,
+    permission: { object: 'contact', action: 'export' },
+  }),
+  'companies.export': call({
+    summary: 'Every company as CSV (cells that a spreadsheet would run as a formula are neutralized)',
+    input: ExportInput,
+    output: CsvExport,
+    permission: { object: 'company', action: 'export' },
+  }),
+  'deals.export': call({
+    summary:
+      'Every deal as CSV, amounts per currency (cells that a spreadsheet would run as a formula are neutralized)',
+    input: ExportInput,
+    output: CsvExport,
+    permission: { object: 'deal', action: 'export' },
+  }),
+  'contacts.importPreview': call({
+    summary:
+      'What importing a CSV of contacts would do: columns, suggested mapping, sample, and each row new, duplicate or invalid',
+    input: ContactImportPreviewInput,
+    output: ContactImportPreview,
+    permission: { object: 'contact', action: 'create' },
+  }),
+  'contacts.import': call({
+    summary: 'Import a CSV of contacts in one transaction; existing addresses are skipped or updated',
+    input: ContactImportInput,
+    output: ImportResult,
+    permission: { object: 'contact', action: 'create' },
+  }),
+  'companies.importPreview': call({
+    summary:
+      'What importing a CSV of companies would do: columns, suggested mapping, sample, and each row new, duplicate or invalid',
+    input: CompanyImportPreviewInput,
+    output: CompanyImportPreview,
+    permission: { object: 'company', action: 'create' },
+  }),
+  'companies.import': call({
+    summary: 'Import a CSV of companies in one transaction; existing domains are skipped or updated',
+    input: CompanyImportInput,
+    output: ImportResult,
+    permission: { object: 'company', action: 'create' },
   }),
 } satisfies Contract;
 

@@ -62,7 +62,12 @@ export const ContactPage = z.object({ items: z.array(ContactSummary), next: Curs
 export type ContactPage = z.infer<typeof ContactPage>;
 
 export const ListCompaniesInput = z
-  .object({ cursor: Cursor.optional(), limit: z.number().int().min(1).max(PAGE_MAX).default(100) })
+  .object({
+    /** A prefix of the name (or of any word of it) or of the domain. */
+    search: z.string().trim().max(200).optional(),
+    cursor: Cursor.optional(),
+    limit: z.number().int().min(1).max(PAGE_MAX).default(100),
+  })
   .strict();
 export type ListCompaniesInput = z.infer<typeof ListCompaniesInput>;
 

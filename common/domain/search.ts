@@ -50,5 +50,11 @@ export const SearchResults = z.object({
   /** The cursor of the next page, or null after the last. */
   next: z.string().nullable(),
   indexing: SearchIndexing,
+  /**
+   * Set on ranked results when the query matched more messages than this: the hits are the most
+   * relevant of the newest this-many matches (ranking every match of a word found in most of a large
+   * mailbox would take seconds). Newest-first results always cover every match.
+   */
+  rankedAmongNewest: z.number().int().positive().optional(),
 });
 export type SearchResults = z.infer<typeof SearchResults>;

@@ -22,6 +22,15 @@ import { syncHandlers } from './services/sync-handlers.js';
 import { searchHandlers } from './services/search-handlers.js';
 import { SearchIndexer } from '../search/search-indexer.js';
 import { crmHandlers } from './services/crm-handlers.js';
+import { blocklistHandlers } from './services/blocklist-handlers.js';
+import { dealsHandlers } from './services/deals-handlers.js';
+import { notesHandlers } from './services/notes-handlers.js';
+import { tasksHandlers } from './services/tasks-handlers.js';
+import { timelineHandlers } from './services/timeline-handlers.js';
+import { recordHandlers } from './services/record-handlers.js';
+import { reportHandlers } from './services/report-handlers.js';
+import { mergeHandlers } from './services/merge-handlers.js';
+import { csvHandlers } from './services/csv-handlers.js';
 import { ContactLinker } from '../crm/contact-linker.js';
 
 export type CoreOptions = {
@@ -100,6 +109,15 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     ...messageHandlers(profiles),
     ...searchHandlers(profiles, indexer),
     ...crmHandlers(profiles, linker),
+    ...mergeHandlers(profiles, linker),
+    ...csvHandlers(profiles, linker),
+    ...blocklistHandlers(profiles, engine, linker),
+    ...dealsHandlers(profiles),
+    ...notesHandlers(profiles),
+    ...tasksHandlers(profiles),
+    ...timelineHandlers(profiles, policies, linker),
+    ...recordHandlers(profiles, linker, policies),
+    ...reportHandlers(profiles),
   };
   const dispatcher = new Dispatcher(handlers, policies, options.log);
   let closing: Promise<void> | null = null;

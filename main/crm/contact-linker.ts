@@ -1,3 +1,5 @@
+import { BLOCKED_RULE, blockedExplanation, entryMatches } from '../../common/domain/blocklist.js';
+import type { BlockRule } from '../store/repositories/blocklist-repository.js';
 import type { DecisionRecord, LinkableMessage } from '../store/repositories/crm-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
@@ -124,6 +126,8 @@ export class ContactLinker {
       only === undefined ? crm.queued(this.batchSize) : crm.queued(1, only).filter((message) => message.id === only);
     if (messages.length === 0) return 0;
     const accounts = new Map<string, ReturnType<typeof accountContext>>();
+    // Blocked senders (read with the batch): their addresses make and link no contact.
+    const blocked = this.store().blocklist.rules();
     crm.inTransaction(() => {
       for (const message of messages) {
         let account = accounts.get(message.accountId);
@@ -134,7 +138,7 @@ export class ContactLinker {
         if (account === null) continue; // its account is gone: the cascade removes the message too
         const learnt = learnOwnAddresses(message, account.own);
         if (learnt.length) account.domains = ownDomainsOf(account.own);
-        crm.linkMessage(message, decisionsFor(message, account), learnt, now);
+        crm.linkMessage(message, decisionsFor(message, account, blocked), learnt, now);
       }
     });
     return messages.length;
@@ -163,13 +167,27 @@ function learnOwnAddresses(message: LinkableMessage, own: Set<string>): string[]
   return learnt;
 }
 
-function decisionsFor(message: LinkableMessage, account: AccountContext): DecisionRecord[] {
+function decisionsFor(message: LinkableMessage, account: AccountContext, blocked: BlockRule[]): DecisionRecord[] {
   const seen = new Set<string>();
   const decisions: DecisionRecord[] = [];
   for (const { role, address } of message.participants) {
     const key = `${role} ${address.address.trim().toLowerCase()}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    const block = blocked.find((rule) => entryMatches(rule, address.address));
+    if (block) {
+      const value = address.address.trim().toLowerCase();
+      decisions.push({
+        address: value,
+        displayName: address.name,
+        role,
+        create: false,
+        rule: BLOCKED_RULE,
+        explanation: blockedExplanation(value, block),
+        company: null,
+      });
+      continue;
+    }
     const decision = decide(address.address, {
       role,
       direction: message.direction,

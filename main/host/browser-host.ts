@@ -8,7 +8,8 @@ import { SECURITY_HEADERS } from './security-headers.js';
 import { readStaticFile } from './static-files.js';
 
 const SESSION_COOKIE = 'clientele_session';
-const MAX_BODY_BYTES = 1024 * 1024;
+// A CSV import sends its file in the call (common/domain/csv.ts MAX_IMPORT_CHARS, 4 MiB) plus JSON escaping.
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const CALL_PATH = /^\/api\/call\/([A-Za-z0-9.]+)$/;
 const EVENTS_PATH = '/api/events';
 

@@ -17,37 +17,45 @@ export type SearchRequest = {
   accountId?: string | undefined;
 };
 
-/** Newest: the (date, id) of the last hit; ranked: how many hits came before (ranks move as mail arrives). */
-type Cursor = { o: 'newest'; d: string; i: number } | { o: 'ranked'; n: number };
+/** Newest: the search key of the last hit; ranked: how many hits came before (ranks move as mail arrives). */
+type Cursor = { o: 'newest'; k: number } | { o: 'ranked'; n: number };
 
 /** Runs one search.messages page: parse, query, snippets, next cursor. */
 export function searchMessages(
   repository: SearchRepository,
   request: SearchRequest,
-): { hits: SearchHit[]; next: string | null } {
+): { hits: SearchHit[]; next: string | null; rankedAmongNewest?: number } {
   const match = buildMatchExpression(request.query);
   if (match === null) return { hits: [], next: null };
   const cursor = request.cursor === undefined ? null : decodeCursor(request.cursor, request.order);
   const common = { match, accountId: request.accountId ?? null, limit: request.limit + 1 };
+  // Ranked: the newest `rankedWindow` matches are ranked (see RANKED_WINDOW), the floor found once.
+  const window = request.order === 'ranked' ? repository.rankedWindowOf(match) : null;
   const rows =
-    request.order === 'newest'
+    window === null
       ? repository.page({
           ...common,
           order: 'newest',
-          after: cursor?.o === 'newest' ? { date: cursor.d, id: cursor.i } : null,
+          beforeKey: cursor?.o === 'newest' ? cursor.k : null,
         })
-      : repository.page({ ...common, order: 'ranked', offset: cursor?.o === 'ranked' ? cursor.n : 0 });
+      : repository.page({
+          ...common,
+          order: 'ranked',
+          offset: cursor?.o === 'ranked' ? cursor.n : 0,
+          floor: window.floor,
+        });
   const page = rows.slice(0, request.limit);
   const last = page.at(-1);
   let next: string | null = null;
   if (rows.length > request.limit && last) {
     next = encodeCursor(
-      request.order === 'newest'
-        ? { o: 'newest', d: last.date, i: last.id }
+      window === null
+        ? { o: 'newest', k: last.key }
         : { o: 'ranked', n: (cursor?.o === 'ranked' ? cursor.n : 0) + page.length },
     );
   }
-  return { hits: page.map((row) => toHit(row, repository.snippet(match, row.id))), next };
+  const hits = page.map(toHit);
+  return window?.exceeded ? { hits, next, rankedAmongNewest: repository.rankedWindow } : { hits, next };
 }
 
 export function indexingFigure(progress: IndexProgress): SearchIndexing {
@@ -75,14 +83,14 @@ export function snippetSegments(marked: string): SnippetSegment[] {
   return segments;
 }
 
-function toHit(row: SearchRow, snippet: string): SearchHit {
+function toHit(row: SearchRow): SearchHit {
   return {
     messageId: row.id,
     accountId: row.accountId,
     subject: row.subject,
     date: row.date,
     from: firstAddress(row.fromJson),
-    snippet: snippetSegments(snippet),
+    snippet: snippetSegments(row.snippet),
   };
 }
 
@@ -111,9 +119,9 @@ function decodeCursor(text: string, order: SearchOrder): Cursor {
   } catch {
     value = null;
   }
-  const cursor = value as Partial<{ o: string; d: unknown; i: unknown; n: unknown }> | null;
-  if (order === 'newest' && cursor?.o === 'newest' && typeof cursor.d === 'string' && Number.isInteger(cursor.i)) {
-    return { o: 'newest', d: cursor.d, i: cursor.i as number };
+  const cursor = value as Partial<{ o: string; k: unknown; n: unknown }> | null;
+  if (order === 'newest' && cursor?.o === 'newest' && Number.isSafeInteger(cursor.k)) {
+    return { o: 'newest', k: cursor.k as number };
   }
   if (order === 'ranked' && cursor?.o === 'ranked' && Number.isInteger(cursor.n) && (cursor.n as number) >= 0) {
     return { o: 'ranked', n: cursor.n as number };

@@ -3,13 +3,23 @@ import { MIGRATIONS } from './migrations/index.js';
 import { migrate } from './migrator.js';
 import { AccountsRepository } from './repositories/accounts-repository.js';
 import { AttachmentsRepository } from './repositories/attachments-repository.js';
+import { BlocklistRepository } from './repositories/blocklist-repository.js';
 import { CrmRepository } from './repositories/crm-repository.js';
+import { DealsRepository } from './repositories/deals-repository.js';
+import { RecordsRepository } from './repositories/records-repository.js';
+import { ReportsRepository } from './repositories/reports-repository.js';
 import { MailRepository } from './repositories/mail-repository.js';
+import { MergeRepository } from './repositories/merge-repository.js';
+import { CsvRepository } from './repositories/csv-repository.js';
+import { DuplicatesRepository } from './repositories/duplicates-repository.js';
 import { MessageReadRepository } from './repositories/message-read-repository.js';
+import { NotesRepository } from './repositories/notes-repository.js';
 import { SearchRepository } from './repositories/search-repository.js';
 import { SecretsRepository } from './repositories/secrets-repository.js';
 import { SyncHealthRepository } from './repositories/sync-health-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
+import { TasksRepository } from './repositories/tasks-repository.js';
+import { TimelineRepository } from './repositories/timeline-repository.js';
 import { FieldSealer } from './sealing.js';
 import { openEncryptedDatabase, type Db } from './sqlcipher.js';
 
@@ -55,6 +65,36 @@ export class Store {
   }
   get crm(): CrmRepository {
     return this.repository('crm', () => new CrmRepository(this.db));
+  }
+  get records(): RecordsRepository {
+    return this.repository('records', () => new RecordsRepository(this.db));
+  }
+  get reports(): ReportsRepository {
+    return this.repository('reports', () => new ReportsRepository(this.db));
+  }
+  get blocklist(): BlocklistRepository {
+    return this.repository('blocklist', () => new BlocklistRepository(this.db));
+  }
+  get deals(): DealsRepository {
+    return this.repository('deals', () => new DealsRepository(this.db));
+  }
+  get notes(): NotesRepository {
+    return this.repository('notes', () => new NotesRepository(this.db));
+  }
+  get tasks(): TasksRepository {
+    return this.repository('tasks', () => new TasksRepository(this.db));
+  }
+  get timeline(): TimelineRepository {
+    return this.repository('timeline', () => new TimelineRepository(this.db));
+  }
+  get merges(): MergeRepository {
+    return this.repository('merges', () => new MergeRepository(this.db));
+  }
+  get duplicates(): DuplicatesRepository {
+    return this.repository('duplicates', () => new DuplicatesRepository(this.db));
+  }
+  get csv(): CsvRepository {
+    return this.repository('csv', () => new CsvRepository(this.db));
   }
   get syncHealth(): SyncHealthRepository {
     return this.repository('syncHealth', () => new SyncHealthRepository(this.db));

@@ -15,6 +15,7 @@ import type {
   SyncScope,
 } from './mail-driver.js';
 import type { IdentifiedMessage } from './mime/parsed-message.js';
+import { restoreUnblocked } from './restore-unblocked.js';
 import { toIncoming } from './to-incoming.js';
 
 /** Parses a message and computes its identity (the parser pool, which does both in a worker). */
@@ -216,6 +217,14 @@ export class AccountRunner {
       const scope = this.options.scope();
       const ownAddresses = new Set([store.accounts.get(this.accountId)?.email.toLowerCase() ?? '']);
       await this.pipeline(driver, rotation, scope, ownAddresses);
+      const restored = await restoreUnblocked(store, driver, this.parser, this.accountId, {
+        ownAddresses,
+        batchSize: this.options.budget.maxMessages,
+        aborted: () => this.aborted,
+        log: this.log,
+      });
+      // Restored mail is new to the linker and the indexer, as a committed page is.
+      if (restored > 0) this.options.onChange?.();
       const everyFolderDone = store.mail
         .folders(this.accountId)
         .every((folder) => !folder.syncEnabled || folder.backfillComplete);

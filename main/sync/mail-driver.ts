@@ -88,5 +88,16 @@ export interface MailDriver {
     partId: string,
     maxBytes: number,
   ): Promise<Buffer>;
+  /**
+   * Named messages of a folder, fetched again (a sender was unblocked: their tombstones hold the
+   * ids). `cursor` is the folder cursor the ids were seen under: when the server's folder no
+   * longer matches it (IMAP: another UIDVALIDITY) this fails with CURSOR_EXPIRED, and the folder's
+   * resync brings them instead. Ids the server no longer has are in `gone`.
+   */
+  fetchMessages?(
+    folderPath: string,
+    cursor: string | null,
+    remoteIds: readonly string[],
+  ): Promise<{ messages: RemoteMessage[]; gone: string[] }>;
   close(): Promise<void>;
 }

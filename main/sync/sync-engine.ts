@@ -101,6 +101,17 @@ export class SyncEngine {
     if (this.background) this.runners.get(accountId)?.request();
   }
 
+  /**
+   * A sender was blocked or unblocked: the mail list changed, and a background sync fetches what an
+   * unblock released now rather than at the next poll (the CLI's `sync --once` does it too).
+   */
+  blocklistChanged(): void {
+    for (const account of this.options.store().accounts.list()) {
+      this.options.onChange?.(account.id);
+      if (this.background) this.runner(account.id).request();
+    }
+  }
+
   async accountRemoved(accountId: string): Promise<void> {
     await this.runners.get(accountId)?.stop();
     this.runners.delete(accountId);

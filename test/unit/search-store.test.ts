@@ -5,6 +5,7 @@ import type { SearchOrder } from '../../common/domain/search.js';
 import { indexingFigure, searchMessages } from '../../main/search/search-service.js';
 import type { Address, IncomingMessage, PageToApply } from '../../main/store/repositories/mail-repository.js';
 import { MIGRATIONS } from '../../main/store/migrations/index.js';
+import { SearchRepository } from '../../main/store/repositories/search-repository.js';
 import type { Migration } from '../../main/store/migrations/migration.js';
 import { Store } from '../../main/store/store.js';
 import { searchIndexInstances } from '../harness/search-index.js';
@@ -44,13 +45,13 @@ function addAccount(store: Store, id: string): number {
   return store.mail.upsertFolders(id, [{ path: 'INBOX', name: 'Inbox', role: 'inbox' }], () => true)[0]!.id;
 }
 
-type Spec = { subject?: string; text?: string; from?: Address[]; to?: Address[]; minute?: number };
+type Spec = { subject?: string; text?: string; from?: Address[]; to?: Address[]; minute?: number; date?: string };
 
 function message(n: number, spec: Spec = {}): IncomingMessage {
   return incomingMessage(n, {
     subjectKey: `s${n}`,
     subject: spec.subject ?? `Message ${n}`,
-    date: minuteOf2026(spec.minute ?? n),
+    date: spec.date ?? minuteOf2026(spec.minute ?? n),
     from: spec.from ?? [{ name: 'Carol Client', address: 'carol@acme.test' }],
     to: spec.to ?? [],
     text: spec.text ?? `Body number ${n}`,
@@ -79,13 +80,20 @@ const indexedCount = (store: Store): number =>
   store.db.prepare('SELECT count(*) FROM message_search_docsize').pluck().get() as number;
 
 describe('search index', () => {
-  it('upgrades a store of the previous schema: its mail becomes searchable by the indexer', () => {
-    const opened = openStore(MIGRATIONS.slice(0, 4));
+  it('upgrades a store indexed by message id (0005): the index is rebuilt keyed by date', () => {
+    const before = MIGRATIONS.findIndex((migration) => migration.name === 'search by date');
+    const opened = openStore(MIGRATIONS.slice(0, before));
     const folder = addAccount(opened.store, 'a');
     apply(opened.store, 'a', folder, { upserts: [message(1, { text: 'legacy mail' }), message(2)] });
+    // Indexed as 0005's indexer did: rowid = message id, checkpoint at the last id.
+    opened.store.db.exec(`
+      INSERT INTO message_search (rowid, subject, body, participants)
+      SELECT id, subject, body, participants FROM message_search_source;
+      UPDATE search_state SET indexed_through = (SELECT max(id) FROM messages);
+    `);
     opened.store.close();
     const store = opened.reopen();
-    expect(store.db.pragma('user_version', { simple: true })).toBe(5);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
     expect(indexingFigure(store.search.progress())).toMatchObject({ done: false, pending: 2 });
     indexAll(store);
     expect(ids(store, 'legacy')).toEqual([1]);
@@ -193,6 +201,63 @@ describe('search index', () => {
     store.close();
   });
 
+  it('orders newest first by date, not sync order, keeping same-second and bogus dates in one page order', () => {
+    const { store } = openStore();
+    const a = addAccount(store, 'a');
+    // Synced newest first (ids grow as dates fall), then later mail; two in one second; one date before 1970, one bogus.
+    apply(store, 'a', a, {
+      upserts: [
+        message(1, { text: 'quarterly', minute: 500 }),
+        message(2, { text: 'quarterly', minute: 400 }),
+        message(3, { text: 'quarterly', minute: 400 }),
+        message(4, { text: 'quarterly', minute: 10 }),
+        message(5, { text: 'quarterly', date: '9999-12-31T23:59:59.000Z' }),
+        message(6, { text: 'quarterly', date: '1969-07-20T20:17:00.000Z' }),
+        message(7, { text: 'quarterly', minute: 900 }),
+      ],
+    });
+    indexAll(store);
+    const all = ids(store, 'quarterly');
+    expect(all).toEqual([5, 7, 1, 3, 2, 4, 6]);
+    // One hit per page through the cursor: the same order, nothing repeated or skipped.
+    const paged: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = searchMessages(store.search, { query: 'quarterly', order: 'newest', limit: 1, cursor });
+      paged.push(...page.hits.map((hit) => hit.messageId));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(paged).toEqual(all);
+    expectIndexIntact(store);
+    store.close();
+  });
+
+  it('ranks the newest matches of a query that matches more than the ranked window, and says so', () => {
+    const { store } = openStore();
+    const a = addAccount(store, 'a');
+    apply(store, 'a', a, {
+      upserts: [
+        message(1, { subject: 'pricing pricing pricing', text: 'pricing', minute: 1 }),
+        message(2, { text: 'pricing', minute: 2 }),
+        message(3, { text: 'pricing', minute: 3 }),
+        message(4, { subject: 'other', text: 'nothing', minute: 4 }),
+      ],
+    });
+    indexAll(store);
+    const windowed = new SearchRepository(store.db, 2);
+    const ranked = searchMessages(windowed, { query: 'pricing', order: 'ranked', limit: 10 });
+    expect(ranked.rankedAmongNewest).toBe(2);
+    expect(ranked.hits.map((hit) => hit.messageId).sort()).toEqual([2, 3]);
+    const newest = searchMessages(windowed, { query: 'pricing', order: 'newest', limit: 10 });
+    expect(newest.rankedAmongNewest).toBeUndefined();
+    expect(newest.hits.map((hit) => hit.messageId)).toEqual([3, 2, 1]);
+    // Within the window the ranking is exact: the subject match wins once it is in the window.
+    const exact = searchMessages(new SearchRepository(store.db, 3), { query: 'pricing', order: 'ranked', limit: 10 });
+    expect(exact.rankedAmongNewest).toBeUndefined();
+    expect(exact.hits[0]!.messageId).toBe(1);
+    store.close();
+  });
+
   it('finds by participant name and address, without accents, by prefix', () => {
     const { store } = openStore();
     const a = addAccount(store, 'a');
@@ -232,6 +297,30 @@ describe('search index', () => {
     expect(text).toContain('<b>quarterly</b> plan <script>');
     expect(text.length).toBeLessThan(400);
     expect(text).not.toMatch(/[\uE000\uE001]/u);
+    store.close();
+  });
+
+  it("gives each hit its own message's snippet, in both orders and for a prefix", () => {
+    // Regression: the snippet was read with a second MATCH bound to `rowid = ?` as a JS number, which
+    // better-sqlite3 binds as REAL and FTS5 ignores, so every hit showed the first match's passage.
+    const { store } = openStore();
+    const a = addAccount(store, 'a');
+    apply(store, 'a', a, {
+      upserts: [1, 2, 3, 4].map((n) => message(n, { text: `renewal terms for customer number${n} only`, minute: n })),
+    });
+    indexAll(store);
+    for (const [query, order] of [
+      ['renewal', 'newest'],
+      ['renewal', 'ranked'],
+      ['renewa', 'newest'],
+      ['renewa', 'ranked'],
+    ] as const) {
+      const hits = searchMessages(store.search, { query, order, limit: 10 }).hits;
+      expect(hits).toHaveLength(4);
+      for (const hit of hits) {
+        expect(hit.snippet.map((segment) => segment.text).join('')).toContain(`number${hit.messageId} `);
+      }
+    }
     store.close();
   });
 

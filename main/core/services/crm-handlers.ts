@@ -39,6 +39,6 @@ export function crmHandlers(profiles: ProfileManager, linker: ContactLinker): Cr
       linker.schedule();
       return crm.autoCreateSettings().find((setting) => setting.accountId === accountId)!;
     },
-    'companies.list': async ({ cursor, limit }) => (await store()).crm.listCompanies(cursor, limit),
+    'companies.list': async ({ search, cursor, limit }) => (await store()).crm.listCompanies(cursor, limit, search),
   };
 }

@@ -1,6 +1,7 @@
 import type {
   AutoCreateSetting,
   CompanyPage,
+  CompanySummary,
   ContactDetail,
   ContactMode,
   ContactPage,
@@ -158,6 +159,12 @@ export class CrmRepository {
            OR (excluded.created = link_decisions.created
                AND (link_decisions.message_id IS NULL OR excluded.message_id < link_decisions.message_id))`,
       ),
+      blockedDecision: db.prepare<[string, string, string, string]>(
+        `INSERT INTO link_decisions (address, created, rule, explanation, decided_at) VALUES (?, 0, ?, ?, ?)
+         ON CONFLICT (address) DO UPDATE SET created = 0, rule = excluded.rule, explanation = excluded.explanation,
+           company_rule = NULL, company_explanation = NULL, account_id = NULL, message_id = NULL,
+           decided_at = excluded.decided_at`,
+      ),
       explain: db.prepare<
         [string],
         {
@@ -265,6 +272,12 @@ export class CrmRepository {
         if (decision.rule !== 'invalid-address' && decision.rule !== 'group-address') {
           s.participant.run(address, message.id, decision.role);
         }
+        // A blocked address (blocklist, migration 0007): no contact made or linked; its decision
+        // stands whatever an earlier one said, until the block is removed.
+        if (decision.rule === 'blocked') {
+          s.blockedDecision.run(address, decision.rule, decision.explanation, now);
+          continue;
+        }
         let contact = s.contactOf.get(address);
         if (!contact && decision.create) {
           const named = decision.displayName.trim();
@@ -355,15 +368,22 @@ export class CrmRepository {
     }
     const after = decodeCursor(cursor);
     if (after) {
-      // Newest activity first, contacts without activity last, then by id: a strict keyset order.
-      where.push(`(coalesce(c.last_activity_at, '') < ? OR (coalesce(c.last_activity_at, '') = ? AND c.id < ?))`);
-      params.push(after.key, after.key, after.id);
+      // Newest activity first, contacts without activity last (NULL sorts last in DESC), then by id:
+      // a strict keyset order that is the order of contacts_by_activity, so a page reads the index
+      // from the cursor on instead of sorting every contact (50,000 contacts: 35 ms a page before).
+      if (after.key === '') {
+        where.push('(c.last_activity_at IS NULL AND c.id < ?)');
+        params.push(after.id);
+      } else {
+        where.push('(c.last_activity_at < ? OR (c.last_activity_at = ? AND c.id < ?) OR c.last_activity_at IS NULL)');
+        params.push(after.key, after.key, after.id);
+      }
     }
     const rows = this.db
       .prepare<(string | number)[], ContactRow>(
-        `SELECT ${CONTACT_COLUMNS} FROM contacts c ${COMPANY_JOIN}
+        `SELECT ${CONTACT_COLUMNS} FROM contacts c INDEXED BY contacts_by_activity ${COMPANY_JOIN}
          ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY coalesce(c.last_activity_at, '') DESC, c.id DESC LIMIT ?`,
+         ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ?`,
       )
       .all(...params, limit + 1);
     const items = rows.slice(0, limit).map(toSummary);
@@ -391,30 +411,77 @@ export class CrmRepository {
     };
   }
 
-  listCompanies(cursor: string | undefined, limit: number): CompanyPage {
+  listCompanies(cursor: string | undefined, limit: number, search?: string): CompanyPage {
     const after = decodeCursor(cursor);
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    const term = search?.trim().toLowerCase();
+    if (term) {
+      // A prefix of the name (or of any word of it) or of the domain.
+      const pattern = `${escapeLike(term)}%`;
+      where.push(
+        `(lower(co.name) LIKE ? ESCAPE '\\' OR lower(co.name) LIKE ? ESCAPE '\\' OR co.domain LIKE ? ESCAPE '\\')`,
+      );
+      params.push(pattern, `% ${pattern}`, pattern);
+    }
+    if (after) {
+      where.push('(co.name > ? OR (co.name = ? AND co.id > ?))');
+      params.push(after.key, after.key, after.id);
+    }
     const rows = this.db
-      .prepare<
-        (string | number)[],
-        { id: number; domain: string; name: string; owner: string | null; contacts: number; created_at: string }
-      >(
-        `SELECT co.id, co.domain, co.name, co.owner, co.created_at,
-           (SELECT count(*) FROM contact_companies cc WHERE cc.company_id = co.id) AS contacts
-         FROM companies co ${after ? 'WHERE (co.name > ? OR (co.name = ? AND co.id > ?))' : ''}
+      .prepare<(string | number)[], CompanyRow>(
+        `SELECT ${COMPANY_COLUMNS} FROM companies co ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY co.name, co.id LIMIT ?`,
       )
-      .all(...(after ? [after.key, after.key, after.id] : []), limit + 1);
-    const items = rows.slice(0, limit).map((row) => ({
-      id: row.id,
-      domain: row.domain,
-      name: row.name,
-      owner: row.owner,
-      contacts: row.contacts,
-      createdAt: row.created_at,
-    }));
+      .all(...params, limit + 1);
+    const items = rows.slice(0, limit).map(toCompanySummary);
     const last = rows.length > limit ? rows[limit - 1]! : null;
     return { items, next: last ? encodeCursor(last.name, last.id) : null };
   }
+
+  /** Contacts by id, in the order asked (ids that do not exist are left out). */
+  contactSummaries(ids: readonly number[]): ContactSummary[] {
+    const statement = this.db.prepare<[number], ContactRow>(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts c ${COMPANY_JOIN} WHERE c.id = ?`,
+    );
+    return ids.flatMap((id) => {
+      const row = statement.get(id);
+      return row ? [toSummary(row)] : [];
+    });
+  }
+
+  /** Companies by id, in the order asked (ids that do not exist are left out). */
+  companySummaries(ids: readonly number[]): CompanySummary[] {
+    const statement = this.db.prepare<[number], CompanyRow>(
+      `SELECT ${COMPANY_COLUMNS} FROM companies co WHERE co.id = ?`,
+    );
+    return ids.flatMap((id) => {
+      const row = statement.get(id);
+      return row ? [toCompanySummary(row)] : [];
+    });
+  }
+}
+
+type CompanyRow = {
+  id: number;
+  domain: string;
+  name: string;
+  owner: string | null;
+  contacts: number;
+  created_at: string;
+};
+const COMPANY_COLUMNS = `co.id, co.domain, co.name, co.owner, co.created_at,
+  (SELECT count(*) FROM contact_companies cc WHERE cc.company_id = co.id) AS contacts`;
+
+function toCompanySummary(row: CompanyRow): CompanySummary {
+  return {
+    id: row.id,
+    domain: row.domain,
+    name: row.name,
+    owner: row.owner,
+    contacts: row.contacts,
+    createdAt: row.created_at,
+  };
 }
 
 function toSummary(row: ContactRow): ContactSummary {

@@ -1,3 +1,4 @@
+import { blockedSender, type BlockKind } from '../../../common/domain/blocklist.js';
 import type { Db } from '../sqlcipher.js';
 
 export type StoredFolder = {
@@ -57,6 +58,17 @@ export type PageToApply = {
   syncedAt: string;
 };
 
+/**
+ * Messages fetched again after their sender was unblocked (their tombstones released), with the
+ * ids the server no longer has: stored (or forgotten) in one transaction with their tombstones.
+ */
+export type RestoredMessages = {
+  accountId: string;
+  folderId: number;
+  upserts: IncomingMessage[];
+  gone: string[];
+};
+
 type FolderRow = {
   id: number;
   account_id: string;
@@ -80,6 +92,11 @@ const SUBJECT_THREAD_WINDOW_MS = 30 * 24 * 3600 * 1000;
  */
 export class MailRepository {
   private readonly s;
+  /**
+   * The blocklist's statements, prepared on first use; null in a store at a schema before the
+   * blocklist (migration tests write pages at older schemas), where nothing is blocked.
+   */
+  private blockStatements: BlockStatements | null | undefined = undefined;
 
   constructor(private readonly db: Db) {
     this.s = {
@@ -145,6 +162,7 @@ export class MailRepository {
       updateFlags: db.prepare<[string, number, string]>(
         'UPDATE message_locations SET flags_json = ? WHERE folder_id = ? AND remote_id = ?',
       ),
+      folderCursor: db.prepare<[number], string | null>('SELECT cursor FROM folders WHERE id = ?').pluck(),
       remoteIds: db.prepare<[number], string>('SELECT remote_id FROM message_locations WHERE folder_id = ?').pluck(),
       // Counters kept by triggers (migration 0003): O(1) whatever the mailbox size.
       folderCount: db.prepare<[number], number>('SELECT message_count FROM folders WHERE id = ?').pluck(),
@@ -216,19 +234,28 @@ export class MailRepository {
     return this.s.accountCount.get(accountId) ?? 0;
   }
 
+  /**
+   * Commits a page with the folder's state. A message from a blocked sender is not stored: its
+   * location becomes a tombstone instead (read in this transaction, so a block committed just
+   * before is obeyed); a message stored again releases its tombstone here, in the same commit.
+   */
   applyPage(page: PageToApply): void {
+    const blocks = this.blocks();
     this.db
       .transaction(() => {
-        if (page.reset) this.s.deleteFolderLocations.run(page.folderId);
-        for (const remoteId of page.deletes) this.s.deleteLocation.run(page.folderId, remoteId);
+        if (page.reset) {
+          this.s.deleteFolderLocations.run(page.folderId);
+          // Its ids changed: the resync brings every message again and files each anew.
+          blocks?.dropFolderTombstones.run(page.folderId);
+        }
+        for (const remoteId of page.deletes) {
+          this.s.deleteLocation.run(page.folderId, remoteId);
+          blocks?.dropTombstone.run(page.folderId, remoteId);
+        }
         for (const change of page.flagChanges) {
           this.s.updateFlags.run(JSON.stringify(change.flags), page.folderId, change.remoteId);
         }
-        for (const message of page.upserts) {
-          const messagePk =
-            this.s.messageByIdentity.get(page.accountId, message.identity)?.id ?? this.insert(page.accountId, message);
-          this.s.upsertLocation.run(page.folderId, message.remoteId, messagePk, JSON.stringify(message.flags));
-        }
+        this.fileMessages(blocks, page.accountId, page.folderId, page.upserts, page.cursor);
         this.s.saveFolderState.run(
           page.cursor,
           page.remoteTotal,
@@ -238,6 +265,51 @@ export class MailRepository {
         );
       })
       .immediate();
+  }
+
+  /**
+   * Stores messages fetched again because their sender is no longer blocked, and drops the
+   * tombstones of those stored and of those gone from the server, in one transaction: a kill
+   * before it leaves every tombstone in place (fetched again next time), after it none. A message
+   * whose sender was blocked again meanwhile stays a tombstone.
+   */
+  applyRestored(restored: RestoredMessages): void {
+    const blocks = this.blocks();
+    if (!blocks) return;
+    this.db
+      .transaction(() => {
+        for (const remoteId of restored.gone) blocks.dropTombstone.run(restored.folderId, remoteId);
+        const cursor = this.s.folderCursor.get(restored.folderId) ?? null;
+        this.fileMessages(blocks, restored.accountId, restored.folderId, restored.upserts, cursor);
+      })
+      .immediate();
+  }
+
+  private blocks(): BlockStatements | null {
+    if (this.blockStatements === undefined) this.blockStatements = prepareBlockStatements(this.db);
+    return this.blockStatements;
+  }
+
+  private fileMessages(
+    blocks: BlockStatements | null,
+    accountId: string,
+    folderId: number,
+    upserts: IncomingMessage[],
+    cursor: string | null,
+  ): void {
+    const rules = blocks && upserts.length > 0 ? blocks.rules.all() : [];
+    const now = new Date().toISOString();
+    for (const message of upserts) {
+      const sender = rules.length > 0 ? blockedSender(rules, message.from) : null;
+      if (blocks && sender !== null) {
+        blocks.keepTombstone.run(folderId, message.remoteId, accountId, cursor, sender, message.messageId, now);
+        continue;
+      }
+      const messagePk =
+        this.s.messageByIdentity.get(accountId, message.identity)?.id ?? this.insert(accountId, message);
+      this.s.upsertLocation.run(folderId, message.remoteId, messagePk, JSON.stringify(message.flags));
+      blocks?.dropTombstone.run(folderId, message.remoteId);
+    }
   }
 
   /**
@@ -321,6 +393,23 @@ export class MailRepository {
     }
     return Number(this.s.insertThread.run(accountId, message.subjectKey, message.date).lastInsertRowid);
   }
+}
+
+type BlockStatements = NonNullable<ReturnType<typeof prepareBlockStatements>>;
+
+function prepareBlockStatements(db: Db) {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'blocked_messages'").get();
+  if (exists === undefined) return null;
+  return {
+    rules: db.prepare<[], { kind: BlockKind; value: string }>('SELECT kind, value FROM blocklist'),
+    keepTombstone: db.prepare<[number, string, string, string | null, string, string | null, string]>(
+      `INSERT INTO blocked_messages (folder_id, remote_id, account_id, cursor, sender, message_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (folder_id, remote_id) DO UPDATE SET cursor = excluded.cursor, sender = excluded.sender`,
+    ),
+    dropTombstone: db.prepare<[number, string]>('DELETE FROM blocked_messages WHERE folder_id = ? AND remote_id = ?'),
+    dropFolderTombstones: db.prepare<[number]>('DELETE FROM blocked_messages WHERE folder_id = ?'),
+  };
 }
 
 function referencedIds(message: IncomingMessage): string[] {

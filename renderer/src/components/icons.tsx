@@ -170,3 +170,14 @@ export function PaperclipIcon(props: IconProps): ReactElement {
     </Icon>
   );
 }
+
+export function ChartIcon(props: IconProps): ReactElement {
+  return (
+    <Icon {...props}>
+      <path d="M3 3v18h18" />
+      <path d="M8 17v-5" />
+      <path d="M13 17V8" />
+      <path d="M18 17v-9" />
+    </Icon>
+  );
+}

@@ -6,6 +6,7 @@ import { Header } from './Header.js';
 import { PageView } from './PageView.js';
 import { PAGE_LABELS } from './routes.js';
 import { Sidebar } from './Sidebar.js';
+import { Shortcuts } from '../shortcuts/Shortcuts.js';
 
 /** The open app: navigation, header and the current page. */
 export function AppFrame({ profile }: { profile: ProfileInfo }): ReactElement {
@@ -23,7 +24,8 @@ export function AppFrame({ profile }: { profile: ProfileInfo }): ReactElement {
       firstRender.current = false;
       return;
     }
-    heading.current?.focus();
+    // A page that focused its own control on arrival (the search input, which `/` leads to) keeps it.
+    if (!main.current?.contains(document.activeElement)) heading.current?.focus();
     main.current?.scrollTo({ top: 0 });
   }, [page]);
 
@@ -33,6 +35,7 @@ export function AppFrame({ profile }: { profile: ProfileInfo }): ReactElement {
         Skip to content
       </button>
       <Sidebar page={page} />
+      <Shortcuts />
       <div className="frame-main">
         <Header title={PAGE_LABELS[page]} profile={profile} headingRef={heading} />
         <main className="content" ref={main}>

@@ -3,7 +3,9 @@ import type { SettingsControls } from '../hooks/useSettings.js';
 import { CompaniesPage } from '../pages/CompaniesPage.js';
 import { ContactsPage } from '../pages/ContactsPage.js';
 import { DealsPage } from '../pages/DealsPage.js';
-import { SearchPage } from '../pages/SearchPage.js';
+import { CompaniesRoute, ContactsRoute } from '../pages/record/RecordRoutes.js';
+import { ReportsPage } from '../pages/reports/ReportsPage.js';
+import { SearchPage } from '../pages/search/SearchPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
 import { SyncPage } from '../pages/sync/SyncPage.js';
 import { TimelinePage } from '../pages/TimelinePage.js';
@@ -14,13 +16,15 @@ export function PageView({ page, settings }: { page: PageId; settings: SettingsC
     case 'timeline':
       return <TimelinePage />;
     case 'contacts':
-      return <ContactsPage />;
+      return <ContactsRoute list={<ContactsPage />} />;
     case 'companies':
-      return <CompaniesPage />;
+      return <CompaniesRoute list={<CompaniesPage />} />;
     case 'deals':
       return <DealsPage />;
     case 'search':
       return <SearchPage />;
+    case 'reports':
+      return <ReportsPage />;
     case 'sync':
       return <SyncPage />;
     case 'settings':

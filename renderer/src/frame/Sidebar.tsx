@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import {
   BriefcaseIcon,
   BuildingIcon,
+  ChartIcon,
   InboxIcon,
   SearchIcon,
   SettingsIcon,
@@ -17,11 +18,12 @@ const ICONS: Record<PageId, () => ReactElement> = {
   companies: () => <BuildingIcon />,
   deals: () => <BriefcaseIcon />,
   search: () => <SearchIcon />,
+  reports: () => <ChartIcon />,
   sync: () => <SyncIcon />,
   settings: () => <SettingsIcon />,
 };
 
-const PRIMARY: PageId[] = ['timeline', 'contacts', 'companies', 'deals', 'search'];
+const PRIMARY: PageId[] = ['timeline', 'contacts', 'companies', 'deals', 'search', 'reports'];
 const SECONDARY: PageId[] = ['sync', 'settings'];
 
 function NavLink({ page, current }: { page: PageId; current: boolean }): ReactElement {

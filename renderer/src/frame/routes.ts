@@ -1,4 +1,4 @@
-export const PAGES = ['timeline', 'contacts', 'companies', 'deals', 'search', 'sync', 'settings'] as const;
+export const PAGES = ['timeline', 'contacts', 'companies', 'deals', 'search', 'reports', 'sync', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export const DEFAULT_PAGE: PageId = 'timeline';
@@ -9,6 +9,7 @@ export const PAGE_LABELS: Record<PageId, string> = {
   companies: 'Companies',
   deals: 'Deals',
   search: 'Search',
+  reports: 'Reports',
   sync: 'Sync',
   settings: 'Settings',
 };
@@ -21,6 +22,22 @@ export function hrefFor(page: PageId): string {
 export function pageFromHash(hash: string): PageId | null {
   const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0] ?? '';
   return (PAGES as readonly string[]).includes(name) ? (name as PageId) : null;
+}
+
+/** A contact's or a company's own page: '#/contacts/12', '#/companies/3'. */
+export type RecordRoute = { type: 'contact' | 'company'; id: number };
+
+export function recordHref(type: RecordRoute['type'], id: number): string {
+  return `${hrefFor(type === 'contact' ? 'contacts' : 'companies')}/${id}`;
+}
+
+/** '#/contacts/12' -> { type: 'contact', id: 12 }; a list page or anything else -> null. */
+export function recordFromHash(hash: string): RecordRoute | null {
+  const match = /^#\/(contacts|companies)\/(\d{1,15})(?:[/?]|$)/.exec(hash);
+  if (!match) return null;
+  const id = Number(match[2]);
+  if (!Number.isSafeInteger(id) || id < 1) return null;
+  return { type: match[1] === 'contacts' ? 'contact' : 'company', id };
 }
 
 /** What the edit form of a mail account opens on: the password, or the certificate under Advanced. */

@@ -213,6 +213,15 @@ export class GmailDriver implements MailDriver {
     return content;
   }
 
+  /** messages.get of each id (Gmail ids are stable: no cursor to check); a 404 is `gone`. */
+  async fetchMessages(
+    _folderPath: string,
+    _cursor: string | null,
+    remoteIds: readonly string[],
+  ): Promise<{ messages: RemoteMessage[]; gone: string[] }> {
+    return this.fetchByIds(remoteIds);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.watchers].map((watcher) => watcher.dispose()));
   }
@@ -233,7 +242,7 @@ export class GmailDriver implements MailDriver {
       return this.fullPage({ ...cursor, pageToken: null }, budget, reset);
     }
     const ids = (list.messages ?? []).map((message) => message.id).filter((id): id is string => Boolean(id));
-    const { messages } = await this.fetchMessages(ids);
+    const { messages } = await this.fetchByIds(ids);
     const nextPageToken = list.nextPageToken ?? null;
     const remoteTotal =
       cursor.pageToken === null ? (list.resultSizeEstimate ?? ids.length) : Math.max(cursor.remoteTotal, 0);
@@ -304,7 +313,7 @@ export class GmailDriver implements MailDriver {
         flagChanges.push({ remoteId: id, flags: flagsOf(change.labelIds) });
       else toFetch.push(id);
     }
-    const { messages, gone } = await this.fetchMessages(toFetch);
+    const { messages, gone } = await this.fetchByIds(toFetch);
     deletes.push(...gone);
     const nextPageToken = history.nextPageToken ?? null;
     const lastRecord = records[records.length - 1]?.id;
@@ -328,7 +337,7 @@ export class GmailDriver implements MailDriver {
    * stay on the server (attachments.get on demand). A message deleted meanwhile is in `gone`.
    * (A minimal get first, to fetch small messages raw, would cost twice the quota per message.)
    */
-  private async fetchMessages(ids: readonly string[]): Promise<{ messages: RemoteMessage[]; gone: string[] }> {
+  private async fetchByIds(ids: readonly string[]): Promise<{ messages: RemoteMessage[]; gone: string[] }> {
     if (ids.length === 0) return { messages: [], gone: [] };
     const full = await this.getMessages(ids, 'full');
     const messages: RemoteMessage[] = [];

@@ -308,6 +308,28 @@ export class GraphDriver implements MailDriver {
     return content;
   }
 
+  /** GET of each message by its immutable id (no cursor to check), then its content as the sync fetches it. */
+  async fetchMessages(
+    _folderPath: string,
+    _cursor: string | null,
+    remoteIds: readonly string[],
+  ): Promise<{ messages: RemoteMessage[]; gone: string[] }> {
+    const answers = await this.batch(
+      remoteIds.map((id) => ({
+        id,
+        url: `/me/messages/${encodeURIComponent(id)}?$select=${DELTA_SELECT.join(',')}`,
+      })),
+    );
+    const entries: DeltaEntry[] = [];
+    for (const id of remoteIds) {
+      const answer = answers.get(id);
+      if (answer?.status === 200) entries.push({ ...(answer.body as DeltaEntry), id });
+    }
+    const messages = await this.messagesOf(entries);
+    const found = new Set(messages.map((message) => message.remoteId));
+    return { messages, gone: remoteIds.filter((id) => !found.has(id)) };
+  }
+
   async close(): Promise<void> {
     // No connection is held: fetch's keep-alive sockets close by themselves.
   }

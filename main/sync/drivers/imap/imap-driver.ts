@@ -152,6 +152,31 @@ export class ImapDriver implements MailDriver {
     });
   }
 
+  async fetchMessages(
+    folderPath: string,
+    cursorText: string | null,
+    remoteIds: readonly string[],
+  ): Promise<{ messages: RemoteMessage[]; gone: string[] }> {
+    return this.withConnection(async (client) => {
+      // Its own selection (like fetchPart): the sync's kept selection is not reused after this.
+      this.selection = null;
+      const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+      try {
+        const cursor = parseImapCursor(cursorText);
+        const mailbox = client.mailbox;
+        if (!cursor || !mailbox || String(mailbox.uidValidity) !== cursor.uidValidity) {
+          throw new AppError('CURSOR_EXPIRED', `${folderPath} changed on the server; its resync brings the mail.`);
+        }
+        const uids = [...new Set(remoteIds.map(Number))].filter((uid) => Number.isInteger(uid) && uid > 0);
+        const messages = await this.fetchUids(client, uidSet(uids.sort((a, b) => a - b)), new Set(uids));
+        const found = new Set(messages.map((message) => message.remoteId));
+        return { messages, gone: remoteIds.filter((id) => !found.has(id)) };
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = null;
@@ -393,11 +418,22 @@ export class ImapDriver implements MailDriver {
    */
   private async fetchRange(client: ImapFlow, lo: number, hi: number): Promise<RemoteMessage[]> {
     if (hi < lo) return [];
+    // "lo:hi" with hi above the last UID also matches the last message: keep the range exact.
+    return this.fetchUids(client, `${lo}:${hi}`, (uid) => uid >= lo && uid <= hi);
+  }
+
+  /** The messages of a UID set that `keep` accepts, newest first (see fetchRange). */
+  private async fetchUids(
+    client: ImapFlow,
+    set: string,
+    keep: ReadonlySet<number> | ((uid: number) => boolean),
+  ): Promise<RemoteMessage[]> {
+    const accepts = typeof keep === 'function' ? keep : (uid: number) => keep.has(uid);
+    if (set === '') return [];
     const heads: FetchMessageObject[] = [];
     const query = { uid: true, flags: true, internalDate: true, size: true, bodyStructure: true, headers: true };
-    for await (const message of client.fetch(`${lo}:${hi}`, query, { uid: true })) {
-      // "lo:hi" with hi above the last UID also matches the last message: keep the range exact.
-      if (message.uid < lo || message.uid > hi) continue;
+    for await (const message of client.fetch(set, query, { uid: true })) {
+      if (!accepts(message.uid)) continue;
       heads.push(message);
     }
     const plans = new Map(heads.map((head) => [head.uid, planBody(head.bodyStructure, this.sourceMaxBytes)]));

@@ -1,10 +1,13 @@
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import type { BlockResult } from '../../../../common/domain/blocklist.js';
 import type { MailAddress, MessageDetail } from '../../../../common/domain/messages.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
+import { messagesText } from '../blocklist/useBlockSender.js';
+import { BlockSenderAction } from './BlockSenderAction.js';
 import { allowImagesFrom, imagesAllowedFor } from './imageAllowance.js';
 import { MESSAGE_FRAME_SANDBOX, messageFrameDocument } from './messageFrame.js';
 import { sanitizeMailHtml } from './sanitizeMail.js';
@@ -63,13 +66,34 @@ export function MessageView({ id }: { id: number }): ReactElement {
 function LoadedMessage({ message }: { message: MessageDetail }): ReactElement {
   const sender = message.from[0]?.address ?? null;
   const [allowImages, setAllowImages] = useState(() => imagesAllowedFor(sender));
+  const [blocked, setBlocked] = useState<BlockResult | null>(null);
+
+  if (blocked) {
+    // The message was deleted with the rest of the sender's mail.
+    return (
+      <div className="message-view message-view-state">
+        <Alert tone="success" title={`${blocked.entry.value} is blocked`} testId="message-sender-blocked">
+          <p>
+            {blocked.removed === 1
+              ? 'Its only message was deleted from this computer. Unblock it in Settings to bring it back.'
+              : `${messagesText(blocked.removed)} from this sender were deleted from this computer, this one included. Unblock it in Settings to bring them back.`}
+          </p>
+        </Alert>
+      </div>
+    );
+  }
 
   return (
     <article className="message-view" data-testid="message-view" data-message-id={message.id}>
       <header className="message-header">
-        <h2 className="message-subject" data-testid="message-subject">
-          {message.subject ?? '(no subject)'}
-        </h2>
+        <div className="message-title-row">
+          <h2 className="message-subject" data-testid="message-subject">
+            {message.subject ?? '(no subject)'}
+          </h2>
+          {sender && message.direction === 'received' ? (
+            <BlockSenderAction sender={sender} onBlocked={setBlocked} />
+          ) : null}
+        </div>
         <dl className="message-meta">
           <dt>From</dt>
           <dd data-testid="message-from">{formatAddresses(message.from)}</dd>

@@ -2,6 +2,7 @@ import type { ReactElement } from 'react';
 import { Alert } from '../../components/Alert.js';
 import { Spinner } from '../../components/Spinner.js';
 import type { SettingsControls } from '../../hooks/useSettings.js';
+import { BlockedSendersSection } from './BlockedSendersSection.js';
 import { MailAccountsSection } from './MailAccountsSection.js';
 import { PreferencesForm } from './PreferencesForm.js';
 import { SecuritySection } from './SecuritySection.js';
@@ -26,6 +27,7 @@ export function SettingsPage({ settings }: { settings: SettingsControls }): Reac
         </Alert>
       ) : null}
       {state.status === 'loaded' ? <PreferencesForm saved={state.settings} onSaved={settings.replace} /> : null}
+      <BlockedSendersSection />
       {/* Independent of the settings load: a new recovery key must stay reachable. */}
       <SecuritySection />
     </div>

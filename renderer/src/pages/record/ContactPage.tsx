@@ -1,0 +1,303 @@
+import { useCallback, useState, type FormEvent, type ReactElement } from 'react';
+import type { ContactDetail, LinkExplanation } from '../../../../common/domain/crm.js';
+import type { UpdateContactInput } from '../../../../common/domain/records.js';
+import { call } from '../../api/call.js';
+import { Field } from '../../components/Field.js';
+import { hrefFor, recordHref } from '../../frame/routes.js';
+import { formatCount } from '../../lib/format.js';
+import { CustomFieldsEditor, displayValue, fieldsFrom, rowsFrom, type FieldRow } from './CustomFieldsEditor.js';
+import { RecordTimeline } from './RecordTimeline.js';
+import { RecordError, RecordLoading, RecordNotFound } from './RecordStates.js';
+import { useRecord } from './useRecord.js';
+
+const STAGES = ['subscriber', 'lead', 'qualified', 'opportunity', 'customer', 'evangelist', 'other'];
+
+/** '#/contacts/<id>': who the contact is, why it is one, and everything that happened with it. */
+export function ContactPage({ id }: { id: number }): ReactElement {
+  const read = useCallback(() => call('contacts.get', { id }), [id]);
+  const { load, reload, replace } = useRecord(read);
+  const [editing, setEditing] = useState(false);
+
+  if (load.status === 'loading') return <RecordLoading label="Loading the contact" />;
+  if (load.status === 'not-found') return <RecordNotFound what="contact" listHref={hrefFor('contacts')} />;
+  if (load.status === 'error') return <RecordError what="contact" error={load.error} onRetry={reload} />;
+  const contact = load.value;
+
+  return (
+    <div className="page page-record" data-testid="page-contact" data-contact-id={contact.id}>
+      <a className="record-back" href={hrefFor('contacts')}>
+        ← Contacts
+      </a>
+      <header className="record-header">
+        <span className="avatar avatar-large" aria-hidden="true">
+          {initials(contact.name)}
+        </span>
+        <div className="record-heading">
+          <h2 className="record-name" data-testid="record-name">
+            {contact.name}
+          </h2>
+          <p className="record-subtitle">
+            {contact.title}
+            {contact.title && contact.company ? ' at ' : null}
+            {contact.company ? (
+              <a href={recordHref('company', contact.company.id)} data-testid="contact-company">
+                {contact.company.name}
+              </a>
+            ) : null}
+            {!contact.title && !contact.company ? contact.email : null}
+          </p>
+        </div>
+        {contact.lifecycleStage ? <span className="badge badge-accent">{contact.lifecycleStage}</span> : null}
+        {!editing ? (
+          <button
+            type="button"
+            className="btn btn-secondary btn-small record-edit"
+            onClick={() => setEditing(true)}
+            data-testid="contact-edit"
+          >
+            Edit
+          </button>
+        ) : null}
+      </header>
+      <div className="record-layout">
+        <div className="record-side">
+          {editing ? (
+            <ContactForm
+              contact={contact}
+              onCancel={() => setEditing(false)}
+              onSaved={(saved) => {
+                replace(saved);
+                setEditing(false);
+              }}
+            />
+          ) : (
+            <ContactDetails contact={contact} />
+          )}
+          <WhyContact emails={contact.emails} />
+        </div>
+        <RecordTimeline record={{ type: 'contact', id: contact.id }} />
+      </div>
+    </div>
+  );
+}
+
+function ContactDetails({ contact }: { contact: ContactDetail }): ReactElement {
+  const custom = Object.entries(contact.customFields);
+  return (
+    <section className="card record-details" aria-label="Details" data-testid="contact-details">
+      <dl className="record-fields">
+        <dt>Email</dt>
+        <dd>
+          <ul className="plain-list">
+            {contact.emails.map((email) => (
+              <li key={email}>
+                <a href={`mailto:${email}`}>{email}</a>
+              </li>
+            ))}
+          </ul>
+        </dd>
+        <dt>Phone</dt>
+        <dd>{contact.phones.length ? contact.phones.join(', ') : <Missing />}</dd>
+        <dt>Title</dt>
+        <dd>{contact.title ?? <Missing />}</dd>
+        <dt>Company</dt>
+        <dd>
+          {contact.company ? (
+            <a href={recordHref('company', contact.company.id)}>{contact.company.name}</a>
+          ) : (
+            <Missing />
+          )}
+        </dd>
+        <dt>Lifecycle stage</dt>
+        <dd>{contact.lifecycleStage ?? <Missing />}</dd>
+        <dt>Owner</dt>
+        <dd>{contact.owner ?? <Missing />}</dd>
+        <dt>Emails</dt>
+        <dd data-testid="contact-message-count">
+          {formatCount(contact.messages)} ({formatCount(contact.recentMessages)} in the last 90 days)
+        </dd>
+        {custom.map(([key, value]) => (
+          <FieldPair key={key} name={key} value={displayValue(value)} />
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function FieldPair({ name, value }: { name: string; value: string }): ReactElement {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd>{value}</dd>
+    </>
+  );
+}
+
+function Missing(): ReactElement {
+  return <span className="text-secondary">—</span>;
+}
+
+function ContactForm({
+  contact,
+  onCancel,
+  onSaved,
+}: {
+  contact: ContactDetail;
+  onCancel: () => void;
+  onSaved: (contact: ContactDetail) => void;
+}): ReactElement {
+  const [name, setName] = useState(contact.name);
+  const [title, setTitle] = useState(contact.title ?? '');
+  const [phones, setPhones] = useState(contact.phones.join('\n'));
+  const [owner, setOwner] = useState(contact.owner ?? '');
+  const [stage, setStage] = useState(contact.lifecycleStage ?? '');
+  const [rows, setRows] = useState<FieldRow[]>(() => rowsFrom(contact.customFields));
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const submit = (event: FormEvent): void => {
+    event.preventDefault();
+    // Only what changed is sent: saving another field must not turn a name made from the address
+    // into a typed one (which would stop a display name seen later from replacing it).
+    const input: UpdateContactInput = { id: contact.id };
+    if (name.trim() !== contact.name) input.name = name.trim();
+    if (title.trim() !== (contact.title ?? '')) input.title = title.trim() || null;
+    const phoneList = phones
+      .split('\n')
+      .map((phone) => phone.trim())
+      .filter(Boolean);
+    if (phoneList.join('\n') !== contact.phones.join('\n')) input.phones = phoneList;
+    if (owner.trim() !== (contact.owner ?? '')) input.owner = owner.trim() || null;
+    if (stage.trim() !== (contact.lifecycleStage ?? '')) input.lifecycleStage = stage.trim() || null;
+    const fields = fieldsFrom(rows, contact.customFields);
+    if (JSON.stringify(fields) !== JSON.stringify(contact.customFields)) input.customFields = fields;
+    setSaving(true);
+    void call('contacts.update', input).then((result) => {
+      setSaving(false);
+      if (result.ok) onSaved(result.value);
+      else setError(result.error.message);
+    });
+  };
+
+  return (
+    <form className="card record-form" onSubmit={submit} data-testid="contact-form">
+      <Field id="contact-name" label="Name" error={error ?? undefined}>
+        {(control) => (
+          <input
+            {...control}
+            className="input"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            required
+            maxLength={200}
+          />
+        )}
+      </Field>
+      <Field id="contact-title" label="Title">
+        {(control) => (
+          <input {...control} className="input" value={title} onChange={(event) => setTitle(event.target.value)} />
+        )}
+      </Field>
+      <Field id="contact-phones" label="Phones" hint="One per line">
+        {(control) => (
+          <textarea
+            {...control}
+            className="input"
+            rows={2}
+            value={phones}
+            onChange={(event) => setPhones(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field id="contact-owner" label="Owner">
+        {(control) => (
+          <input {...control} className="input" value={owner} onChange={(event) => setOwner(event.target.value)} />
+        )}
+      </Field>
+      <Field id="contact-stage" label="Lifecycle stage">
+        {(control) => (
+          <>
+            <input
+              {...control}
+              className="input"
+              list="contact-stage-options"
+              value={stage}
+              onChange={(event) => setStage(event.target.value)}
+            />
+            <datalist id="contact-stage-options">
+              {STAGES.map((option) => (
+                <option key={option} value={option} />
+              ))}
+            </datalist>
+          </>
+        )}
+      </Field>
+      <CustomFieldsEditor rows={rows} onChange={setRows} />
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={saving} data-testid="contact-save">
+          Save
+        </button>
+        <button type="button" className="btn btn-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** "Why is this a contact?": the rule that decided, for each of its addresses. */
+function WhyContact({ emails }: { emails: string[] }): ReactElement {
+  const [answers, setAnswers] = useState<LinkExplanation[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [asking, setAsking] = useState(false);
+  const ask = (): void => {
+    setAsking(true);
+    void Promise.all(emails.map((address) => call('contacts.explain', { address }))).then((results) => {
+      setAsking(false);
+      const failed = results.find((result) => !result.ok);
+      if (failed && !failed.ok) {
+        setError(failed.error.message);
+        return;
+      }
+      setError(null);
+      setAnswers(results.flatMap((result) => (result.ok ? [result.value] : [])));
+    });
+  };
+  return (
+    <section className="card record-why" aria-label="Why is this a contact?" data-testid="contact-why">
+      {answers === null ? (
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          onClick={ask}
+          disabled={asking}
+          data-testid="contact-why-ask"
+        >
+          Why is this a contact?
+        </button>
+      ) : (
+        <>
+          <h3 className="card-title">Why is this a contact?</h3>
+          <ul className="plain-list record-why-list">
+            {answers.map((answer) => (
+              <li key={answer.address} data-testid="contact-why-answer">
+                <span className="record-why-address">{answer.address}</span>
+                <span className="tag">{answer.rule}</span>
+                <p>{answer.explanation}</p>
+                {answer.companyExplanation ? <p className="text-secondary">{answer.companyExplanation}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {error ? <p className="field-error">{error}</p> : null}
+    </section>
+  );
+}
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const first = parts[0]?.[0] ?? '';
+  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
+  return (first + last).toUpperCase() || '?';
+}

@@ -16,7 +16,13 @@ import {
   ListAttachmentsInput,
   MessageAttachments,
 } from '../domain/attachments.js';
-import { GetMessageInput, ListMessagesInput, MessageDetail, MessagePage } from '../domain/messages.js';
+import {
+  GetMessageInput,
+  ListMessagesInput,
+  MessageDetail,
+  MessagePage,
+  SetImagesAllowedInput,
+} from '../domain/messages.js';
 import {
   AutoCreateSetting,
   CompanyPage,
@@ -280,6 +286,14 @@ export const contract = {
     input: z.object({ id: z.number().int().positive() }).strict(),
     output: UnblockResult,
     permission: { object: 'email', action: 'delete' },
+  }),
+  'mail.setImagesAllowed': call({
+    summary:
+      'Show (or block again) remote images in the mail of one sender; they are blocked until the user allows them',
+    input: SetImagesAllowedInput,
+    output: z.object({ address: z.string(), allowed: z.boolean() }),
+    // A reading preference of the user's own, like opening the message: anyone who may read mail.
+    permission: { object: 'email', action: 'view' },
   }),
   'search.messages': call({
     summary: 'Full-text search of synced mail (subject, body, participants): newest first or ranked, with snippets',

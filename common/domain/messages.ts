@@ -69,6 +69,8 @@ export const MessageDetail = z.object({
   html: z.string().nullable(),
   textTruncated: z.boolean(),
   attachments: z.array(AttachmentInfo),
+  /** The user chose to show remote images from this message's sender (mail.setImagesAllowed). */
+  imagesAllowed: z.boolean(),
 });
 export type MessageDetail = z.infer<typeof MessageDetail>;
 
@@ -83,3 +85,8 @@ export function decodeMessageCursor(cursor: string): { date: string; id: number 
   if (!match) return null;
   return { id: Number(match[1]), date: match[2] ?? '' };
 }
+
+export const SetImagesAllowedInput = z
+  .object({ address: z.string().trim().min(3).max(320), allowed: z.boolean() })
+  .strict();
+export type SetImagesAllowedInput = z.infer<typeof SetImagesAllowedInput>;

@@ -8,6 +8,7 @@ import { CrmRepository } from './repositories/crm-repository.js';
 import { DealsRepository } from './repositories/deals-repository.js';
 import { RecordsRepository } from './repositories/records-repository.js';
 import { ReportsRepository } from './repositories/reports-repository.js';
+import { ImageSendersRepository } from './repositories/image-senders-repository.js';
 import { MailRepository } from './repositories/mail-repository.js';
 import { MergeRepository } from './repositories/merge-repository.js';
 import { CsvRepository } from './repositories/csv-repository.js';
@@ -95,6 +96,9 @@ export class Store {
   }
   get csv(): CsvRepository {
     return this.repository('csv', () => new CsvRepository(this.db));
+  }
+  get imageSenders(): ImageSendersRepository {
+    return this.repository('imageSenders', () => new ImageSendersRepository(this.db));
   }
   get syncHealth(): SyncHealthRepository {
     return this.repository('syncHealth', () => new SyncHealthRepository(this.db));

@@ -217,6 +217,19 @@ describe('the timeline and the message view', () => {
     await page.emulateMedia({ colorScheme: null });
   });
 
+  it('blocks images from the sender again when the user takes the choice back', async () => {
+    // The choice is stored with the profile (mail.setImagesAllowed; read back by mail.get, see
+    // test/unit/message-read-repository.test.ts); here the message view follows it both ways.
+    const frame = page.getByTestId('message-frame');
+    await page.getByTestId('message-images-shown').waitFor();
+    await page.getByTestId('message-hide-images').click();
+    await page.getByTestId('message-images-blocked').waitFor();
+    const blocked = (await frame.getAttribute('srcdoc')) ?? '';
+    expect(blocked).toContain('img-src data:;');
+    expect(blocked).not.toContain(IMAGE_URL);
+    expect(await page.getByTestId('message-images-shown').count()).toBe(0);
+  });
+
   it(`opens ${PAYLOADS.length} hostile messages without running or fetching anything`, async () => {
     expect(PAYLOADS.length).toBeGreaterThanOrEqual(100);
     const before = requests.filter(leftTheApp).length;

@@ -136,6 +136,31 @@ describe('the message read repository', () => {
     expect(store.messages.get(999)).toBeNull();
   });
 
+  it("says whether the user allows remote images from the message's sender, any letter case", () => {
+    const store = openStore();
+    const inbox = addAccount(store, 'a');
+    store.mail.applyPage(
+      page('a', inbox, {
+        upserts: [
+          message(1, 1, { from: [{ name: 'News', address: 'News@Shop.test' }] }),
+          message(2, 2, { from: [{ name: 'Other', address: 'other@shop.test' }] }),
+        ],
+      }),
+    );
+    const [first, second] = store.messages.page({}, null, 10).sort((a, b) => a.id - b.id);
+    expect(store.messages.get(first!.id)?.imagesAllowed).toBe(false);
+    expect(store.imageSenders.set('NEWS@shop.test', true)).toBe(true);
+    expect(store.messages.get(first!.id)?.imagesAllowed).toBe(true);
+    expect(store.messages.get(second!.id)?.imagesAllowed).toBe(false);
+    // Allowing twice is one choice; blocking again forgets it.
+    store.imageSenders.set('news@shop.test', true);
+    expect(store.db.prepare('SELECT count(*) FROM image_senders').pluck().get()).toBe(1);
+    expect(store.imageSenders.set('news@shop.test', false)).toBe(false);
+    expect(store.messages.get(first!.id)?.imagesAllowed).toBe(false);
+    expect(store.imageSenders.set('   ', true)).toBe(false);
+    store.close();
+  });
+
   it('lists one thread', () => {
     const store = openStore();
     const a = addAccount(store, 'a');

@@ -3,9 +3,9 @@ import { AppError } from '../../../common/errors.js';
 import type { Handlers } from '../api/handlers.js';
 import type { ProfileManager } from '../profile/profile-manager.js';
 
-type MessageHandlers = Pick<Handlers, 'mail.list' | 'mail.get'>;
+type MessageHandlers = Pick<Handlers, 'mail.list' | 'mail.get' | 'mail.setImagesAllowed'>;
 
-/** The timeline (mail.list, keyset-paged, no bodies) and the message view (mail.get). */
+/** The timeline (mail.list, keyset-paged, no bodies), the message view (mail.get) and its image choice. */
 export function messageHandlers(profiles: ProfileManager): MessageHandlers {
   return {
     'mail.list': async ({ accountId, threadId, cursor, limit }) => {
@@ -28,5 +28,9 @@ export function messageHandlers(profiles: ProfileManager): MessageHandlers {
       if (!message) throw new AppError('NOT_FOUND', 'This message is no longer in any synced folder.');
       return message;
     },
+    'mail.setImagesAllowed': async ({ address, allowed }) => ({
+      address: address.toLowerCase(),
+      allowed: profiles.requireStore().imageSenders.set(address, allowed),
+    }),
   };
 }

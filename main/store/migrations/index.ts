@@ -8,6 +8,7 @@ import { m0007Blocklist } from './0007_blocklist.js';
 import { m0008Merges } from './0008_merges.js';
 import { m0009Reports } from './0009_reports.js';
 import { m0010SearchByDate } from './0010_search_by_date.js';
+import { m0011ImageSenders } from './0011_image_senders.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0008Merges,
   m0009Reports,
   m0010SearchByDate,
+  m0011ImageSenders,
 ];

@@ -23,6 +23,7 @@ type DetailRow = SummaryRow & {
   body_text: string | null;
   body_html: string | null;
   text_truncated: number;
+  images_allowed: number;
 };
 
 /** The keyset position of a row: pages continue strictly after (older than) it. */
@@ -69,7 +70,9 @@ export class MessageReadRepository {
         .pluck(),
       detail: db.prepare<[number], DetailRow>(
         `SELECT ${SUMMARY_COLUMNS}, m.message_id, m.to_json, m.cc_json, m.reply_to_json, m.body_text, m.body_html,
-           m.text_truncated
+           m.text_truncated,
+           EXISTS (SELECT 1 FROM image_senders i
+                   WHERE i.address = lower(json_extract(m.from_json, '$[0].address'))) AS images_allowed
          FROM messages m WHERE m.id = ? AND ${LIVE}`,
       ),
     };
@@ -126,6 +129,7 @@ export class MessageReadRepository {
       html: row.body_html,
       textTruncated: row.text_truncated !== 0,
       attachments: JSON.parse(row.attachments_json) as AttachmentInfo[],
+      imagesAllowed: row.images_allowed === 1,
     };
   }
 }

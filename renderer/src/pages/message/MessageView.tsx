@@ -8,7 +8,6 @@ import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { messagesText } from '../blocklist/useBlockSender.js';
 import { BlockSenderAction } from './BlockSenderAction.js';
-import { allowImagesFrom, imagesAllowedFor } from './imageAllowance.js';
 import { MESSAGE_FRAME_SANDBOX, messageFrameDocument } from './messageFrame.js';
 import { sanitizeMailHtml } from './sanitizeMail.js';
 
@@ -65,7 +64,17 @@ export function MessageView({ id }: { id: number }): ReactElement {
 
 function LoadedMessage({ message }: { message: MessageDetail }): ReactElement {
   const sender = message.from[0]?.address ?? null;
-  const [allowImages, setAllowImages] = useState(() => imagesAllowedFor(sender));
+  // The sender's choice is kept in the store (mail.setImagesAllowed), so it holds after a restart.
+  const [allowImages, setAllowImages] = useState(message.imagesAllowed);
+  const [imageError, setImageError] = useState<string | null>(null);
+  const chooseImages = async (allowed: boolean): Promise<void> => {
+    if (!sender) return;
+    const result = await call('mail.setImagesAllowed', { address: sender, allowed });
+    if (result.ok) {
+      setImageError(null);
+      setAllowImages(result.value.allowed);
+    } else setImageError(result.error.message);
+  };
   const [blocked, setBlocked] = useState<BlockResult | null>(null);
 
   if (blocked) {
@@ -127,10 +136,8 @@ function LoadedMessage({ message }: { message: MessageDetail }): ReactElement {
           html={message.html}
           sender={sender}
           allowImages={allowImages}
-          onAllowImages={() => {
-            if (sender) allowImagesFrom(sender);
-            setAllowImages(true);
-          }}
+          imageError={imageError}
+          onChooseImages={(allowed) => void chooseImages(allowed)}
         />
       ) : message.text !== null ? (
         <pre className="message-text" data-testid="message-text">
@@ -150,34 +157,55 @@ function HtmlBody({
   html,
   sender,
   allowImages,
-  onAllowImages,
+  imageError,
+  onChooseImages,
 }: {
   html: string;
   sender: string | null;
   allowImages: boolean;
-  onAllowImages: () => void;
+  imageError: string | null;
+  onChooseImages: (allowed: boolean) => void;
 }): ReactElement {
-  const { document, blockedImages } = useMemo(() => {
-    const clean = sanitizeMailHtml(html, { allowRemoteImages: allowImages });
-    return { document: messageFrameDocument(clean.html, allowImages), blockedImages: clean.blockedImages };
+  const { document, remoteImages } = useMemo(() => {
+    const blocked = sanitizeMailHtml(html, { allowRemoteImages: false });
+    const shown = allowImages ? sanitizeMailHtml(html, { allowRemoteImages: true }).html : blocked.html;
+    return { document: messageFrameDocument(shown, allowImages), remoteImages: blocked.blockedImages };
   }, [html, allowImages]);
 
   return (
     <>
-      {blockedImages > 0 && !allowImages ? (
+      {remoteImages > 0 && !allowImages ? (
         <div className="message-images-blocked" data-testid="message-images-blocked">
           <span>Remote images are blocked to protect your privacy.</span>
           {sender ? (
             <button
               type="button"
               className="btn btn-secondary btn-small"
-              onClick={onAllowImages}
+              onClick={() => onChooseImages(true)}
               data-testid="message-show-images"
             >
               Show images from this sender
             </button>
           ) : null}
         </div>
+      ) : null}
+      {remoteImages > 0 && allowImages && sender ? (
+        <div className="message-images-blocked" data-testid="message-images-shown">
+          <span>Remote images from {sender} are shown.</span>
+          <button
+            type="button"
+            className="btn btn-secondary btn-small"
+            onClick={() => onChooseImages(false)}
+            data-testid="message-hide-images"
+          >
+            Block them again
+          </button>
+        </div>
+      ) : null}
+      {imageError ? (
+        <Alert tone="error" title="The choice was not saved" testId="message-images-error">
+          <p>{imageError}</p>
+        </Alert>
       ) : null}
       <iframe
         className="message-frame"

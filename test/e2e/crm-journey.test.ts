@@ -166,6 +166,10 @@ describe('a first session with Clientele', () => {
     await page.getByTestId('deal-board').waitFor();
     await poll(() => namesIn('Proposal')).toEqual(['Initech wombat habitat']);
     await screenshot(page, 'journey-3-deals');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('deals-export').click()]);
+    const deals = readFileSync(await download.path(), 'utf8');
+    expect(deals).toContain('Initech wombat habitat');
+    expect(deals).toContain('Proposal');
   });
 
   it('searches the mail as the user types and opens a hit', async () => {

@@ -9,6 +9,7 @@ import { call } from '../api/call.js';
 import { DealBoard } from './deals/DealBoard.js';
 import { DealDrawer } from './deals/DealDrawer.js';
 import { DealForm, type DealFormValues } from './deals/DealForm.js';
+import { ExportDealsButton } from './deals/ExportDealsButton.js';
 import { dealIdFrom } from './deals/deal-route.js';
 import { useBoard } from './deals/useBoard.js';
 import './deals/deals.css';
@@ -54,15 +55,18 @@ export function DealsPage(): ReactElement {
             </p>
           ) : null}
         </div>
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => setCreating(true)}
-          disabled={!board}
-          data-testid="new-deal"
-        >
-          New deal
-        </button>
+        <div className="deals-actions">
+          <ExportDealsButton />
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => setCreating(true)}
+            disabled={!board}
+            data-testid="new-deal"
+          >
+            New deal
+          </button>
+        </div>
       </div>
       {moveFailure ? (
         <Alert tone="error" title={`“${moveFailure.dealName}” was not moved`} testId="deal-move-error">

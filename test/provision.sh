@@ -20,6 +20,8 @@ for tool in "${!PACKAGE_FOR[@]}"; do
 done
 # Fonts so that screenshots show text.
 [ -d /usr/share/fonts/truetype/dejavu ] || missing_packages+=(fonts-dejavu-core)
+# The team server suite runs on a private PostgreSQL cluster (test/harness/postgres.ts).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_packages+=(postgresql)
 
 if [ ${#missing_packages[@]} -eq 0 ]; then
   exit 0

@@ -84,6 +84,7 @@ import {
   ExportInput,
   ImportResult,
 } from '../domain/csv.js';
+import { PolicyView } from '../rbac/policy.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -113,6 +114,14 @@ export const contract = {
     summary: 'Restore the keychain entries from the recovery key',
     input: z.object({ recoveryKey: RecoveryKeyText }).strict(),
     output: ProfileInfo,
+    permission: 'public',
+  }),
+  // Public on purpose: anyone may know their own rights (the UI hides what is forbidden with it);
+  // it still needs an open profile.
+  'policy.get': call({
+    summary: 'What the policy in force lets this user do now: effective permissions, field rules, email visibility',
+    input: z.object({}).strict(),
+    output: PolicyView,
     permission: 'public',
   }),
   'profile.rotateRecoveryKey': call({

@@ -2,7 +2,9 @@ import type { AppState } from '../../common/domain/profile.js';
 import type { Result } from '../../common/result.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
 import { createKeychain } from '../platform/keychain/factory.js';
-import { LocalPolicySource } from '../rbac/policy-source.js';
+import { ProfilePolicySource } from '../rbac/policy-source.js';
+import { PolicyFetcher } from '../rbac/policy-fetcher.js';
+import { ServerPolicySource, type Clock } from '../rbac/server-policy-source.js';
 import type { Migration } from '../store/migrations/migration.js';
 import { createParserPool } from '../sync/mime/parser-pool.js';
 import { SyncEngine, type SyncEngineOptions } from '../sync/sync-engine.js';
@@ -15,6 +17,7 @@ import { accountHandlers } from './services/account-handlers.js';
 import { oauthHandlers } from './services/oauth-handlers.js';
 import type { OAuthOptions } from '../sync/oauth/options.js';
 import { profileHandlers } from './services/profile-handlers.js';
+import { policyHandlers } from './services/policy-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
 import { mailHandlers } from './services/mail-handlers.js';
 import { messageHandlers } from './services/message-handlers.js';
@@ -45,9 +48,14 @@ export type CoreOptions = {
   oauth?: OAuthOptions;
   /** Tests only: a different migration list. */
   migrations?: readonly Migration[];
-  /** Tests only: another policy than the local owner's. */
+  /** Tests only: another policy than the local owner's (or the team server's). */
   policies?: PolicySource;
+  /** The team server link (issue 7): the clock the policy expiry is judged by, and fetch for tests. */
+  team?: { clock?: Clock; fetch?: typeof globalThis.fetch; random?: () => number };
 };
+
+/** The sealed secret holding the team server session token (set at enrollment). */
+export const TEAM_SESSION_SECRET = 'team:session';
 
 /** The service process of one profile, whatever hosts it (Electron utility process, browser mode, CLI). */
 export type Core = {
@@ -66,7 +74,21 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   // so a small worker heap is plenty, and it keeps garbage from piling up in two workers (the whole
   // process counts against the memory target).
   const parser = createParserPool({ log: options.log, maxMemoryMb: 96 });
-  const policies = options.policies ?? new LocalPolicySource(profiles);
+  // Not enrolled: the local owner may do everything. Enrolled: the team server's signed policy.
+  const serverPolicies = new ServerPolicySource(() => profiles.requireStore().team, options.log, options.team?.clock);
+  const policies = options.policies ?? new ProfilePolicySource(profiles, serverPolicies);
+  const policyFetcher = new PolicyFetcher({
+    source: serverPolicies,
+    log: options.log,
+    endpoint: () => {
+      const store = profiles.requireStore();
+      const enrollment = store.team.enrollment();
+      const sessionToken = store.secrets.get(TEAM_SESSION_SECRET);
+      return enrollment && sessionToken ? { serverUrl: enrollment.serverUrl, sessionToken } : null;
+    },
+    ...(options.team?.fetch ? { fetch: options.team.fetch } : {}),
+    ...(options.team?.random ? { random: options.team.random } : {}),
+  });
   const events = new EventBus(policies);
   // Search indexing runs beside the sync, in its own small transactions (main/search/search-indexer.ts).
   // Both wait while a sync pass runs (engine is assigned below, before either can run).
@@ -90,6 +112,8 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   });
   if (options.backgroundSync) profiles.onOpened(() => engine.start());
   if (options.backgroundSync) profiles.onOpened(() => indexer.start());
+  // The policy is fetched at start and on a jittered interval; a solo profile's fetch is a no-op.
+  if (options.backgroundSync) profiles.onOpened(() => policyFetcher.start());
 
   let initialState: AppState;
   try {
@@ -101,6 +125,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   const { closeFlows, ...oauthCalls } = oauthHandlers(profiles, engine, options.log, options.oauth);
   const handlers: Handlers = {
     ...profileHandlers(profiles),
+    ...policyHandlers(policies),
     ...settingsHandlers(profiles),
     ...accountHandlers(profiles, engine, options.log, options.oauth),
     ...oauthCalls,
@@ -119,7 +144,13 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     ...recordHandlers(profiles, linker, policies),
     ...reportHandlers(profiles),
   };
-  const dispatcher = new Dispatcher(handlers, policies, options.log);
+  const dispatcher = new Dispatcher(handlers, policies, options.log, {
+    // Refusals of an enrolled profile are queued for the team server's audit log.
+    onForbidden: (event) => {
+      const team = profiles.requireStore().team;
+      if (team.enrollment()) team.enqueueAudit('call.forbidden', event, new Date(serverPolicies.now()));
+    },
+  });
   let closing: Promise<void> | null = null;
   return {
     dataDir: profiles.paths.dir,
@@ -129,6 +160,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     close: () =>
       (closing ??= (async () => {
         closeFlows();
+        policyFetcher.stop();
         await engine.stop();
         await indexer.stop();
         await linker.stop();

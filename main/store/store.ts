@@ -20,6 +20,7 @@ import { SecretsRepository } from './repositories/secrets-repository.js';
 import { SyncHealthRepository } from './repositories/sync-health-repository.js';
 import { SettingsRepository } from './repositories/settings-repository.js';
 import { TasksRepository } from './repositories/tasks-repository.js';
+import { TeamRepository } from './repositories/team-repository.js';
 import { TimelineRepository } from './repositories/timeline-repository.js';
 import { FieldSealer } from './sealing.js';
 import { openEncryptedDatabase, type Db } from './sqlcipher.js';
@@ -102,6 +103,9 @@ export class Store {
   }
   get syncHealth(): SyncHealthRepository {
     return this.repository('syncHealth', () => new SyncHealthRepository(this.db));
+  }
+  get team(): TeamRepository {
+    return this.repository('team', () => new TeamRepository(this.db));
   }
 
   private repository<T>(name: string, create: () => T): T {

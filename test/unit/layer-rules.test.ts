@@ -29,6 +29,8 @@ describe('layer rules', () => {
     ['main/store/x.ts', "import { api } from '../../renderer/src/api/transport.js';\nexport const x = api;"],
     ['preload/x.ts', "import { startCore } from '../main/core/core.js';\nexport const x = startCore;"],
     ['server/x.ts', "import { Store } from '../main/store/store.js';\nexport const x = Store;"],
+    ['server/http/x.ts', "import { api } from '../../renderer/src/api/transport.js';\nexport const x = api;"],
+    ['common/x.ts', "import { startServer } from '../server/start.js';\nexport const x = startServer;"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await importErrors(filePath, code)).not.toEqual([]);
   });
@@ -38,6 +40,7 @@ describe('layer rules', () => {
     ['renderer/src/x.ts', "import { contract } from '../../common/api/contract.js';\nexport const x = contract;"],
     ['main/core/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['common/x.ts', "import { z } from 'zod';\nexport const x = z;"],
+    ['server/auth/x.ts', "import { AppError } from '../../common/errors.js';\nexport const x = AppError;"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await importErrors(filePath, code)).toEqual([]);
   });

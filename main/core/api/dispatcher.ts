@@ -1,27 +1,43 @@
 import type { z } from 'zod';
 import { contract, isCallName } from '../../../common/api/contract.js';
 import { AppError, isAppError, type AppErrorShape } from '../../../common/errors.js';
-import { isAllowed } from '../../../common/rbac/evaluate.js';
+import { denialMessage, isAllowed } from '../../../common/rbac/evaluate.js';
 import type { Policy } from '../../../common/rbac/permissions.js';
 import type { Result } from '../../../common/result.js';
 import type { Logger } from '../../util/logger.js';
+import { filterOutput, OUTPUT_FILTERS, type OutputFilters } from '../../rbac/output-filters.js';
 import type { Caller, Handlers } from './handlers.js';
 
 export type PolicySource = {
   /** The policy in force, or throws (PROFILE_LOCKED, POLICY_EXPIRED) when none can be applied. */
   current(): Policy;
+  /** The source's clock (ms since the epoch) for time-boxed grants; Date.now when absent. */
+  now?(): number;
+};
+
+/** A refused call, for the team server's audit log (queued in the store by the core). */
+export type ForbiddenEvent = { call: string; transport: Caller['transport']; message: string };
+
+export type DispatcherOptions = {
+  /** Told of every FORBIDDEN result; must not throw. */
+  onForbidden?: (event: ForbiddenEvent) => void;
+  /** Field rules and email visibility per call; main/rbac/output-filters.ts by default. */
+  filters?: OutputFilters;
 };
 
 /**
- * Every call goes through here, whatever the transport: validate the input with the contract's
- * zod schema, authorize with RBAC, run the service, and shape the output through the contract
- * (which also strips any field the contract does not declare).
+ * Every call goes through here, whatever the transport: authorize with RBAC (the call's declared
+ * permission, before even looking at the input, so a refused caller learns nothing from validation),
+ * validate the input with the contract's zod schema, run the service, shape the output through the
+ * contract (which also strips any field the contract does not declare), then apply the policy's field
+ * rules and email visibility (output-filters.ts).
  */
 export class Dispatcher {
   constructor(
     private readonly handlers: Handlers,
     private readonly policies: PolicySource,
     private readonly log: Logger,
+    private readonly options: DispatcherOptions = {},
   ) {}
 
   async dispatch(caller: Caller, method: string, rawInput: unknown): Promise<Result<unknown>> {
@@ -29,24 +45,36 @@ export class Dispatcher {
       return { ok: false, error: { code: 'NOT_FOUND', message: `Unknown call "${method}".` } };
     }
     const spec = contract[method];
-    const parsed = spec.input.safeParse(rawInput ?? {});
-    if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
-
     try {
+      let policy: Policy | null = null;
       if (spec.permission !== 'public') {
-        const policy = this.policies.current();
-        if (!isAllowed(policy, spec.permission)) {
-          throw new AppError(
-            'FORBIDDEN',
-            `Your role does not allow this (${spec.permission.action} ${spec.permission.object}).`,
-          );
+        policy = this.policies.current();
+        if (!isAllowed(policy, spec.permission, this.policies.now?.())) {
+          throw new AppError('FORBIDDEN', denialMessage(policy, spec.permission));
         }
       }
+      const parsed = spec.input.safeParse(rawInput ?? {});
+      if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
       const handler = this.handlers[method] as (input: unknown, context: { caller: Caller }) => Promise<unknown>;
-      const value = await handler(parsed.data, { caller });
-      return { ok: true, value: (spec.output as z.ZodType).parse(value) };
+      const value = (spec.output as z.ZodType).parse(await handler(parsed.data, { caller }));
+      return {
+        ok: true,
+        value: policy ? filterOutput(this.options.filters ?? OUTPUT_FILTERS, method, value, policy) : value,
+      };
     } catch (error) {
-      return { ok: false, error: this.toShape(error, method) };
+      const shape = this.toShape(error, method);
+      if (shape.code === 'FORBIDDEN')
+        this.forbidden({ call: method, transport: caller.transport, message: shape.message });
+      return { ok: false, error: shape };
+    }
+  }
+
+  private forbidden(event: ForbiddenEvent): void {
+    try {
+      this.options.onForbidden?.(event);
+    } catch (error) {
+      // Auditing must never turn a clean refusal into a crash; the refusal itself stands.
+      this.log.warn({ err: error, call: event.call }, 'could not queue the audit event of a refused call');
     }
   }
 

@@ -53,7 +53,7 @@ export class EventBus {
     if (this.listeners.size === 0) return;
     let allowed: boolean;
     try {
-      allowed = isAllowed(this.policies.current(), specs[event.name].permission);
+      allowed = isAllowed(this.policies.current(), specs[event.name].permission, this.policies.now?.());
     } catch {
       allowed = false; // locked profile or expired policy: nothing goes out
     }

@@ -45,7 +45,7 @@ export function recordHandlers(
       // The call needs contact view; companies and deals show only to a role that may see them.
       const policy = policies.current();
       const visible = (hit: RecordHit): boolean =>
-        hit.type === 'contact' || isAllowed(policy, { object: hit.type, action: 'view' });
+        hit.type === 'contact' || isAllowed(policy, { object: hit.type, action: 'view' }, policies.now?.());
       return { hits: hits.filter(visible) };
     },
   };

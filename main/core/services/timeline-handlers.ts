@@ -19,7 +19,7 @@ export function timelineHandlers(
 ): TimelineHandlers {
   return {
     'timeline.forRecord': async ({ record, cursor, limit }) => {
-      if (!isAllowed(policies.current(), { object: record.type, action: 'view' })) {
+      if (!isAllowed(policies.current(), { object: record.type, action: 'view' }, policies.now?.())) {
         throw new AppError('FORBIDDEN', `Your role does not allow this (view ${record.type}).`);
       }
       const store = profiles.requireStore();

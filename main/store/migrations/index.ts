@@ -9,6 +9,7 @@ import { m0008Merges } from './0008_merges.js';
 import { m0009Reports } from './0009_reports.js';
 import { m0010SearchByDate } from './0010_search_by_date.js';
 import { m0011ImageSenders } from './0011_image_senders.js';
+import { m0012TeamPolicy } from './0012_team_policy.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0009Reports,
   m0010SearchByDate,
   m0011ImageSenders,
+  m0012TeamPolicy,
 ];

@@ -1,0 +1,121 @@
+import type { PolicyRejection } from '../../common/rbac/policy.js';
+import type { Logger } from '../util/logger.js';
+import type { ServerPolicySource } from './server-policy-source.js';
+
+/** Where to ask and as whom; null while the profile is not enrolled (or locked). */
+export type PolicyEndpoint = { serverUrl: string; sessionToken: string };
+
+export type FetchOutcome =
+  | { kind: 'updated'; version: number }
+  | { kind: 'not-modified' }
+  | { kind: 'rejected'; code: PolicyRejection; message: string }
+  /** The server could not be reached or refused the session; the policy in force stays. */
+  | { kind: 'failed'; status: number | null; message: string }
+  | { kind: 'not-enrolled' };
+
+export type PolicyFetcherOptions = {
+  source: ServerPolicySource;
+  endpoint: () => PolicyEndpoint | null;
+  log: Logger;
+  fetch?: typeof globalThis.fetch;
+  /** 0..1; jitter spreads the desktops of one workspace over the interval. */
+  random?: () => number;
+  setTimer?: (run: () => void, ms: number) => { cancel(): void };
+  requestTimeoutMs?: number;
+};
+
+export const POLICY_FETCH_MIN_MS = 60_000;
+export const POLICY_FETCH_MAX_MS = 120_000;
+
+/**
+ * Keeps the policy fresh: `GET {server}/api/policy` with the session token at start and then every
+ * 60–120 s (random jitter), sending the stored policy's ETag as If-None-Match so an unchanged policy
+ * costs a 304. Whatever goes wrong (network, HTTP error, a policy that fails verification) the last
+ * good policy stays in force; only its expiry plus the offline grace ends it (ServerPolicySource).
+ */
+export class PolicyFetcher {
+  private timer: { cancel(): void } | null = null;
+  private running = false;
+  private inFlight: Promise<FetchOutcome> | null = null;
+
+  constructor(private readonly options: PolicyFetcherOptions) {}
+
+  /** Fetches now, then on the jittered interval until stop(). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.tick();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  /** The delay before the next fetch: uniform in [60 s, 120 s). */
+  nextDelayMs(): number {
+    const random = this.options.random ?? Math.random;
+    return POLICY_FETCH_MIN_MS + Math.floor(random() * (POLICY_FETCH_MAX_MS - POLICY_FETCH_MIN_MS));
+  }
+
+  /** One fetch; concurrent callers share it. Never throws. */
+  fetchOnce(): Promise<FetchOutcome> {
+    this.inFlight ??= this.fetchNow().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private tick(): void {
+    void this.fetchOnce().then((outcome) => {
+      if (outcome.kind === 'failed')
+        this.options.log.info({ status: outcome.status }, 'policy fetch failed; kept the policy in force');
+      if (!this.running) return;
+      const setTimer = this.options.setTimer ?? defaultTimer;
+      this.timer = setTimer(() => this.tick(), this.nextDelayMs());
+    });
+  }
+
+  private async fetchNow(): Promise<FetchOutcome> {
+    let endpoint: PolicyEndpoint | null;
+    try {
+      endpoint = this.options.endpoint();
+    } catch {
+      endpoint = null; // a locked profile has no endpoint to read
+    }
+    if (!endpoint) return { kind: 'not-enrolled' };
+    const etag = this.options.source.storedEtag();
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${endpoint.sessionToken}`,
+      accept: 'application/jose',
+    };
+    if (etag) headers['if-none-match'] = etag;
+
+    let response: Response;
+    let body: string;
+    try {
+      const fetchFn = this.options.fetch ?? globalThis.fetch;
+      response = await fetchFn(new URL('/api/policy', endpoint.serverUrl), {
+        headers,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000),
+      });
+      body = await response.text();
+    } catch (error) {
+      return { kind: 'failed', status: null, message: error instanceof Error ? error.message : String(error) };
+    }
+    if (response.status === 304) return { kind: 'not-modified' };
+    if (response.status !== 200) {
+      return { kind: 'failed', status: response.status, message: `The team server answered ${response.status}.` };
+    }
+    const verdict = await this.options.source.accept(body.trim(), response.headers.get('etag'));
+    if (!verdict.ok) return { kind: 'rejected', code: verdict.code, message: verdict.message };
+    return { kind: 'updated', version: verdict.document.version };
+  }
+}
+
+function defaultTimer(run: () => void, ms: number): { cancel(): void } {
+  const handle = setTimeout(run, ms);
+  handle.unref();
+  return { cancel: () => clearTimeout(handle) };
+}

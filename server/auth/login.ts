@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../common/errors.js';
+import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
+import { normalizeEmail } from './email.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { verifyPassword } from './passwords.js';
+import type { SessionStore } from './sessions.js';
+import { findUserByEmail } from './users.js';
+
+/** The one answer to every failed login: it never says whether the account exists or is disabled. */
+export const GENERIC_LOGIN_FAILURE = 'The email or password is incorrect.';
+
+export type LoginDeps = {
+  db: Kysely<ServerDatabase>;
+  throttle: LoginThrottle;
+  sessions: SessionStore;
+  /** A hash of a random password, verified for unknown emails so they take as long as known ones. */
+  dummyHash: string;
+};
+
+export type LoginSuccess = { token: string; session: SessionsTable; user: UsersTable };
+
+/**
+ * Password login. Throttled per account before any hashing; every failure is counted and
+ * answered alike. A success always issues a new session token (rotation); the session the
+ * request came with, if any, is revoked so a planted token can't ride on the new login.
+ */
+export async function login(
+  deps: LoginDeps,
+  input: { email: string; password: string; currentToken: string | undefined },
+  now: number,
+): Promise<LoginSuccess> {
+  const accountKey = normalizeEmail(input.email);
+  const state = await deps.throttle.begin(accountKey, now);
+  if (!state.allowed) {
+    const seconds = Math.ceil(state.retryAfterMs / 1000);
+    throw new AppError('RATE_LIMIT', `Too many failed sign-ins for this account. Try again in ${seconds} s.`, {
+      retryAfterMs: state.retryAfterMs,
+    });
+  }
+
+  const user = await findUserByEmail(deps.db, input.email);
+  const passwordMatches = await verifyPassword(user?.password_hash ?? deps.dummyHash, input.password);
+  // The failure was recorded by begin(); only a success takes it back.
+  if (!user || !passwordMatches || user.disabled_at !== null) throw new AppError('AUTH', GENERIC_LOGIN_FAILURE);
+
+  await deps.throttle.reset(accountKey);
+  if (input.currentToken) await deps.sessions.revokeByToken(input.currentToken, now);
+  const { token, session } = await deps.sessions.create(user.id, now);
+  return { token, session, user };
+}

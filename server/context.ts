@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { makeDummyHash } from './auth/passwords.js';
+import { SessionStore } from './auth/sessions.js';
+import type { Clock } from './clock.js';
+import type { DatabaseKind } from './db/database.js';
+import type { ServerDatabase } from './db/schema.js';
+
+/** What every route needs. No state of its own beyond the database: instances stay interchangeable. */
+export type ServerContext = {
+  db: Kysely<ServerDatabase>;
+  kind: DatabaseKind;
+  clock: Clock;
+  throttle: LoginThrottle;
+  sessions: SessionStore;
+  dummyHash: string;
+};
+
+export async function makeServerContext(
+  db: Kysely<ServerDatabase>,
+  kind: DatabaseKind,
+  clock: Clock,
+): Promise<ServerContext> {
+  return {
+    db,
+    kind,
+    clock,
+    throttle: new LoginThrottle(db, kind),
+    sessions: new SessionStore(db),
+    dummyHash: await makeDummyHash(),
+  };
+}

@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import { BootstrapInput, LoginInput, type LoginOutput, type SessionView } from '../../../common/api/server-auth.js';
+import { ok } from '../../../common/result.js';
+import { redeemBootstrapToken } from '../../auth/bootstrap.js';
+import { login } from '../../auth/login.js';
+import type { SessionsTable, UsersTable } from '../../db/schema.js';
+import type { ServerContext } from '../../context.js';
+import { parseBody } from '../parse-body.js';
+import { requireSession } from '../require-session.js';
+import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
+
+function sessionView(session: SessionsTable, user: UsersTable): SessionView {
+  return {
+    user: { id: user.id, email: user.email, isAdmin: user.is_admin === 1 },
+    session: {
+      id: session.id,
+      createdAt: new Date(session.created_at).toISOString(),
+      expiresAt: new Date(session.expires_at).toISOString(),
+    },
+  };
+}
+
+export function registerAuthRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.post('/api/auth/bootstrap', async (request, reply) => {
+    const input = parseBody(BootstrapInput, request.body);
+    const now = context.clock.now();
+    const user = await redeemBootstrapToken(context.db, context.kind, input, now);
+    const { token, session } = await context.sessions.create(user.id, now);
+    setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
+    const output: LoginOutput = { ...sessionView(session, user), token };
+    return reply.status(201).send(ok(output));
+  });
+
+  app.post('/api/auth/login', async (request, reply) => {
+    const input = parseBody(LoginInput, request.body);
+    const now = context.clock.now();
+    const { token, session, user } = await login(
+      context,
+      { email: input.email, password: input.password, currentToken: readSessionToken(request) },
+      now,
+    );
+    setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
+    const output: LoginOutput = { ...sessionView(session, user), token };
+    return reply.send(ok(output));
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    const token = readSessionToken(request);
+    // Logging out twice, or with a dead token, is not an error: the caller ends up signed out.
+    const revoked = token ? await context.sessions.revokeByToken(token, context.clock.now()) : false;
+    clearSessionCookie(reply, request);
+    return reply.send(ok({ revoked }));
+  });
+
+  app.get('/api/auth/session', async (request, reply) => {
+    const { session, user } = await requireSession(context, request);
+    return reply.send(ok(sessionView(session, user)));
+  });
+}

@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+import { databaseTargetFromUrl } from './db/database.js';
+import { defaultServerDataDir, sqliteFileIn } from './data-dir.js';
+import { startServer } from './start.js';
+
+const DEFAULT_PORT = 7700;
+
+const USAGE = `Usage: npm run server -- [--data-dir DIR] [--port N] [--host ADDRESS] [--trust-proxy]
+
+  --data-dir DIR   where the embedded SQLite file lives (default: $CLIENTELE_SERVER_DATA_DIR
+                   or the OS app-data folder, "Clientele Server")
+  --port N         port to listen on (default: $PORT or ${DEFAULT_PORT}; 0 picks a free one)
+  --host ADDRESS   address to listen on (default: 127.0.0.1)
+  --trust-proxy    behind a TLS-terminating proxy: honour X-Forwarded-Proto and -For
+  DATABASE_URL=postgres://user@host:port/db   use PostgreSQL instead of SQLite
+`;
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'trust-proxy': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out(USAGE);
+    return;
+  }
+  const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`Not a port: ${values.port ?? process.env.PORT}`);
+  const dataDir = values['data-dir'] ?? defaultServerDataDir();
+  const database = databaseTargetFromUrl(process.env.DATABASE_URL, sqliteFileIn(dataDir));
+
+  const server = await startServer({
+    database,
+    host: values.host ?? '127.0.0.1',
+    port,
+    trustProxy: values['trust-proxy'] ?? false,
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  });
+  // One write, so whoever reads stdout gets the URL and the link together.
+  const lines = [
+    `Clientele team server on ${server.url} (${database.kind === 'sqlite' ? database.file : 'PostgreSQL'})`,
+  ];
+  if (server.bootstrapLink) {
+    const expires = new Date(server.bootstrapExpiresAt ?? 0).toISOString();
+    lines.push(`No admin yet. Open this one-time link to create the first admin (valid until ${expires}):`);
+    lines.push(`  ${server.bootstrapLink}`);
+  }
+  out(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`clientele server: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

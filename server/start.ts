@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { issueBootstrapToken } from './auth/bootstrap.js';
+import { systemClock, type Clock } from './clock.js';
+import { makeServerContext } from './context.js';
+import { openDatabase, type DatabaseTarget } from './db/database.js';
+import { migrate } from './db/migrator.js';
+import { buildServer } from './http/app.js';
+
+export type StartOptions = {
+  database: DatabaseTarget;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  trustProxy?: boolean;
+};
+
+export type RunningServer = {
+  app: FastifyInstance;
+  url: string;
+  /** The one-time admin setup link, when no admin exists yet. */
+  bootstrapLink: string | undefined;
+  bootstrapExpiresAt: number | undefined;
+  close(): Promise<void>;
+};
+
+/** Opens the database, migrates it, issues a setup link while there is no admin, and listens. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const database = openDatabase(options.database);
+  try {
+    await migrate(database.db, database.kind, clock.now);
+    const context = await makeServerContext(database.db, database.kind, clock);
+    const app = buildServer(context, { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : options.port;
+    const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+    const bootstrap = await issueBootstrapToken(database.db, clock.now());
+    return {
+      app,
+      url,
+      bootstrapLink: bootstrap ? `${url}/setup#token=${bootstrap.token}` : undefined,
+      bootstrapExpiresAt: bootstrap?.expiresAt,
+      close: async () => {
+        await app.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { ContactSummary } from '../../common/domain/crm.js';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
-import { launchChromium, onboard, openAppWindow, screenshot } from '../harness/chromium.js';
+import {
+  flingFrameTimes,
+  launchChromium,
+  onboard,
+  openAppWindow,
+  screenshot,
+  scrollUntilLoaded,
+} from '../harness/chromium.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
@@ -274,37 +281,13 @@ describe('the contacts list with 50,000 rows', () => {
     const list = page.getByTestId('contacts-list');
     await list.waitFor();
     const started = Date.now();
-    let last = '';
-    while (!last.includes(`Person ${TOTAL - 1}`) && Date.now() - started < 120_000) {
-      last = await list.evaluate((element) => {
-        element.scrollTop = element.scrollHeight;
-        const links = element.querySelectorAll('.records-link');
-        return links[links.length - 1]?.textContent ?? '';
-      });
-      await page.waitForTimeout(20);
-    }
+    const last = await scrollUntilLoaded(list, '.records-link', `Person ${TOTAL - 1}`);
     expect(last).toBe(`Person ${TOTAL - 1}`);
     expect(await rows().count()).toBeLessThan(80);
     // Frame times while flinging through the rows: measured and printed, not asserted (bench/ owns timing).
-    const frames = await list.evaluate(
-      (element) =>
-        new Promise<number[]>((resolve) => {
-          const times: number[] = [];
-          let previous = performance.now();
-          element.scrollTop = 0;
-          const step = (now: number): void => {
-            times.push(now - previous);
-            previous = now;
-            element.scrollTop = (times.length * 20_000) % element.scrollHeight;
-            if (times.length < 180) requestAnimationFrame(step);
-            else resolve(times.slice(5));
-          };
-          requestAnimationFrame(step);
-        }),
-    );
-    const sorted = [...frames].sort((a, b) => a - b);
+    const fling = await flingFrameTimes(list, 180, 20_000);
     process.stdout.write(
-      `contacts fling over ${TOTAL} rows (loaded in ${Date.now() - started} ms): median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, p95 ${sorted[Math.floor(sorted.length * 0.95)]!.toFixed(1)} ms per frame\n`,
+      `contacts fling over ${TOTAL} rows (loaded in ${Date.now() - started} ms): median ${fling.median.toFixed(1)} ms, p95 ${fling.p95.toFixed(1)} ms per frame\n`,
     );
     await screenshot(page, '76-contacts-50k');
     await context.unroute('**/api/call/contacts.list');

@@ -209,9 +209,9 @@ describe('the deals board', () => {
     expect(await drawer.getByTestId('deal-facts-stage').textContent()).toBe('Negotiation');
     expect(await drawer.getByTestId('deal-facts-amount').textContent()).toBe(await money(2500, 'GBP'));
     await drawer.getByTestId('composer-text').fill('Budget approved by their CFO');
-    await drawer.getByTestId('composer-add').click();
+    await drawer.getByTestId('composer-save').click();
     await expect
-      .poll(() => drawer.locator('.activity-item').allTextContents())
+      .poll(() => drawer.locator('.feed-item').allTextContents())
       .toEqual([
         expect.stringContaining('Budget approved by their CFO'),
         expect.stringContaining('created in Negotiation'),
@@ -222,8 +222,13 @@ describe('the deals board', () => {
     await page.reload();
     await page.getByTestId('deal-drawer').waitFor();
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
-    await drawer.locator('.activity-item').first().waitFor();
+    await drawer.locator('.feed-item').first().waitFor();
     await screenshot(page, 'deals-drawer-dark');
+    // The note can be deleted again from the drawer; the deal's creation stays.
+    await drawer.getByRole('button', { name: 'Delete note' }).click();
+    await expect
+      .poll(() => drawer.locator('.feed-item').allTextContents())
+      .toEqual([expect.stringContaining('created in Negotiation')]);
     await page.goto(`${app.origin}/#/deals`);
     await page.getByTestId('deal-board').waitFor();
     await screenshot(page, 'deals-board-dark');

@@ -232,6 +232,12 @@ describe('the contact page', () => {
     await page.getByTestId('page-company').waitFor();
     expect(await page.getByTestId('company-person').allTextContents()).toEqual(['Dana K. Scully']);
     await poll(() => page.getByTestId('feed-thread').count()).toBe(2);
+    // The company is edited like the contact: only the owner changes, the name stays.
+    await page.getByTestId('company-edit').click();
+    await page.locator('#company-owner').fill('Alice');
+    await page.getByTestId('company-save').click();
+    await poll(() => page.getByTestId('company-details').textContent()).toContain('OwnerAlice');
+    expect(await page.getByTestId('record-name').textContent()).toBe('Globex');
     await bothThemes('d4-company-page');
     expect(errors).toEqual([]);
   }, 60_000);

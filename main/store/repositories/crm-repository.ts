@@ -10,6 +10,7 @@ import type {
   ParticipantRole,
 } from '../../../common/domain/crm.js';
 import type { Db } from '../sqlcipher.js';
+import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import type { Address } from './mail-repository.js';
 
 /** A queued message with what the linking rules read of it. */
@@ -429,7 +430,7 @@ export class CrmRepository {
       params.push(after.key, after.key, after.id);
     }
     const rows = this.db
-      .prepare<(string | number)[], CompanyRow>(
+      .prepare<(string | number)[], CompanySummaryRow>(
         `SELECT ${COMPANY_COLUMNS} FROM companies co ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY co.name, co.id LIMIT ?`,
       )
@@ -452,7 +453,7 @@ export class CrmRepository {
 
   /** Companies by id, in the order asked (ids that do not exist are left out). */
   companySummaries(ids: readonly number[]): CompanySummary[] {
-    const statement = this.db.prepare<[number], CompanyRow>(
+    const statement = this.db.prepare<[number], CompanySummaryRow>(
       `SELECT ${COMPANY_COLUMNS} FROM companies co WHERE co.id = ?`,
     );
     return ids.flatMap((id) => {
@@ -462,7 +463,8 @@ export class CrmRepository {
   }
 }
 
-type CompanyRow = {
+/** A company's summary columns (COMPANY_COLUMNS); the record page reads these and more. */
+export type CompanySummaryRow = {
   id: number;
   domain: string;
   name: string;
@@ -473,7 +475,7 @@ type CompanyRow = {
 const COMPANY_COLUMNS = `co.id, co.domain, co.name, co.owner, co.created_at,
   (SELECT count(*) FROM contact_companies cc WHERE cc.company_id = co.id) AS contacts`;
 
-function toCompanySummary(row: CompanyRow): CompanySummary {
+export function toCompanySummary(row: CompanySummaryRow): CompanySummary {
   return {
     id: row.id,
     domain: row.domain,
@@ -505,19 +507,4 @@ function nameFromAddress(address: string): string {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
-}
-
-function encodeCursor(key: string, id: number): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { key: string; id: number } | null {
-  if (!cursor) return null;
-  try {
-    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if (typeof key === 'string' && typeof id === 'number') return { key, id };
-  } catch {
-    // fall through: a cursor that is not ours starts from the top
-  }
-  return null;
 }

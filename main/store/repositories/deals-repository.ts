@@ -12,6 +12,7 @@ import type {
 } from '../../../common/domain/deals.js';
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../sqlcipher.js';
+import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 
 type DealRow = {
   id: number;
@@ -313,19 +314,4 @@ export class DealsRepository {
 
 function toStage(row: StageRow): Stage {
   return { id: row.id, name: row.name, position: row.position, kind: row.kind };
-}
-
-function encodeCursor(key: string, id: number): string {
-  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { key: string; id: number } | null {
-  if (!cursor) return null;
-  try {
-    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if (typeof key === 'string' && typeof id === 'number') return { key, id };
-  } catch {
-    // fall through: a cursor that is not ours starts from the top
-  }
-  return null;
 }

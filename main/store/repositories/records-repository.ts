@@ -7,17 +7,12 @@ import {
   type UpdateContactInput,
 } from '../../../common/domain/records.js';
 import type { Db } from '../sqlcipher.js';
+import { toCompanySummary, type CompanySummaryRow } from './crm-repository.js';
 
-type CompanyRow = {
-  id: number;
-  domain: string;
-  name: string;
-  owner: string | null;
+type CompanyRow = CompanySummaryRow & {
   source: 'mail' | 'manual';
   custom_fields: string;
-  created_at: string;
   updated_at: string;
-  contacts: number;
 };
 
 type PersonRow = {
@@ -76,12 +71,7 @@ export class RecordsRepository {
     const row = this.statements.company.get(id);
     if (!row) return null;
     return {
-      id: row.id,
-      domain: row.domain,
-      name: row.name,
-      owner: row.owner,
-      contacts: row.contacts,
-      createdAt: row.created_at,
+      ...toCompanySummary(row),
       updatedAt: row.updated_at,
       source: row.source,
       customFields: JSON.parse(row.custom_fields) as Record<string, unknown>,

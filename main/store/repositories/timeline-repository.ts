@@ -1,6 +1,7 @@
 import type { RecordRef, RecordType, TimelineItem, TimelinePage } from '../../../common/domain/timeline.js';
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Db } from '../sqlcipher.js';
+import { decodeTextCursor, encodeCursor } from './keyset-cursor.js';
 import { RECORD_COLUMN } from './record-columns.js';
 
 type Params = { id: number; at: string; key: string; limit: number };
@@ -142,11 +143,12 @@ export class TimelineRepository {
   }
 
   page(record: RecordRef, cursor: string | undefined, limit: number): TimelinePage {
-    const after = decodeCursor(cursor);
+    // The cursor is the last item's time and its key (the tie-breaker).
+    const after = decodeTextCursor(cursor);
     const rows = this.statement(record.type).all({
       id: record.id,
-      at: after?.at ?? TOP,
-      key: after?.key ?? TOP,
+      at: after?.key ?? TOP,
+      key: after?.tie ?? TOP,
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
@@ -244,19 +246,4 @@ function firstAddress(json: string): { name: string; address: string } {
     name: typeof first?.name === 'string' ? first.name : '',
     address: typeof first?.address === 'string' ? first.address : '',
   };
-}
-
-function encodeCursor(at: string, key: string): string {
-  return Buffer.from(JSON.stringify([at, key])).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { at: string; key: string } | null {
-  if (!cursor) return null;
-  try {
-    const [at, key] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
-    if (typeof at === 'string' && typeof key === 'string') return { at, key };
-  } catch {
-    // fall through: a cursor that is not ours starts from the top
-  }
-  return null;
 }

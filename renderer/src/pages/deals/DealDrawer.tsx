@@ -7,8 +7,8 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
 import { DealForm, type DealFormValues } from './DealForm.js';
+import { RecordTimeline } from '../record/RecordTimeline.js';
 import { formatCalendarDate, formatMoney } from './money.js';
-import { RecordActivity } from './RecordActivity.js';
 
 /**
  * One deal in a panel beside the board: its details, an edit form, delete, and its notes, tasks
@@ -29,6 +29,7 @@ export function DealDrawer({ dealId, onChanged }: { dealId: number; onChanged: (
       setError(null);
     } else setError(result.error);
   }, [dealId]);
+  const reload = useCallback(() => void load(), [load]);
 
   // The page keys the drawer by deal: another deal is a fresh drawer, so this runs once per deal.
   useEffect(() => {
@@ -148,8 +149,7 @@ export function DealDrawer({ dealId, onChanged }: { dealId: number; onChanged: (
               Delete
             </button>
           </div>
-          <h3 className="section-label">Notes, tasks and activity</h3>
-          <RecordActivity record={{ type: 'deal', id: deal.id }} onChanged={() => void load()} />
+          <RecordTimeline record={{ type: 'deal', id: deal.id }} compact onChanged={reload} />
         </>
       ) : null}
       <ConfirmDialog

@@ -1,12 +1,12 @@
-import { useCallback, useState, type FormEvent, type ReactElement } from 'react';
+import { useCallback, type ReactElement } from 'react';
 import type { CompanyDetail, UpdateCompanyInput } from '../../../../common/domain/records.js';
 import { call } from '../../api/call.js';
-import { Field } from '../../components/Field.js';
 import { BuildingIcon } from '../../components/icons.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
 import { formatCount } from '../../lib/format.js';
-import { CustomFieldsEditor, displayValue, fieldsFrom, rowsFrom, type FieldRow } from './CustomFieldsEditor.js';
-import { RecordTimeline } from './RecordTimeline.js';
+import { CustomFieldPairs } from './CustomFieldsEditor.js';
+import { RecordForm, useRecordForm } from './RecordForm.js';
+import { RecordPageFrame } from './RecordPageFrame.js';
 import { RecordError, RecordLoading, RecordNotFound } from './RecordStates.js';
 import { useRecord } from './useRecord.js';
 
@@ -14,7 +14,6 @@ import { useRecord } from './useRecord.js';
 export function CompanyPage({ id }: { id: number }): ReactElement {
   const read = useCallback(() => call('companies.get', { id }), [id]);
   const { load, reload, replace } = useRecord(read);
-  const [editing, setEditing] = useState(false);
 
   if (load.status === 'loading') return <RecordLoading label="Loading the company" />;
   if (load.status === 'not-found') return <RecordNotFound what="company" listHref={hrefFor('companies')} />;
@@ -22,71 +21,41 @@ export function CompanyPage({ id }: { id: number }): ReactElement {
   const company = load.value;
 
   return (
-    <div className="page page-record" data-testid="page-company" data-company-id={company.id}>
-      <a className="record-back" href={hrefFor('companies')}>
-        ← Companies
-      </a>
-      <header className="record-header">
+    <RecordPageFrame
+      record={{ type: 'company', id: company.id }}
+      back={{ href: hrefFor('companies'), label: 'Companies' }}
+      avatar={
         <span className="avatar avatar-large avatar-square" aria-hidden="true">
           <BuildingIcon size={22} />
         </span>
-        <div className="record-heading">
-          <h2 className="record-name" data-testid="record-name">
-            {company.name}
-          </h2>
-          <p className="record-subtitle">{company.domain}</p>
-        </div>
-        {!editing ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-small record-edit"
-            onClick={() => setEditing(true)}
-            data-testid="company-edit"
-          >
-            Edit
-          </button>
-        ) : null}
-      </header>
-      <div className="record-layout">
-        <div className="record-side">
-          {editing ? (
-            <CompanyForm
-              company={company}
-              onCancel={() => setEditing(false)}
-              onSaved={(saved) => {
-                replace(saved);
-                setEditing(false);
-              }}
-            />
-          ) : (
-            <section className="card record-details" aria-label="Details" data-testid="company-details">
-              <dl className="record-fields">
-                <dt>Domain</dt>
-                <dd>{company.domain}</dd>
-                <dt>Owner</dt>
-                <dd>{company.owner ?? <span className="text-secondary">—</span>}</dd>
-                <dt>Added</dt>
-                <dd>{company.source === 'mail' ? 'From email' : 'By hand'}</dd>
-                {Object.entries(company.customFields).map(([key, value]) => (
-                  <FieldPair key={key} name={key} value={displayValue(value)} />
-                ))}
-              </dl>
-            </section>
-          )}
-          <People company={company} />
-        </div>
-        <RecordTimeline record={{ type: 'company', id: company.id }} />
-      </div>
-    </div>
-  );
-}
-
-function FieldPair({ name, value }: { name: string; value: string }): ReactElement {
-  return (
-    <>
-      <dt>{name}</dt>
-      <dd>{value}</dd>
-    </>
+      }
+      name={company.name}
+      subtitle={company.domain}
+      details={
+        <section className="card record-details" aria-label="Details" data-testid="company-details">
+          <dl className="record-fields">
+            <dt>Domain</dt>
+            <dd>{company.domain}</dd>
+            <dt>Owner</dt>
+            <dd>{company.owner ?? <span className="text-secondary">—</span>}</dd>
+            <dt>Added</dt>
+            <dd>{company.source === 'mail' ? 'From email' : 'By hand'}</dd>
+            <CustomFieldPairs fields={company.customFields} />
+          </dl>
+        </section>
+      }
+      form={(close) => (
+        <CompanyForm
+          company={company}
+          onCancel={close}
+          onSaved={(saved) => {
+            replace(saved);
+            close();
+          }}
+        />
+      )}
+      side={<People company={company} />}
+    />
   );
 }
 
@@ -128,55 +97,10 @@ function CompanyForm({
   onCancel: () => void;
   onSaved: (company: CompanyDetail) => void;
 }): ReactElement {
-  const [name, setName] = useState(company.name);
-  const [owner, setOwner] = useState(company.owner ?? '');
-  const [rows, setRows] = useState<FieldRow[]>(() => rowsFrom(company.customFields));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
-    const input: UpdateCompanyInput = { id: company.id };
-    if (name.trim() !== company.name) input.name = name.trim();
-    if (owner.trim() !== (company.owner ?? '')) input.owner = owner.trim() || null;
-    const fields = fieldsFrom(rows, company.customFields);
-    if (JSON.stringify(fields) !== JSON.stringify(company.customFields)) input.customFields = fields;
-    setSaving(true);
-    void call('companies.update', input).then((result) => {
-      setSaving(false);
-      if (result.ok) onSaved(result.value);
-      else setError(result.error.message);
-    });
+  const form = useRecordForm(company, onSaved);
+  const submit = (): void => {
+    const input: UpdateCompanyInput = { id: company.id, ...form.changes() };
+    form.save(call('companies.update', input));
   };
-
-  return (
-    <form className="card record-form" onSubmit={submit} data-testid="company-form">
-      <Field id="company-name" label="Name" error={error ?? undefined}>
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            maxLength={200}
-          />
-        )}
-      </Field>
-      <Field id="company-owner" label="Owner">
-        {(control) => (
-          <input {...control} className="input" value={owner} onChange={(event) => setOwner(event.target.value)} />
-        )}
-      </Field>
-      <CustomFieldsEditor rows={rows} onChange={setRows} />
-      <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={saving} data-testid="company-save">
-          Save
-        </button>
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
-  );
+  return <RecordForm kind="company" form={form} onSubmit={submit} onCancel={onCancel} />;
 }

@@ -1,12 +1,13 @@
-import { useCallback, useState, type FormEvent, type ReactElement } from 'react';
+import { useCallback, useState, type ReactElement } from 'react';
 import type { ContactDetail, LinkExplanation } from '../../../../common/domain/crm.js';
 import type { UpdateContactInput } from '../../../../common/domain/records.js';
 import { call } from '../../api/call.js';
 import { Field } from '../../components/Field.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
 import { formatCount } from '../../lib/format.js';
-import { CustomFieldsEditor, displayValue, fieldsFrom, rowsFrom, type FieldRow } from './CustomFieldsEditor.js';
-import { RecordTimeline } from './RecordTimeline.js';
+import { CustomFieldPairs } from './CustomFieldsEditor.js';
+import { RecordForm, useRecordForm } from './RecordForm.js';
+import { RecordPageFrame } from './RecordPageFrame.js';
 import { RecordError, RecordLoading, RecordNotFound } from './RecordStates.js';
 import { useRecord } from './useRecord.js';
 
@@ -16,7 +17,6 @@ const STAGES = ['subscriber', 'lead', 'qualified', 'opportunity', 'customer', 'e
 export function ContactPage({ id }: { id: number }): ReactElement {
   const read = useCallback(() => call('contacts.get', { id }), [id]);
   const { load, reload, replace } = useRecord(read);
-  const [editing, setEditing] = useState(false);
 
   if (load.status === 'loading') return <RecordLoading label="Loading the contact" />;
   if (load.status === 'not-found') return <RecordNotFound what="contact" listHref={hrefFor('contacts')} />;
@@ -24,65 +24,45 @@ export function ContactPage({ id }: { id: number }): ReactElement {
   const contact = load.value;
 
   return (
-    <div className="page page-record" data-testid="page-contact" data-contact-id={contact.id}>
-      <a className="record-back" href={hrefFor('contacts')}>
-        ← Contacts
-      </a>
-      <header className="record-header">
+    <RecordPageFrame
+      record={{ type: 'contact', id: contact.id }}
+      back={{ href: hrefFor('contacts'), label: 'Contacts' }}
+      avatar={
         <span className="avatar avatar-large" aria-hidden="true">
           {initials(contact.name)}
         </span>
-        <div className="record-heading">
-          <h2 className="record-name" data-testid="record-name">
-            {contact.name}
-          </h2>
-          <p className="record-subtitle">
-            {contact.title}
-            {contact.title && contact.company ? ' at ' : null}
-            {contact.company ? (
-              <a href={recordHref('company', contact.company.id)} data-testid="contact-company">
-                {contact.company.name}
-              </a>
-            ) : null}
-            {!contact.title && !contact.company ? contact.email : null}
-          </p>
-        </div>
-        {contact.lifecycleStage ? <span className="badge badge-accent">{contact.lifecycleStage}</span> : null}
-        {!editing ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-small record-edit"
-            onClick={() => setEditing(true)}
-            data-testid="contact-edit"
-          >
-            Edit
-          </button>
-        ) : null}
-      </header>
-      <div className="record-layout">
-        <div className="record-side">
-          {editing ? (
-            <ContactForm
-              contact={contact}
-              onCancel={() => setEditing(false)}
-              onSaved={(saved) => {
-                replace(saved);
-                setEditing(false);
-              }}
-            />
-          ) : (
-            <ContactDetails contact={contact} />
-          )}
-          <WhyContact emails={contact.emails} />
-        </div>
-        <RecordTimeline record={{ type: 'contact', id: contact.id }} />
-      </div>
-    </div>
+      }
+      name={contact.name}
+      subtitle={
+        <>
+          {contact.title}
+          {contact.title && contact.company ? ' at ' : null}
+          {contact.company ? (
+            <a href={recordHref('company', contact.company.id)} data-testid="contact-company">
+              {contact.company.name}
+            </a>
+          ) : null}
+          {!contact.title && !contact.company ? contact.email : null}
+        </>
+      }
+      badge={contact.lifecycleStage ? <span className="badge badge-accent">{contact.lifecycleStage}</span> : null}
+      details={<ContactDetails contact={contact} />}
+      form={(close) => (
+        <ContactForm
+          contact={contact}
+          onCancel={close}
+          onSaved={(saved) => {
+            replace(saved);
+            close();
+          }}
+        />
+      )}
+      side={<WhyContact emails={contact.emails} />}
+    />
   );
 }
 
 function ContactDetails({ contact }: { contact: ContactDetail }): ReactElement {
-  const custom = Object.entries(contact.customFields);
   return (
     <section className="card record-details" aria-label="Details" data-testid="contact-details">
       <dl className="record-fields">
@@ -116,20 +96,9 @@ function ContactDetails({ contact }: { contact: ContactDetail }): ReactElement {
         <dd data-testid="contact-message-count">
           {formatCount(contact.messages)} ({formatCount(contact.recentMessages)} in the last 90 days)
         </dd>
-        {custom.map(([key, value]) => (
-          <FieldPair key={key} name={key} value={displayValue(value)} />
-        ))}
+        <CustomFieldPairs fields={contact.customFields} />
       </dl>
     </section>
-  );
-}
-
-function FieldPair({ name, value }: { name: string; value: string }): ReactElement {
-  return (
-    <>
-      <dt>{name}</dt>
-      <dd>{value}</dd>
-    </>
   );
 }
 
@@ -146,53 +115,26 @@ function ContactForm({
   onCancel: () => void;
   onSaved: (contact: ContactDetail) => void;
 }): ReactElement {
-  const [name, setName] = useState(contact.name);
+  const form = useRecordForm(contact, onSaved);
   const [title, setTitle] = useState(contact.title ?? '');
   const [phones, setPhones] = useState(contact.phones.join('\n'));
-  const [owner, setOwner] = useState(contact.owner ?? '');
   const [stage, setStage] = useState(contact.lifecycleStage ?? '');
-  const [rows, setRows] = useState<FieldRow[]>(() => rowsFrom(contact.customFields));
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  const submit = (event: FormEvent): void => {
-    event.preventDefault();
-    // Only what changed is sent: saving another field must not turn a name made from the address
-    // into a typed one (which would stop a display name seen later from replacing it).
-    const input: UpdateContactInput = { id: contact.id };
-    if (name.trim() !== contact.name) input.name = name.trim();
+  const submit = (): void => {
+    // Only what changed is sent (see useRecordForm's changes).
+    const input: UpdateContactInput = { id: contact.id, ...form.changes() };
     if (title.trim() !== (contact.title ?? '')) input.title = title.trim() || null;
     const phoneList = phones
       .split('\n')
       .map((phone) => phone.trim())
       .filter(Boolean);
     if (phoneList.join('\n') !== contact.phones.join('\n')) input.phones = phoneList;
-    if (owner.trim() !== (contact.owner ?? '')) input.owner = owner.trim() || null;
     if (stage.trim() !== (contact.lifecycleStage ?? '')) input.lifecycleStage = stage.trim() || null;
-    const fields = fieldsFrom(rows, contact.customFields);
-    if (JSON.stringify(fields) !== JSON.stringify(contact.customFields)) input.customFields = fields;
-    setSaving(true);
-    void call('contacts.update', input).then((result) => {
-      setSaving(false);
-      if (result.ok) onSaved(result.value);
-      else setError(result.error.message);
-    });
+    form.save(call('contacts.update', input));
   };
 
   return (
-    <form className="card record-form" onSubmit={submit} data-testid="contact-form">
-      <Field id="contact-name" label="Name" error={error ?? undefined}>
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            maxLength={200}
-          />
-        )}
-      </Field>
+    <RecordForm kind="contact" form={form} onSubmit={submit} onCancel={onCancel}>
       <Field id="contact-title" label="Title">
         {(control) => (
           <input {...control} className="input" value={title} onChange={(event) => setTitle(event.target.value)} />
@@ -207,11 +149,6 @@ function ContactForm({
             value={phones}
             onChange={(event) => setPhones(event.target.value)}
           />
-        )}
-      </Field>
-      <Field id="contact-owner" label="Owner">
-        {(control) => (
-          <input {...control} className="input" value={owner} onChange={(event) => setOwner(event.target.value)} />
         )}
       </Field>
       <Field id="contact-stage" label="Lifecycle stage">
@@ -232,16 +169,7 @@ function ContactForm({
           </>
         )}
       </Field>
-      <CustomFieldsEditor rows={rows} onChange={setRows} />
-      <div className="actions">
-        <button type="submit" className="btn btn-primary" disabled={saving} data-testid="contact-save">
-          Save
-        </button>
-        <button type="button" className="btn btn-secondary" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </RecordForm>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { Fragment, type ReactElement } from 'react';
 
 export type FieldRow = { key: string; value: string };
 
@@ -25,6 +25,20 @@ export function fieldsFrom(rows: FieldRow[], original: Record<string, unknown>):
 
 export function displayValue(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A record's custom fields as name/value pairs inside its details' <dl>. */
+export function CustomFieldPairs({ fields }: { fields: Record<string, unknown> }): ReactElement {
+  return (
+    <>
+      {Object.entries(fields).map(([key, value]) => (
+        <Fragment key={key}>
+          <dt>{key}</dt>
+          <dd>{displayValue(value)}</dd>
+        </Fragment>
+      ))}
+    </>
+  );
 }
 
 export function CustomFieldsEditor({

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState, type ReactElement } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import type { RecordRef, TimelineItem } from '../../../../common/domain/timeline.js';
+import type { AppErrorShape } from '../../../../common/errors.js';
 import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -10,11 +11,28 @@ import { MessageView } from '../message/MessageView.js';
 import { RecordComposer } from './RecordComposer.js';
 import { useRecordTimeline } from './useRecordTimeline.js';
 
-/** A record's conversations, notes, tasks and stage changes, newest first, loading more as it scrolls. */
-export function RecordTimeline({ record }: { record: RecordRef }): ReactElement {
+/**
+ * A record's conversations, notes, tasks and stage changes, newest first, loading more as it scrolls.
+ * `compact` fits it in a side panel (the deal drawer): no card of its own, a section label for a
+ * title. `onChanged` tells the owner a note or task was added, ticked or deleted.
+ */
+export function RecordTimeline({
+  record,
+  compact = false,
+  onChanged,
+}: {
+  record: RecordRef;
+  compact?: boolean;
+  onChanged?: () => void;
+}): ReactElement {
   const timeline = useRecordTimeline(record);
   const sentinel = useRef<HTMLDivElement>(null);
-  const { hasMore, loadMore } = timeline;
+  const titleId = useId();
+  const { hasMore, loadMore, refresh } = timeline;
+  const changed = useCallback(() => {
+    refresh();
+    onChanged?.();
+  }, [refresh, onChanged]);
 
   useEffect(() => {
     const node = sentinel.current;
@@ -31,11 +49,15 @@ export function RecordTimeline({ record }: { record: RecordRef }): ReactElement 
   }, [hasMore, loadMore, timeline.items.length]);
 
   return (
-    <section className="card record-timeline" aria-labelledby="record-timeline-title" data-testid="record-timeline">
-      <h3 className="card-title" id="record-timeline-title">
-        Timeline
+    <section
+      className={compact ? 'record-timeline record-timeline-compact' : 'card record-timeline'}
+      aria-labelledby={titleId}
+      data-testid="record-timeline"
+    >
+      <h3 className={compact ? 'section-label' : 'card-title'} id={titleId}>
+        {compact ? 'Notes, tasks and activity' : 'Timeline'}
       </h3>
-      <RecordComposer record={record} onAdded={timeline.refresh} />
+      <RecordComposer record={record} onAdded={changed} />
       {timeline.status === 'loading' ? (
         <div className="record-timeline-state" data-testid="record-timeline-loading">
           <Spinner label="Loading the timeline" />
@@ -54,7 +76,7 @@ export function RecordTimeline({ record }: { record: RecordRef }): ReactElement 
       ) : (
         <ol className="record-feed" data-testid="record-feed">
           {timeline.items.map((item) => (
-            <FeedItem key={item.key} item={item} onChanged={timeline.refresh} />
+            <FeedItem key={item.key} item={item} onChanged={changed} />
           ))}
         </ol>
       )}
@@ -84,6 +106,11 @@ function FeedItem({ item, onChanged }: { item: TimelineItem; onChanged: () => vo
         <li className="feed-item feed-note" data-testid="feed-note">
           <FeedMeta label="Note" at={item.at} by={item.author} />
           <p className="feed-note-body">{item.body}</p>
+          <DeleteItem
+            label="Delete note"
+            remove={() => call('notes.delete', { id: item.noteId })}
+            onDeleted={onChanged}
+          />
         </li>
       );
     case 'task':
@@ -172,7 +199,40 @@ function TaskItem({
         {item.dueAt ? <span className="feed-task-due">due {dueDate(item.dueAt)}</span> : null}
       </label>
       {error ? <p className="field-error">{error}</p> : null}
+      <DeleteItem label="Delete task" remove={() => call('tasks.delete', { id: item.taskId })} onDeleted={onChanged} />
     </li>
+  );
+}
+
+/** A quiet delete for a note or task; the timeline reads itself again once it is gone. */
+function DeleteItem({
+  label,
+  remove,
+  onDeleted,
+}: {
+  label: string;
+  remove: () => Promise<{ ok: true } | { ok: false; error: AppErrorShape }>;
+  onDeleted: () => void;
+}): ReactElement {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const click = (): void => {
+    setBusy(true);
+    void remove().then((result) => {
+      setBusy(false);
+      if (result.ok) {
+        setError(null);
+        onDeleted();
+      } else setError(result.error.message);
+    });
+  };
+  return (
+    <div className="feed-delete">
+      <button type="button" className="btn btn-secondary btn-small" disabled={busy} onClick={click}>
+        {label}
+      </button>
+      {error ? <p className="field-error">{error}</p> : null}
+    </div>
   );
 }
 

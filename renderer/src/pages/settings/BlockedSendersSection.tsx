@@ -6,10 +6,10 @@ import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Field } from '../../components/Field.js';
 import { ShieldIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { BlockConfirmDialog } from '../blocklist/BlockConfirmDialog.js';
 import { messagesText, useBlockSender } from '../blocklist/useBlockSender.js';
+import { ListStates } from './ListStates.js';
 
 type ListState =
   { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; entries: BlockEntry[] };
@@ -88,24 +88,17 @@ export function BlockedSendersSection(): ReactElement {
         mail back at the next sync.
       </p>
 
-      {list.status === 'loading' ? (
-        <div className="account-list-loading">
-          <Spinner label="Loading blocked senders" />
-        </div>
-      ) : null}
-      {list.status === 'error' ? (
-        <Alert tone="error" title="Blocked senders could not be loaded" testId="blocked-load-error">
-          <p>{list.error.message}</p>
-          <button type="button" className="btn btn-secondary btn-small" onClick={() => setAttempt((n) => n + 1)}>
-            Retry
-          </button>
-        </Alert>
-      ) : null}
-      {list.status === 'loaded' && list.entries.length === 0 ? (
-        <p className="account-empty" data-testid="blocked-empty">
-          No sender is blocked.
-        </p>
-      ) : null}
+      <ListStates
+        list={list}
+        empty={list.status === 'loaded' && list.entries.length === 0}
+        loadingLabel="Loading blocked senders"
+        errorTitle="Blocked senders could not be loaded"
+        errorTestId="blocked-load-error"
+        emptyTestId="blocked-empty"
+        onRetry={() => setAttempt((n) => n + 1)}
+      >
+        No sender is blocked.
+      </ListStates>
       {list.status === 'loaded' && list.entries.length > 0 ? (
         <ul className="account-list" data-testid="blocked-list">
           {list.entries.map((entry) => (

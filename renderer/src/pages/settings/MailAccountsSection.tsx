@@ -5,12 +5,12 @@ import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { CheckIcon, MailIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { accountFixFrom, editAccountHref, hashParam, hrefFor } from '../../frame/routes.js';
 import { useHashParam } from '../../hooks/useHashRoute.js';
 import { KIND_LABELS, SECURITY_LABELS } from './accountCopy.js';
 import { AddImapAccountForm } from './AddImapAccountForm.js';
 import { EditImapAccountForm } from './EditImapAccountForm.js';
+import { ListStates } from './ListStates.js';
 import { OAuthConnectPanel, useOAuthFlow } from './OAuthConnect.js';
 
 type ListState =
@@ -112,24 +112,17 @@ export function MailAccountsSection(): ReactElement {
         date. Progress and problems show on the <a href={hrefFor('sync')}>Sync</a> page.
       </p>
 
-      {list.status === 'loading' ? (
-        <div className="account-list-loading">
-          <Spinner label="Loading mail accounts" />
-        </div>
-      ) : null}
-      {list.status === 'error' ? (
-        <Alert tone="error" title="Mail accounts could not be loaded" testId="settings-accounts-error">
-          <p>{list.error.message}</p>
-          <button type="button" className="btn btn-secondary btn-small" onClick={() => setAttempt((n) => n + 1)}>
-            Retry
-          </button>
-        </Alert>
-      ) : null}
-      {list.status === 'loaded' && list.accounts.length === 0 ? (
-        <p className="account-empty" data-testid="settings-accounts-empty">
-          No mailbox is connected yet. Add one below to fill your timeline.
-        </p>
-      ) : null}
+      <ListStates
+        list={list}
+        empty={list.status === 'loaded' && list.accounts.length === 0}
+        loadingLabel="Loading mail accounts"
+        errorTitle="Mail accounts could not be loaded"
+        errorTestId="settings-accounts-error"
+        emptyTestId="settings-accounts-empty"
+        onRetry={() => setAttempt((n) => n + 1)}
+      >
+        No mailbox is connected yet. Add one below to fill your timeline.
+      </ListStates>
       {list.status === 'loaded' && list.accounts.length > 0 ? (
         <ul className="account-list">
           {list.accounts.map((account) => {

@@ -15,6 +15,7 @@ import { registerFolderCommands } from './cli/folder-commands.js';
 import { registerMailCommands } from './cli/mail-commands.js';
 import { registerOAuthCommands } from './cli/oauth-commands.js';
 import { registerSearchCommands } from './cli/search-commands.js';
+import { registerTeamCommands } from './cli/team-commands.js';
 import { emit } from './cli/output.js';
 import { readLineFromStdin } from './cli/read-secret.js';
 
@@ -217,6 +218,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   registerCsvCommands(program, action);
   registerDealCommands(program, action);
   registerBlocklistCommands(program, action);
+  registerTeamCommands(program, action);
   return program;
 }
 

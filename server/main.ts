@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { runAuditCommand } from './audit/audit-cli.js';
 import { databaseTargetFromUrl } from './db/database.js';
 import { defaultServerDataDir, sqliteFileIn } from './data-dir.js';
 import { startServer } from './start.js';
@@ -6,6 +7,7 @@ import { startServer } from './start.js';
 const DEFAULT_PORT = 7700;
 
 const USAGE = `Usage: npm run server -- [--data-dir DIR] [--port N] [--host ADDRESS] [--trust-proxy]
+       npm run server -- audit verify [--data-dir DIR] [--json]
 
   --data-dir DIR   where the embedded SQLite file lives (default: $CLIENTELE_SERVER_DATA_DIR
                    or the OS app-data folder, "Clientele Server")
@@ -20,6 +22,12 @@ function out(text: string): void {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'audit') {
+    const result = await runAuditCommand(process.argv.slice(3), process.env);
+    out(result.stdout);
+    process.exitCode = result.exitCode;
+    return;
+  }
   const { values } = parseArgs({
     options: {
       'data-dir': { type: 'string' },
@@ -49,6 +57,7 @@ async function main(): Promise<void> {
   // One write, so whoever reads stdout gets the URL and the link together.
   const lines = [
     `Clientele team server on ${server.url} (${database.kind === 'sqlite' ? database.file : 'PostgreSQL'})`,
+    `Workspace key fingerprint (desktops pin it at enrollment): ${server.workspaceFingerprint}`,
   ];
   if (server.bootstrapLink) {
     const expires = new Date(server.bootstrapExpiresAt ?? 0).toISOString();

@@ -5,6 +5,7 @@ import { makeServerContext } from './context.js';
 import { openDatabase, type DatabaseTarget } from './db/database.js';
 import { migrate } from './db/migrator.js';
 import { buildServer } from './http/app.js';
+import { workspaceOf } from './rbac/workspace.js';
 
 export type StartOptions = {
   database: DatabaseTarget;
@@ -22,6 +23,8 @@ export type RunningServer = {
   /** The one-time admin setup link, when no admin exists yet. */
   bootstrapLink: string | undefined;
   bootstrapExpiresAt: number | undefined;
+  /** The workspace key's RFC 7638 thumbprint: what desktops pin, for the admin to publish. */
+  workspaceFingerprint: string;
   close(): Promise<void>;
 };
 
@@ -32,6 +35,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     await migrate(database.db, database.kind, clock.now);
     const context = await makeServerContext(database.db, database.kind, clock);
+    // The workspace and its key pair are made on the first start, before any desktop asks for them.
+    const workspace = await workspaceOf(database.db, clock.now);
     const app = buildServer(context, { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
@@ -43,6 +48,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       url,
       bootstrapLink: bootstrap ? `${url}/setup#token=${bootstrap.token}` : undefined,
       bootstrapExpiresAt: bootstrap?.expiresAt,
+      workspaceFingerprint: workspace.info.fingerprint,
       close: async () => {
         await app.close();
         await database.close();

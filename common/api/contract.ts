@@ -85,6 +85,7 @@ import {
   ImportResult,
 } from '../domain/csv.js';
 import { PolicyView } from '../rbac/policy.js';
+import { PolicyRefreshResult, TeamEnrollInput, TeamStatus } from './team.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -122,6 +123,29 @@ export const contract = {
     summary: 'What the policy in force lets this user do now: effective permissions, field rules, email visibility',
     input: z.object({}).strict(),
     output: PolicyView,
+    permission: 'public',
+  }),
+  // Joining a team server replaces the owner's rights with the server's policy: it takes the right to
+  // change settings (a solo owner has it).
+  'team.enroll': call({
+    summary: 'Enroll this profile with a team server: sign in, pin the workspace key, apply the first policy',
+    input: TeamEnrollInput,
+    output: TeamStatus,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  // Public like policy.get: anyone may see whether and where the profile is enrolled.
+  'team.status': call({
+    summary: 'Whether the profile is enrolled: server, user, workspace key fingerprint, policy version and expiry',
+    input: z.object({}).strict(),
+    output: TeamStatus,
+    permission: 'public',
+  }),
+  // Public: a profile locked read-only (policy expired offline) must be able to fetch its way out.
+  // It can only apply what the pinned workspace key signed.
+  'team.refreshPolicy': call({
+    summary: 'Fetch the team policy now instead of waiting for the next interval',
+    input: z.object({}).strict(),
+    output: PolicyRefreshResult,
     permission: 'public',
   }),
   'profile.rotateRecoveryKey': call({

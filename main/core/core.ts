@@ -3,8 +3,10 @@ import type { Result } from '../../common/result.js';
 import type { Keychain } from '../platform/keychain/keychain.js';
 import { createKeychain } from '../platform/keychain/factory.js';
 import { ProfilePolicySource } from '../rbac/policy-source.js';
-import { PolicyFetcher } from '../rbac/policy-fetcher.js';
+import { AuditUploader } from '../rbac/audit-uploader.js';
+import { PolicyFetcher, type PolicyEndpoint } from '../rbac/policy-fetcher.js';
 import { ServerPolicySource, type Clock } from '../rbac/server-policy-source.js';
+import { TEAM_SESSION_SECRET } from '../rbac/team-session.js';
 import type { Migration } from '../store/migrations/migration.js';
 import { createParserPool } from '../sync/mime/parser-pool.js';
 import { SyncEngine, type SyncEngineOptions } from '../sync/sync-engine.js';
@@ -18,6 +20,7 @@ import { oauthHandlers } from './services/oauth-handlers.js';
 import type { OAuthOptions } from '../sync/oauth/options.js';
 import { profileHandlers } from './services/profile-handlers.js';
 import { policyHandlers } from './services/policy-handlers.js';
+import { teamHandlers } from './services/team-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
 import { mailHandlers } from './services/mail-handlers.js';
 import { messageHandlers } from './services/message-handlers.js';
@@ -54,8 +57,7 @@ export type CoreOptions = {
   team?: { clock?: Clock; fetch?: typeof globalThis.fetch; random?: () => number };
 };
 
-/** The sealed secret holding the team server session token (set at enrollment). */
-export const TEAM_SESSION_SECRET = 'team:session';
+export { TEAM_SESSION_SECRET } from '../rbac/team-session.js';
 
 /** The service process of one profile, whatever hosts it (Electron utility process, browser mode, CLI). */
 export type Core = {
@@ -77,15 +79,24 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   // Not enrolled: the local owner may do everything. Enrolled: the team server's signed policy.
   const serverPolicies = new ServerPolicySource(() => profiles.requireStore().team, options.log, options.team?.clock);
   const policies = options.policies ?? new ProfilePolicySource(profiles, serverPolicies);
+  const teamEndpoint = (): PolicyEndpoint | null => {
+    const store = profiles.requireStore();
+    const enrollment = store.team.enrollment();
+    const sessionToken = store.secrets.get(TEAM_SESSION_SECRET);
+    return enrollment && sessionToken ? { serverUrl: enrollment.serverUrl, sessionToken } : null;
+  };
   const policyFetcher = new PolicyFetcher({
     source: serverPolicies,
     log: options.log,
-    endpoint: () => {
-      const store = profiles.requireStore();
-      const enrollment = store.team.enrollment();
-      const sessionToken = store.secrets.get(TEAM_SESSION_SECRET);
-      return enrollment && sessionToken ? { serverUrl: enrollment.serverUrl, sessionToken } : null;
-    },
+    endpoint: teamEndpoint,
+    ...(options.team?.fetch ? { fetch: options.team.fetch } : {}),
+    ...(options.team?.random ? { random: options.team.random } : {}),
+  });
+  // The audit outbox (refusals, rejected policies...) goes to the server on the same cadence.
+  const auditUploader = new AuditUploader({
+    team: () => profiles.requireStore().team,
+    endpoint: teamEndpoint,
+    log: options.log,
     ...(options.team?.fetch ? { fetch: options.team.fetch } : {}),
     ...(options.team?.random ? { random: options.team.random } : {}),
   });
@@ -114,6 +125,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   if (options.backgroundSync) profiles.onOpened(() => indexer.start());
   // The policy is fetched at start and on a jittered interval; a solo profile's fetch is a no-op.
   if (options.backgroundSync) profiles.onOpened(() => policyFetcher.start());
+  if (options.backgroundSync) profiles.onOpened(() => auditUploader.start());
 
   let initialState: AppState;
   try {
@@ -126,6 +138,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   const handlers: Handlers = {
     ...profileHandlers(profiles),
     ...policyHandlers(policies),
+    ...teamHandlers(profiles, serverPolicies, policyFetcher, options.log, options.team?.fetch),
     ...settingsHandlers(profiles),
     ...accountHandlers(profiles, engine, options.log, options.oauth),
     ...oauthCalls,
@@ -150,6 +163,11 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       const team = profiles.requireStore().team;
       if (team.enrollment()) team.enqueueAudit('call.forbidden', event, new Date(serverPolicies.now()));
     },
+    // So are exports: data leaving the app is on the server's record, whoever allowed it.
+    onAudited: (event) => {
+      const team = profiles.requireStore().team;
+      if (team.enrollment()) team.enqueueAudit('call.export', event, new Date(serverPolicies.now()));
+    },
   });
   let closing: Promise<void> | null = null;
   return {
@@ -161,6 +179,8 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       (closing ??= (async () => {
         closeFlows();
         policyFetcher.stop();
+        // An upload in flight finishes first: it deletes what the server acknowledged from the store.
+        await auditUploader.stop();
         await engine.stop();
         await indexer.stop();
         await linker.stop();

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { AppError } from '../../common/errors.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { DatabaseKind } from '../db/database.js';
 import type { ServerDatabase, UsersTable } from '../db/schema.js';
 import { normalizeEmail } from './email.js';
@@ -67,6 +68,14 @@ export async function redeemBootstrapToken(
     await trx.insertInto('users').values(user).execute();
     // Every other outstanding link dies with the first admin.
     await trx.updateTable('bootstrap_tokens').set({ used_at: now }).where('used_at', 'is', null).execute();
+    // In the same transaction: the admin exists exactly when its creation is on record.
+    await recordAudit(trx, {
+      action: 'auth.admin_bootstrapped',
+      actorUserId: user.id,
+      at: now,
+      target: `user:${user.id}`,
+      details: { email: user.email },
+    });
     return user;
   });
 }

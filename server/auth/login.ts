@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../common/errors.js';
+import { recordAudit } from '../audit/audit-log.js';
 import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
 import { normalizeEmail } from './email.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -27,12 +28,21 @@ export type LoginSuccess = { token: string; session: SessionsTable; user: UsersT
  */
 export async function login(
   deps: LoginDeps,
-  input: { email: string; password: string; currentToken: string | undefined },
+  input: { email: string; password: string; currentToken: string | undefined; ip?: string },
   now: number,
 ): Promise<LoginSuccess> {
   const accountKey = normalizeEmail(input.email);
+  // The attempted email is kept (trimmed, capped) so an admin sees what was tried; never the password.
+  const failed = (reason: string, actorUserId: string | null): Promise<unknown> =>
+    recordAudit(deps.db, {
+      action: 'auth.login_failed',
+      actorUserId,
+      at: now,
+      details: { email: input.email.trim().slice(0, 320), reason, ip: input.ip },
+    });
   const state = await deps.throttle.begin(accountKey, now);
   if (!state.allowed) {
+    await failed('throttled', null);
     const seconds = Math.ceil(state.retryAfterMs / 1000);
     throw new AppError('RATE_LIMIT', `Too many failed sign-ins for this account. Try again in ${seconds} s.`, {
       retryAfterMs: state.retryAfterMs,
@@ -42,10 +52,23 @@ export async function login(
   const user = await findUserByEmail(deps.db, input.email);
   const passwordMatches = await verifyPassword(user?.password_hash ?? deps.dummyHash, input.password);
   // The failure was recorded by begin(); only a success takes it back.
-  if (!user || !passwordMatches || user.disabled_at !== null) throw new AppError('AUTH', GENERIC_LOGIN_FAILURE);
+  if (!user || !passwordMatches || user.disabled_at !== null) {
+    await failed(
+      !user ? 'unknown_account' : !passwordMatches ? 'wrong_password' : 'account_disabled',
+      user?.id ?? null,
+    );
+    throw new AppError('AUTH', GENERIC_LOGIN_FAILURE);
+  }
 
   await deps.throttle.reset(accountKey);
   if (input.currentToken) await deps.sessions.revokeByToken(input.currentToken, now);
   const { token, session } = await deps.sessions.create(user.id, now);
+  await recordAudit(deps.db, {
+    action: 'auth.login',
+    actorUserId: user.id,
+    at: now,
+    target: `session:${session.id}`,
+    details: { ip: input.ip },
+  });
   return { token, session, user };
 }

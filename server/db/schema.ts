@@ -46,10 +46,66 @@ export type SchemaMigrationsTable = {
   applied_at: number;
 };
 
+/** Append-only (triggers refuse UPDATE and DELETE); each row's hash chains to the previous one. */
+export type AuditLogTable = {
+  seq: number;
+  at: number;
+  actor_user_id: string | null;
+  source: 'server' | 'client';
+  action: string;
+  target: string | null;
+  /** Canonical JSON (sorted keys), the exact text the hash covers. */
+  details: string;
+  client_event_id: string | null;
+  prev_hash: string;
+  hash: string;
+};
+
+/** The one workspace (singleton = 1): its id, its Ed25519 signing key and the policy timings. */
+export type WorkspaceTable = {
+  singleton: number;
+  id: string;
+  /** The public key as JWK JSON. */
+  public_key_jwk: string;
+  /** PKCS8 PEM. Plain for now; to be encrypted at rest with a server secret. */
+  private_key_pkcs8: string;
+  policy_lifetime_hours: number;
+  offline_grace_hours: number;
+  created_at: number;
+};
+
+/** A hierarchy: a team's parent includes it (a manager's team includes its sub-teams). */
+export type TeamsTable = { id: string; name: string; parent_id: string | null; created_at: number };
+
+export type TeamMembersTable = { team_id: string; user_id: string; is_manager: number };
+
+/** A permission set; permissions and field_rules are JSON in the shapes of common/rbac. */
+export type RolesTable = {
+  id: string;
+  name: string;
+  permissions: string;
+  field_rules: string;
+  email_visibility: string;
+  created_at: number;
+  updated_at: number;
+};
+
+export type UserRolesTable = { user_id: string; role_id: string; assigned_at: number };
+
+/** The rights last compiled for a user (their hash) and the policy version they were given. */
+export type PolicyVersionsTable = { user_id: string; rights_hash: string; version: number; updated_at: number };
+
 export type ServerDatabase = {
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   bootstrap_tokens: BootstrapTokensTable;
   schema_migrations: SchemaMigrationsTable;
+  workspace: WorkspaceTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  roles: RolesTable;
+  user_roles: UserRolesTable;
+  policy_versions: PolicyVersionsTable;
+  audit_log: AuditLogTable;
 };

@@ -1,10 +1,15 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { installErrorHandling } from './errors.js';
+import { registerAdminRoleRoutes } from './routes/admin-roles.js';
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js';
+import { registerAdminTeamRoutes } from './routes/admin-teams.js';
+import { registerAdminUserRoutes } from './routes/admin-users.js';
+import { registerAuditEventRoutes } from './routes/audit-events.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBootstrapPage } from './routes/bootstrap-page.js';
 import { registerHealthRoute } from './routes/health.js';
+import { registerPolicyRoutes } from './routes/policy.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export type BuildServerOptions = {
@@ -25,6 +30,11 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerHealthRoute(app, context);
   registerAuthRoutes(app, context);
   registerAdminSessionRoutes(app, context);
+  registerPolicyRoutes(app, context);
+  registerAdminRoleRoutes(app, context);
+  registerAdminUserRoutes(app, context);
+  registerAdminTeamRoutes(app, context);
+  registerAuditEventRoutes(app, context);
   registerBootstrapPage(app);
   return app;
 }

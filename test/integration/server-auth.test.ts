@@ -72,18 +72,18 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('team server identity on 
 
   describe('migrations', () => {
     it('build every table from an empty database, record the version, and do nothing the second time', async () => {
-      expect(await appliedVersions(server.context.db)).toEqual([1]);
+      expect(await appliedVersions(server.context.db)).toEqual(MIGRATIONS.map((m) => m.version));
       for (const table of ['users', 'sessions', 'login_attempts', 'bootstrap_tokens'] as const) {
         expect(await server.context.db.selectFrom(table).selectAll().execute()).toEqual([]);
       }
       expect(await migrate(server.context.db, server.context.kind, clock.now)).toEqual([]);
-      expect(await appliedVersions(server.context.db)).toEqual([1]);
+      expect(await appliedVersions(server.context.db)).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
     it('roll a failing migration back whole, leaving the recorded version where it was', async () => {
       const failing: Migration = {
-        version: 2,
-        name: '0002_broken',
+        version: 999,
+        name: '0999_broken',
         up: async (db) => {
           await db.schema.createTable('half_made').addColumn('id', 'text').execute();
           throw new Error('boom');
@@ -92,7 +92,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('team server identity on 
       await expect(
         migrate(server.context.db, server.context.kind, clock.now, [...MIGRATIONS, failing]),
       ).rejects.toThrow('boom');
-      expect(await appliedVersions(server.context.db)).toEqual([1]);
+      expect(await appliedVersions(server.context.db)).toEqual(MIGRATIONS.map((m) => m.version));
       const tables = await server.context.db.introspection.getTables();
       expect(tables.map((table) => table.name)).not.toContain('half_made');
     });

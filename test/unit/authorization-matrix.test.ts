@@ -28,6 +28,8 @@ const PUBLIC_CALLS: readonly string[] = [
   'profile.unlock',
   'profile.recover',
   'policy.get',
+  'team.status',
+  'team.refreshPolicy',
 ];
 
 const HOUR = 3_600_000;

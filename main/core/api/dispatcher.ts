@@ -18,9 +18,17 @@ export type PolicySource = {
 /** A refused call, for the team server's audit log (queued in the store by the core). */
 export type ForbiddenEvent = { call: string; transport: Caller['transport']; message: string };
 
+/** A completed call the team server's audit log must learn of (an export), queued by the core. */
+export type AuditedCallEvent = { call: string; transport: Caller['transport']; rows?: number };
+
+/** Actions whose every successful call is audited: data leaving the app. */
+const AUDITED_ACTIONS: ReadonlySet<string> = new Set(['export']);
+
 export type DispatcherOptions = {
   /** Told of every FORBIDDEN result; must not throw. */
   onForbidden?: (event: ForbiddenEvent) => void;
+  /** Told of every successful call with an audited action (exports); must not throw. */
+  onAudited?: (event: AuditedCallEvent) => void;
   /** Field rules and email visibility per call; main/rbac/output-filters.ts by default. */
   filters?: OutputFilters;
 };
@@ -57,6 +65,9 @@ export class Dispatcher {
       if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
       const handler = this.handlers[method] as (input: unknown, context: { caller: Caller }) => Promise<unknown>;
       const value = (spec.output as z.ZodType).parse(await handler(parsed.data, { caller }));
+      if (spec.permission !== 'public' && AUDITED_ACTIONS.has(spec.permission.action)) {
+        this.audited(method, caller, value);
+      }
       return {
         ok: true,
         value: policy ? filterOutput(this.options.filters ?? OUTPUT_FILTERS, method, value, policy) : value,
@@ -66,6 +77,16 @@ export class Dispatcher {
       if (shape.code === 'FORBIDDEN')
         this.forbidden({ call: method, transport: caller.transport, message: shape.message });
       return { ok: false, error: shape };
+    }
+  }
+
+  private audited(call: string, caller: Caller, value: unknown): void {
+    const rows = (value as { rows?: unknown } | null)?.rows;
+    try {
+      this.options.onAudited?.({ call, transport: caller.transport, ...(typeof rows === 'number' ? { rows } : {}) });
+    } catch (error) {
+      // The export already happened; failing to queue its record must not hide the result.
+      this.log.warn({ err: error, call }, 'could not queue the audit event of a call');
     }
   }
 

@@ -10,6 +10,7 @@ import { m0009Reports } from './0009_reports.js';
 import { m0010SearchByDate } from './0010_search_by_date.js';
 import { m0011ImageSenders } from './0011_image_senders.js';
 import { m0012TeamPolicy } from './0012_team_policy.js';
+import { m0013AuditEventIds } from './0013_audit_event_ids.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in order. Append only: a shipped migration never changes. */
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0010SearchByDate,
   m0011ImageSenders,
   m0012TeamPolicy,
+  m0013AuditEventIds,
 ];

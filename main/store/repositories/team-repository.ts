@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../sqlcipher.js';
 
 /** The enrolled team server, user and workspace, and the pinned workspace key (migration 0012). */
@@ -13,8 +14,11 @@ export type TeamEnrollment = {
 /** The last policy that passed verification, as received. */
 export type StoredPolicy = { version: number; jws: string; etag: string | null; receivedAt: string };
 
-/** An event the server's audit log must learn; queued until the client sends it. */
-export type AuditOutboxEvent = { id: number; at: string; kind: string; detail: unknown };
+/**
+ * An event the server's audit log must learn; queued until the server acknowledges it. `eventId` is
+ * random (migration 0013): the server stores an event once per id, however often it is sent.
+ */
+export type AuditOutboxEvent = { id: number; eventId: string; at: string; kind: string; detail: unknown };
 
 /** The team server link, the last good policy and the audit outbox (migration 0012). */
 export class TeamRepository {
@@ -43,10 +47,14 @@ export class TeamRepository {
            received_at = excluded.received_at`,
       ),
       forgetPolicy: db.prepare('DELETE FROM team_policy'),
-      enqueue: db.prepare<[string, string, string]>('INSERT INTO audit_outbox (at, kind, detail) VALUES (?, ?, ?)'),
-      pending: db.prepare<[number], { id: number; at: string; kind: string; detail: string }>(
-        'SELECT id, at, kind, detail FROM audit_outbox WHERE sent_at IS NULL ORDER BY id LIMIT ?',
+      enqueue: db.prepare<[string, string, string, string]>(
+        'INSERT INTO audit_outbox (event_id, at, kind, detail) VALUES (?, ?, ?, ?)',
       ),
+      pending: db.prepare<[number], { id: number; eventId: string; at: string; kind: string; detail: string }>(
+        `SELECT id, event_id AS eventId, at, kind, detail FROM audit_outbox
+          WHERE sent_at IS NULL ORDER BY id LIMIT ?`,
+      ),
+      deleteEvent: db.prepare<[string]>('DELETE FROM audit_outbox WHERE event_id = ?'),
       markSent: db.prepare<[string, number]>('UPDATE audit_outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL'),
     };
   }
@@ -77,7 +85,7 @@ export class TeamRepository {
   }
 
   enqueueAudit(kind: string, detail: unknown, now = new Date()): void {
-    this.s.enqueue.run(now.toISOString(), kind, JSON.stringify(detail));
+    this.s.enqueue.run(randomUUID(), now.toISOString(), kind, JSON.stringify(detail));
   }
 
   pendingAudit(limit = 500): AuditOutboxEvent[] {
@@ -86,5 +94,10 @@ export class TeamRepository {
 
   markAuditSent(ids: readonly number[], now = new Date()): void {
     for (const id of ids) this.s.markSent.run(now.toISOString(), id);
+  }
+
+  /** Forgets events the server acknowledged (by event id): the outbox keeps only what is still owed. */
+  deleteAuditEvents(eventIds: readonly string[]): void {
+    for (const eventId of eventIds) this.s.deleteEvent.run(eventId);
   }
 }

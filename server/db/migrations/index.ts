@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely';
 import * as identity from './0001_identity.js';
+import * as roles from './0002_roles.js';
+import * as audit from './0003_audit.js';
 
 export type Migration = { version: number; name: string; up(db: Kysely<unknown>): Promise<void> };
 
 /** Forward-only and append-only: a released migration is never edited, a new one is added. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '0001_identity', up: identity.up }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '0001_identity', up: identity.up },
+  { version: 2, name: '0002_roles', up: roles.up },
+  { version: 3, name: '0003_audit', up: audit.up },
+];

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { BootstrapInput, LoginInput, type LoginOutput, type SessionView } from '../../../common/api/server-auth.js';
 import { ok } from '../../../common/result.js';
+import { recordAudit } from '../../audit/audit-log.js';
 import { redeemBootstrapToken } from '../../auth/bootstrap.js';
 import { login } from '../../auth/login.js';
 import type { SessionsTable, UsersTable } from '../../db/schema.js';
@@ -36,7 +37,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
     const now = context.clock.now();
     const { token, session, user } = await login(
       context,
-      { email: input.email, password: input.password, currentToken: readSessionToken(request) },
+      { email: input.email, password: input.password, currentToken: readSessionToken(request), ip: request.ip },
       now,
     );
     setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
@@ -46,8 +47,19 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
 
   app.post('/api/auth/logout', async (request, reply) => {
     const token = readSessionToken(request);
+    const now = context.clock.now();
+    // Who is leaving, for the audit log; a dead token has no one to record.
+    const active = token ? await context.sessions.authenticate(token, now) : undefined;
     // Logging out twice, or with a dead token, is not an error: the caller ends up signed out.
-    const revoked = token ? await context.sessions.revokeByToken(token, context.clock.now()) : false;
+    const revoked = token ? await context.sessions.revokeByToken(token, now) : false;
+    if (revoked && active) {
+      await recordAudit(context.db, {
+        action: 'auth.logout',
+        actorUserId: active.user.id,
+        at: now,
+        target: `session:${active.session.id}`,
+      });
+    }
     clearSessionCookie(reply, request);
     return reply.send(ok({ revoked }));
   });

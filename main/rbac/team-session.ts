@@ -1,0 +1,2 @@
+/** The sealed secret holding the team server session token (set at enrollment). */
+export const TEAM_SESSION_SECRET = 'team:session';

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { databaseTargetFromUrl, openDatabase } from '../db/database.js';
+import { defaultServerDataDir, sqliteFileIn } from '../data-dir.js';
+import { verifyAuditChain, type ChainReport } from './verify-chain.js';
+
+export const AUDIT_USAGE = `Usage: npm run server -- audit verify [--data-dir DIR] [--json]
+
+  Walks the audit log's hash chain and reports the first entry whose hash or link does not match
+  (an edited, deleted, reordered or re-inserted entry). Exit code 0: intact; 1: tampered or error.
+  --data-dir DIR   the server's data dir (as for the server itself); DATABASE_URL selects PostgreSQL
+  --json           one JSON object on stdout instead of a sentence
+`;
+
+export type CommandOutput = { exitCode: number; stdout: string };
+
+export function describeReport(report: ChainReport): string {
+  if (report.ok) {
+    return report.entries === 0
+      ? 'Audit log intact: no entries yet.'
+      : `Audit log intact: ${report.entries} entries, head #${report.headSeq} ${report.headHash}`;
+  }
+  const { problem } = report;
+  return (
+    `Audit log TAMPERED at entry #${problem.seq} (${problem.kind}): ${problem.message}. ` +
+    `${report.entries} entries before it verified.`
+  );
+}
+
+/** `audit <subcommand>`: only `verify` for now. Returns what to print and the exit code; main.ts does the I/O. */
+export async function runAuditCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandOutput> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      'data-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help || positionals[0] !== 'verify' || positionals.length > 1) {
+    return { exitCode: values.help ? 0 : 1, stdout: AUDIT_USAGE };
+  }
+  const target = databaseTargetFromUrl(env.DATABASE_URL, sqliteFileIn(values['data-dir'] ?? defaultServerDataDir(env)));
+  // Opening a missing SQLite file would create an empty one and report it "intact".
+  if (target.kind === 'sqlite' && !existsSync(target.file)) throw new Error(`No server database at ${target.file}`);
+  const database = openDatabase(target);
+  try {
+    const report = await verifyAuditChain(database.db);
+    return {
+      exitCode: report.ok ? 0 : 1,
+      stdout: values.json ? JSON.stringify(report) : describeReport(report),
+    };
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { NewUserInput, type UserView } from '../../../common/api/server-admin.js';
+import { AppError } from '../../../common/errors.js';
+import { ok } from '../../../common/result.js';
+import { recordAudit } from '../../audit/audit-log.js';
+import { normalizeEmail } from '../../auth/email.js';
+import { assertAcceptablePassword } from '../../auth/password-policy.js';
+import { hashPassword } from '../../auth/passwords.js';
+import { newId } from '../../auth/tokens.js';
+import { findUserByEmail } from '../../auth/users.js';
+import type { ServerContext } from '../../context.js';
+import { parseBody } from '../parse-body.js';
+import { requireAdmin } from '../require-admin.js';
+
+/** The admin creates accounts (same password rules as the bootstrap) and lists them with their roles. */
+export function registerAdminUserRoutes(app: FastifyInstance, context: ServerContext): void {
+  app.get('/api/admin/users', async (request, reply) => {
+    await requireAdmin(context, request);
+    const users = await context.db.selectFrom('users').selectAll().orderBy('email_normalized').execute();
+    const assignments = await context.db.selectFrom('user_roles').select(['user_id', 'role_id']).execute();
+    const views: UserView[] = users.map((user) => ({
+      id: user.id,
+      email: user.email,
+      isAdmin: user.is_admin === 1,
+      disabled: user.disabled_at !== null,
+      roleIds: assignments.filter((a) => a.user_id === user.id).map((a) => a.role_id),
+    }));
+    return reply.send(ok(views));
+  });
+
+  app.post('/api/admin/users', async (request, reply) => {
+    const { user: admin } = await requireAdmin(context, request);
+    const input = parseBody(NewUserInput, request.body);
+    assertAcceptablePassword(input.password, input.email);
+    if (await findUserByEmail(context.db, input.email)) {
+      throw new AppError('CONFLICT', 'An account with this email exists already.');
+    }
+    const now = context.clock.now();
+    const id = newId();
+    await context.db
+      .insertInto('users')
+      .values({
+        id,
+        email: input.email.trim(),
+        email_normalized: normalizeEmail(input.email),
+        password_hash: await hashPassword(input.password),
+        is_admin: input.isAdmin ? 1 : 0,
+        created_at: now,
+        disabled_at: null,
+      })
+      .execute();
+    await recordAudit(context.db, {
+      action: 'user.created',
+      actorUserId: admin.id,
+      at: now,
+      target: `user:${id}`,
+      details: { email: input.email.trim(), isAdmin: input.isAdmin },
+    });
+    const view: UserView = { id, email: input.email.trim(), isAdmin: input.isAdmin, disabled: false, roleIds: [] };
+    return reply.status(201).send(ok(view));
+  });
+}

@@ -1,0 +1,60 @@
+import {
+  RbacAction,
+  RbacObject,
+  type EmailVisibility,
+  type FieldRules,
+  type PermissionTable,
+  type Scope,
+} from '../../common/rbac/permissions.js';
+
+type SeedRole = {
+  name: string;
+  permissions: PermissionTable;
+  fieldRules: FieldRules;
+  emailVisibility: EmailVisibility;
+};
+
+const WORK_OBJECTS = ['contact', 'company', 'deal', 'email', 'note', 'task', 'report'] as const;
+
+function every(scope: Scope, actions: readonly RbacAction[] = RbacAction.options): Partial<Record<RbacAction, Scope>> {
+  return Object.fromEntries(actions.map((action) => [action, scope]));
+}
+
+/**
+ * The roles a new workspace starts with (migration 0002); the admin edits them like any other.
+ * Admin: everything. Sales manager: the team's work, export included. Sales rep: sees the team's
+ * contacts and companies, works on their own records, and may not export.
+ */
+export const SEED_ROLES: readonly SeedRole[] = [
+  {
+    name: 'Admin',
+    permissions: Object.fromEntries(RbacObject.options.map((object) => [object, every('all')])),
+    fieldRules: {},
+    emailVisibility: 'full',
+  },
+  {
+    name: 'Sales manager',
+    permissions: {
+      ...Object.fromEntries(WORK_OBJECTS.map((object) => [object, every('team')])),
+      settings: { view: 'all', edit: 'all' },
+      users: { view: 'team' },
+    },
+    fieldRules: {},
+    emailVisibility: 'full',
+  },
+  {
+    name: 'Sales rep',
+    permissions: {
+      contact: { view: 'team', create: 'own', edit: 'own', communicate: 'own' },
+      company: { view: 'team', create: 'own', edit: 'own' },
+      deal: { view: 'own', create: 'own', edit: 'own', delete: 'own' },
+      email: { view: 'own', communicate: 'own' },
+      note: { view: 'own', create: 'own', edit: 'own', delete: 'own' },
+      task: { view: 'own', create: 'own', edit: 'own', delete: 'own' },
+      report: { view: 'own' },
+      settings: { view: 'all', edit: 'all' },
+    },
+    fieldRules: {},
+    emailVisibility: 'full',
+  },
+];

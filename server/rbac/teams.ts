@@ -1,0 +1,29 @@
+import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../db/schema.js';
+
+/**
+ * The teams a user manages, each with all its sub-teams (a manager's team includes its sub-teams):
+ * what a 'team' scope reaches for a manager. Teams are few, so the tree is walked in memory.
+ */
+export async function teamsManagedBy(db: Kysely<ServerDatabase>, userId: string): Promise<string[]> {
+  const teams = await db.selectFrom('teams').select(['id', 'parent_id']).execute();
+  const managed = await db
+    .selectFrom('team_members')
+    .select('team_id')
+    .where('user_id', '=', userId)
+    .where('is_manager', '=', 1)
+    .execute();
+  const children = new Map<string, string[]>();
+  for (const team of teams) {
+    if (team.parent_id) children.set(team.parent_id, [...(children.get(team.parent_id) ?? []), team.id]);
+  }
+  const reached = new Set<string>();
+  const queue = managed.map((row) => row.team_id);
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (reached.has(id)) continue; // a cycle an admin made by hand must not loop forever
+    reached.add(id);
+    queue.push(...(children.get(id) ?? []));
+  }
+  return [...reached].sort();
+}

@@ -11,6 +11,8 @@ export const ErrorCode = z.enum([
   'NOT_FOUND',
   'CONFLICT',
   'AUTH',
+  /** The password was right; the account also needs its second factor (a TOTP or recovery code). */
+  'SECOND_FACTOR_REQUIRED',
   'TEMPORARY',
   'RATE_LIMIT',
   'CURSOR_EXPIRED',

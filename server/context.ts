@@ -5,6 +5,7 @@ import { SessionStore } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { DatabaseKind } from './db/database.js';
 import type { ServerDatabase } from './db/schema.js';
+import { WorkspaceSettingsStore } from './settings/workspace-settings.js';
 
 /** What every route needs. No state of its own beyond the database: instances stay interchangeable. */
 export type ServerContext = {
@@ -14,6 +15,8 @@ export type ServerContext = {
   throttle: LoginThrottle;
   sessions: SessionStore;
   dummyHash: string;
+  /** require2fa and the IP allowlist, read through a short cache. */
+  settings: WorkspaceSettingsStore;
 };
 
 export async function makeServerContext(
@@ -28,5 +31,6 @@ export async function makeServerContext(
     throttle: new LoginThrottle(db, kind),
     sessions: new SessionStore(db),
     dummyHash: await makeDummyHash(),
+    settings: new WorkspaceSettingsStore(db, clock),
   };
 }

@@ -9,7 +9,17 @@ import ts from 'typescript';
 const HARNESS = fileURLToPath(new URL('../../test/harness/', import.meta.url));
 // Two levels below the root, as test/harness is, so the files' own relative paths (../../out/...) hold.
 const OUT = fileURLToPath(new URL('../../out/bench-harness/', import.meta.url));
-const FILES = ['dovecot', 'secret-service', 'imap-client', 'compiled', 'cli', 'chromium', 'browser-mode', 'temp-dir'];
+const FILES = [
+  'dovecot',
+  'secret-service',
+  'imap-client',
+  'compiled',
+  'cli',
+  'chromium',
+  'browser-mode',
+  'temp-dir',
+  'postgres',
+];
 
 let loaded;
 

@@ -10,7 +10,8 @@ import type { Permission } from '../rbac/permissions.js';
  */
 export type EventSpec<P extends z.ZodType = z.ZodType> = {
   readonly payload: P;
-  readonly permission: Permission;
+  /** 'public' only for hints every user may have, like "your own rights changed". */
+  readonly permission: Permission | 'public';
   readonly summary: string;
 };
 
@@ -23,6 +24,13 @@ export const events = {
     summary: 'Sync state, progress or health of these accounts changed: read sync.status again',
     payload: z.object({ accountIds: z.array(z.string()) }).strict(),
     permission: { object: 'email', action: 'view' },
+  }),
+  // Public like policy.get: a user may always learn that their own rights changed (and a profile
+  // locked read-only must hear that a new policy lifted the lock).
+  'policy.changed': event({
+    summary: 'A new team policy was stored (fetched or at enrollment): read policy.get again',
+    payload: z.object({ version: z.number().int() }).strict(),
+    permission: 'public',
   }),
 } satisfies Record<string, EventSpec>;
 
@@ -42,5 +50,6 @@ export function parseAppEvent(value: unknown): AppEvent | null {
   const { name, payload } = value as { name?: unknown; payload?: unknown };
   if (!isEventName(name)) return null;
   const parsed = events[name].payload.safeParse(payload);
-  return parsed.success ? { name, payload: parsed.data } : null;
+  // The payload was parsed with the schema of this very name; TypeScript cannot pair the two unions.
+  return parsed.success ? ({ name, payload: parsed.data } as AppEvent) : null;
 }

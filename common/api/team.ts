@@ -56,6 +56,11 @@ export const TeamEnrollInput = z
       .trim()
       .regex(/^[A-Za-z0-9_-]{43}$/)
       .optional(),
+    /**
+     * For an account with two-factor sign-in: the 6-digit code from the authenticator app, or one of
+     * the recovery codes. A first try without it answers SECOND_FACTOR_REQUIRED.
+     */
+    secondFactorCode: z.string().trim().min(1).max(64).optional(),
   })
   .strict();
 export type TeamEnrollInput = z.infer<typeof TeamEnrollInput>;

@@ -4,7 +4,7 @@ import type { Keychain } from '../platform/keychain/keychain.js';
 import { createKeychain } from '../platform/keychain/factory.js';
 import { ProfilePolicySource } from '../rbac/policy-source.js';
 import { AuditUploader } from '../rbac/audit-uploader.js';
-import { PolicyFetcher, type PolicyEndpoint } from '../rbac/policy-fetcher.js';
+import { PolicyFetcher, policyFetchIntervalFromEnv, type PolicyEndpoint } from '../rbac/policy-fetcher.js';
 import { ServerPolicySource, type Clock } from '../rbac/server-policy-source.js';
 import { TEAM_SESSION_SECRET } from '../rbac/team-session.js';
 import type { Migration } from '../store/migrations/migration.js';
@@ -54,7 +54,7 @@ export type CoreOptions = {
   /** Tests only: another policy than the local owner's (or the team server's). */
   policies?: PolicySource;
   /** The team server link (issue 7): the clock the policy expiry is judged by, and fetch for tests. */
-  team?: { clock?: Clock; fetch?: typeof globalThis.fetch; random?: () => number };
+  team?: { clock?: Clock; fetch?: typeof globalThis.fetch; random?: () => number; fetchIntervalMs?: number };
 };
 
 export { TEAM_SESSION_SECRET } from '../rbac/team-session.js';
@@ -85,10 +85,15 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     const sessionToken = store.secrets.get(TEAM_SESSION_SECRET);
     return enrollment && sessionToken ? { serverUrl: enrollment.serverUrl, sessionToken } : null;
   };
+  // A fixed, shorter fetch interval: a core option, or CLIENTELE_POLICY_FETCH_INTERVAL_MS for tests and demos.
+  const fetchIntervalMs = options.team?.fetchIntervalMs ?? policyFetchIntervalFromEnv(process.env);
   const policyFetcher = new PolicyFetcher({
     source: serverPolicies,
     log: options.log,
     endpoint: teamEndpoint,
+    ...(fetchIntervalMs === undefined ? {} : { intervalMs: fetchIntervalMs }),
+    // events is assigned below, before the fetcher can first run (it starts when the profile opens).
+    onUpdated: (version) => events.policyChanged(version),
     ...(options.team?.fetch ? { fetch: options.team.fetch } : {}),
     ...(options.team?.random ? { random: options.team.random } : {}),
   });
@@ -135,10 +140,17 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     throw error;
   }
   const { closeFlows, ...oauthCalls } = oauthHandlers(profiles, engine, options.log, options.oauth);
+  const team = teamHandlers(profiles, serverPolicies, policyFetcher, options.log, options.team?.fetch);
   const handlers: Handlers = {
     ...profileHandlers(profiles),
     ...policyHandlers(policies),
-    ...teamHandlers(profiles, serverPolicies, policyFetcher, options.log, options.team?.fetch),
+    ...team,
+    // Enrolling stores the first policy: tell the UI (every window) as a fetched one does.
+    'team.enroll': async (input, context) => {
+      const status = await team['team.enroll'](input, context);
+      if (status.policy) events.policyChanged(status.policy.version);
+      return status;
+    },
     ...settingsHandlers(profiles),
     ...accountHandlers(profiles, engine, options.log, options.oauth),
     ...oauthCalls,

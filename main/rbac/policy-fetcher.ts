@@ -22,6 +22,13 @@ export type PolicyFetcherOptions = {
   random?: () => number;
   setTimer?: (run: () => void, ms: number) => { cancel(): void };
   requestTimeoutMs?: number;
+  /**
+   * A fixed delay between fetches instead of the 60–120 s jitter: for tests and demos only (see
+   * policyFetchIntervalFromEnv), so a narrowed role shows within seconds.
+   */
+  intervalMs?: number;
+  /** Called after a fetched policy was verified and stored (the core tells the UI: policy.changed). */
+  onUpdated?: (version: number) => void;
 };
 
 export const POLICY_FETCH_MIN_MS = 60_000;
@@ -53,8 +60,9 @@ export class PolicyFetcher {
     this.timer = null;
   }
 
-  /** The delay before the next fetch: uniform in [60 s, 120 s). */
+  /** The delay before the next fetch: uniform in [60 s, 120 s), or the fixed test interval. */
   nextDelayMs(): number {
+    if (this.options.intervalMs !== undefined) return this.options.intervalMs;
     const random = this.options.random ?? Math.random;
     return POLICY_FETCH_MIN_MS + Math.floor(random() * (POLICY_FETCH_MAX_MS - POLICY_FETCH_MIN_MS));
   }
@@ -110,6 +118,7 @@ export class PolicyFetcher {
     }
     const verdict = await this.options.source.accept(body.trim(), response.headers.get('etag'));
     if (!verdict.ok) return { kind: 'rejected', code: verdict.code, message: verdict.message };
+    this.options.onUpdated?.(verdict.document.version);
     return { kind: 'updated', version: verdict.document.version };
   }
 }
@@ -118,4 +127,18 @@ function defaultTimer(run: () => void, ms: number): { cancel(): void } {
   const handle = setTimeout(run, ms);
   handle.unref();
   return { cancel: () => clearTimeout(handle) };
+}
+
+/** The environment variable that shortens the policy fetch interval (tests, demos). */
+export const POLICY_FETCH_INTERVAL_ENV = 'CLIENTELE_POLICY_FETCH_INTERVAL_MS';
+
+/**
+ * The fixed fetch interval asked for in the environment, if any: whole milliseconds from 1 s up to
+ * the normal maximum (a longer one would let a narrowed role linger), anything else ignored.
+ */
+export function policyFetchIntervalFromEnv(env: Record<string, string | undefined>): number | undefined {
+  const raw = env[POLICY_FETCH_INTERVAL_ENV];
+  if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
+  const ms = Number(raw.trim());
+  return ms >= 1_000 && ms <= POLICY_FETCH_MAX_MS ? ms : undefined;
 }

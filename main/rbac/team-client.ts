@@ -1,5 +1,6 @@
 import { LoginOutput } from '../../common/api/server-auth.js';
 import { WorkspaceInfo } from '../../common/api/server-admin.js';
+import { SecondFactorChallengeOutput } from '../../common/api/server-second-factor.js';
 import { AppError } from '../../common/errors.js';
 
 /** The few team server calls enrollment makes, with the server's failures turned into AppErrors. */
@@ -10,13 +11,40 @@ export class TeamServerClient {
     private readonly timeoutMs = 15_000,
   ) {}
 
-  async login(email: string, password: string): Promise<LoginOutput> {
-    const response = await this.request('/api/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    return LoginOutput.parse(await this.value(response));
+  /**
+   * Password sign-in, then the second factor when the account has one: a 6-digit code is sent as
+   * the TOTP code, anything else as a recovery code. Without one, SECOND_FACTOR_REQUIRED, so the
+   * form can ask for it and try again.
+   */
+  async login(email: string, password: string, secondFactorCode?: string): Promise<LoginOutput> {
+    const first = await this.post('/api/auth/login', { email, password });
+    const challenge = SecondFactorChallengeOutput.safeParse(first);
+    if (!challenge.success) return this.session(first);
+    if (secondFactorCode === undefined) {
+      throw new AppError(
+        'SECOND_FACTOR_REQUIRED',
+        'This account signs in with a second factor: enter the 6-digit code from your authenticator app, or a recovery code.',
+      );
+    }
+    const code = secondFactorCode.replace(/\s+/g, '');
+    const proof = /^\d{6}$/.test(code) ? { code } : { recoveryCode: secondFactorCode };
+    return this.session(await this.post('/api/auth/second-factor', { challenge: challenge.data.challenge, ...proof }));
+  }
+
+  private async post(path: string, body: unknown): Promise<unknown> {
+    return this.value(
+      await this.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+    );
+  }
+
+  private session(value: unknown): LoginOutput {
+    const parsed = LoginOutput.safeParse(value);
+    if (!parsed.success) throw new AppError('VALIDATION', 'The team server did not answer the sign-in as expected.');
+    return parsed.data;
   }
 
   async workspace(): Promise<WorkspaceInfo> {
@@ -75,6 +103,8 @@ export class TeamServerClient {
       });
     }
     if (response.status === 400) throw new AppError('VALIDATION', message);
+    // E.g. a workspace that requires 2FA and an account without it yet: the server says what to do.
+    if (response.status === 403) throw new AppError('FORBIDDEN', message);
     throw new AppError('TEMPORARY', message);
   }
 }

@@ -29,7 +29,7 @@ export async function enrollWithTeamServer(input: TeamEnrollInput, deps: Enrollm
   // (no other server may learn it). A refused enrollment leaves it working.
   const enrolledHere = deps.store.team.enrollment()?.serverUrl === input.serverUrl;
   const previousToken = enrolledHere ? deps.store.secrets.get(TEAM_SESSION_SECRET) : null;
-  const login = await client.login(input.email, input.password);
+  const login = await client.login(input.email, input.password, input.secondFactorCode);
   try {
     const workspace = await client.workspace();
     const fingerprint = await calculateJwkThumbprint(workspace.publicKeyJwk, 'sha256');

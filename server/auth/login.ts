@@ -5,6 +5,8 @@ import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js'
 import { normalizeEmail } from './email.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
+import { issueChallenge } from './second-factor-challenges.js';
+import { hasSecondFactor } from './second-factor.js';
 import type { SessionStore } from './sessions.js';
 import { findUserByEmail } from './users.js';
 
@@ -21,16 +23,23 @@ export type LoginDeps = {
 
 export type LoginSuccess = { token: string; session: SessionsTable; user: UsersTable };
 
+/** A session, or (for a user with 2FA) a challenge to redeem with a code at /api/auth/second-factor. */
+export type LoginOutcome =
+  | ({ kind: 'session' } & LoginSuccess)
+  | { kind: 'second_factor'; challenge: string; expiresAt: number; user: UsersTable };
+
 /**
  * Password login. Throttled per account before any hashing; every failure is counted and
  * answered alike. A success always issues a new session token (rotation); the session the
  * request came with, if any, is revoked so a planted token can't ride on the new login.
+ * For a user with 2FA a right password gives only a challenge, and the failure begin() counted
+ * stays until the second factor succeeds: a stolen password can't wipe the count of wrong codes.
  */
 export async function login(
   deps: LoginDeps,
   input: { email: string; password: string; currentToken: string | undefined; ip?: string },
   now: number,
-): Promise<LoginSuccess> {
+): Promise<LoginOutcome> {
   const accountKey = normalizeEmail(input.email);
   // The attempted email is kept (trimmed, capped) so an admin sees what was tried; never the password.
   const failed = (reason: string, actorUserId: string | null): Promise<unknown> =>
@@ -60,7 +69,21 @@ export async function login(
     throw new AppError('AUTH', GENERIC_LOGIN_FAILURE);
   }
 
+  if (await hasSecondFactor(deps.db, user.id)) {
+    const { challenge, expiresAt } = await issueChallenge(deps.db, user.id, now);
+    return { kind: 'second_factor', challenge, expiresAt, user };
+  }
   await deps.throttle.reset(accountKey);
+  return { kind: 'session', ...(await openSession(deps, user, input, now)) };
+}
+
+/** The end of a successful sign-in (password, or password and second factor): a new session, audited. */
+export async function openSession(
+  deps: LoginDeps,
+  user: UsersTable,
+  input: { currentToken: string | undefined; ip?: string; secondFactor?: 'totp' | 'recovery_code' },
+  now: number,
+): Promise<LoginSuccess> {
   if (input.currentToken) await deps.sessions.revokeByToken(input.currentToken, now);
   const { token, session } = await deps.sessions.create(user.id, now);
   await recordAudit(deps.db, {
@@ -68,7 +91,7 @@ export async function login(
     actorUserId: user.id,
     at: now,
     target: `session:${session.id}`,
-    details: { ip: input.ip },
+    details: input.secondFactor ? { ip: input.ip, secondFactor: input.secondFactor } : { ip: input.ip },
   });
   return { token, session, user };
 }

@@ -4,6 +4,7 @@ import Sqlite from 'better-sqlite3-multiple-ciphers';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { ServerDatabase } from './schema.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -37,7 +38,7 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
     sqlite.pragma('foreign_keys = ON');
     // A second process on the same file waits for the writer instead of failing at once.
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<ServerDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<ServerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { kind: 'sqlite', db, close: () => db.destroy() };
   }
   const pool = new pg.Pool({

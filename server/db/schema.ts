@@ -95,6 +95,44 @@ export type UserRolesTable = { user_id: string; role_id: string; assigned_at: nu
 /** The rights last compiled for a user (their hash) and the policy version they were given. */
 export type PolicyVersionsTable = { user_id: string; rights_hash: string; version: number; updated_at: number };
 
+/** A user's TOTP secret; enabled once a first code confirmed it. */
+export type UserTotpTable = {
+  user_id: string;
+  /** Base32. Plain for now: the server has no secret-key facility yet. */
+  secret: string;
+  created_at: number;
+  enabled_at: number | null;
+  /** The last RFC 6238 time step accepted: each code is good once. */
+  last_time_step: number | null;
+};
+
+/** A one-time recovery code, stored as the SHA-256 of its normalized form. */
+export type RecoveryCodesTable = {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: number;
+  used_at: number | null;
+};
+
+/** The short-lived token between a right password and the second factor, stored as its SHA-256. */
+export type SecondFactorChallengesTable = {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+};
+
+/** Workspace-wide settings (singleton = 1): "require 2FA for everyone" and the IP allowlist (JSON CIDRs). */
+export type WorkspaceSettingsTable = {
+  singleton: number;
+  require_2fa: number;
+  ip_allowlist: string;
+  updated_at: number;
+};
+
 export type ServerDatabase = {
   users: UsersTable;
   sessions: SessionsTable;
@@ -108,4 +146,8 @@ export type ServerDatabase = {
   user_roles: UserRolesTable;
   policy_versions: PolicyVersionsTable;
   audit_log: AuditLogTable;
+  user_totp: UserTotpTable;
+  recovery_codes: RecoveryCodesTable;
+  second_factor_challenges: SecondFactorChallengesTable;
+  workspace_settings: WorkspaceSettingsTable;
 };

@@ -1,6 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { installErrorHandling } from './errors.js';
+import { installIpAllowlist } from './ip-allowlist-hook.js';
+import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
 import { registerAdminRoleRoutes } from './routes/admin-roles.js';
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js';
 import { registerAdminTeamRoutes } from './routes/admin-teams.js';
@@ -10,6 +12,7 @@ import { registerAuthRoutes } from './routes/auth.js';
 import { registerBootstrapPage } from './routes/bootstrap-page.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policy.js';
+import { registerSecondFactorRoutes } from './routes/second-factor.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export type BuildServerOptions = {
@@ -27,6 +30,7 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   });
   installSecurityHeaders(app);
   installErrorHandling(app);
+  installIpAllowlist(app, context);
   registerHealthRoute(app, context);
   registerAuthRoutes(app, context);
   registerAdminSessionRoutes(app, context);
@@ -35,6 +39,8 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAdminUserRoutes(app, context);
   registerAdminTeamRoutes(app, context);
   registerAuditEventRoutes(app, context);
+  registerSecondFactorRoutes(app, context);
+  registerAdminSettingsRoutes(app, context);
   registerBootstrapPage(app);
   return app;
 }

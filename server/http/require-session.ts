@@ -1,13 +1,34 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
+import { hasSecondFactor } from '../auth/second-factor.js';
 import type { ActiveSession } from '../auth/sessions.js';
 import type { ServerContext } from '../context.js';
 import { readSessionToken } from './session-token.js';
 
-/** The caller's live session, or UNAUTHENTICATED (401). */
-export async function requireSession(context: ServerContext, request: FastifyRequest): Promise<ActiveSession> {
+export const SECOND_FACTOR_SETUP_REQUIRED =
+  'This workspace requires two-factor sign-in: set it up first (POST /api/auth/totp/setup, then /api/auth/totp/confirm).';
+
+/**
+ * The caller's live session, or UNAUTHENTICATED (401). While the workspace requires 2FA, a user
+ * without it gets FORBIDDEN (403) everywhere except the routes that set it up
+ * (`allowWithoutSecondFactor`).
+ */
+export async function requireSession(
+  context: ServerContext,
+  request: FastifyRequest,
+  options: { allowWithoutSecondFactor?: boolean } = {},
+): Promise<ActiveSession> {
   const token = readSessionToken(request);
   const active = token ? await context.sessions.authenticate(token, context.clock.now()) : undefined;
   if (!active) throw new AppError('UNAUTHENTICATED', 'Sign in first: the session is missing, expired or revoked.');
+  if (!options.allowWithoutSecondFactor && (await secondFactorSetupRequired(context, active.user.id))) {
+    throw new AppError('FORBIDDEN', SECOND_FACTOR_SETUP_REQUIRED);
+  }
   return active;
+}
+
+/** True when the workspace requires 2FA and the user has not turned it on. */
+export async function secondFactorSetupRequired(context: ServerContext, userId: string): Promise<boolean> {
+  const settings = await context.settings.get();
+  return settings.require2fa && !(await hasSecondFactor(context.db, userId));
 }

@@ -8,6 +8,8 @@ export type SyncProcess = {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
   /** Resolves when the child starts syncing (its profile is open), never if it dies before. */
   syncing: Promise<void>;
+  /** Resolves once the child saw its first committed page, never if it dies before. */
+  committed: Promise<void>;
   kill(): void;
 };
 
@@ -20,14 +22,18 @@ export function startSyncProcess(dataDir: string, pageSize: number, env: NodeJS.
   let out = '';
   let startedSyncing: () => void = () => undefined;
   const syncing = new Promise<void>((resolve) => (startedSyncing = resolve));
+  let sawCommit: () => void = () => undefined;
+  const committed = new Promise<void>((resolve) => (sawCommit = resolve));
   child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     if (out.includes('syncing\n')) startedSyncing();
+    if (out.includes('committed\n')) sawCommit();
   });
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return {
     done: new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out }))),
     syncing,
+    committed,
     kill: () => child.kill('SIGKILL'),
   };
 }

@@ -22,7 +22,7 @@ describe('EventBus', () => {
     expect(received).toHaveLength(1);
     vi.advanceTimersByTime(250);
     expect(received).toHaveLength(2);
-    expect(received[1]!.payload.accountIds.sort()).toEqual(['a', 'b']);
+    expect((received[1]!.payload as { accountIds: string[] }).accountIds.sort()).toEqual(['a', 'b']);
     vi.advanceTimersByTime(1000); // nothing pending: nothing sent
     expect(received).toHaveLength(2);
     bus.syncChanged('c');

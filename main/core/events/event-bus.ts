@@ -31,6 +31,11 @@ export class EventBus {
     if (!this.timer) this.flushAndWait();
   }
 
+  /** A new team policy is in force: the UI reads policy.get again. Not throttled: it is rare. */
+  policyChanged(version: number): void {
+    this.deliver({ name: 'policy.changed', payload: { version } });
+  }
+
   /** Sends what is pending, then holds further changes for one interval. */
   private flushAndWait(): void {
     const accountIds = [...this.pendingAccounts];
@@ -51,9 +56,12 @@ export class EventBus {
 
   private deliver(event: AppEvent): void {
     if (this.listeners.size === 0) return;
+    const permission = specs[event.name].permission;
     let allowed: boolean;
     try {
-      allowed = isAllowed(this.policies.current(), specs[event.name].permission, this.policies.now?.());
+      // Public events still need an open profile: current() throws while it is locked.
+      const policy = this.policies.current();
+      allowed = permission === 'public' || isAllowed(policy, permission, this.policies.now?.());
     } catch {
       allowed = false; // locked profile or expired policy: nothing goes out
     }

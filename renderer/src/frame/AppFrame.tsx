@@ -7,6 +7,8 @@ import { PageView } from './PageView.js';
 import { PAGE_LABELS } from './routes.js';
 import { Sidebar } from './Sidebar.js';
 import { Shortcuts } from '../shortcuts/Shortcuts.js';
+import { PolicyProvider } from '../policy/PolicyProvider.js';
+import { ReadOnlyBanner } from '../policy/ReadOnlyBanner.js';
 
 /** The open app: navigation, header and the current page. */
 export function AppFrame({ profile }: { profile: ProfileInfo }): ReactElement {
@@ -30,18 +32,21 @@ export function AppFrame({ profile }: { profile: ProfileInfo }): ReactElement {
   }, [page]);
 
   return (
-    <div className="frame" data-testid="app-frame">
-      <button type="button" className="skip-link" onClick={() => heading.current?.focus()}>
-        Skip to content
-      </button>
-      <Sidebar page={page} />
-      <Shortcuts />
-      <div className="frame-main">
-        <Header title={PAGE_LABELS[page]} profile={profile} headingRef={heading} />
-        <main className="content" ref={main}>
-          <PageView page={page} settings={settings} />
-        </main>
+    <PolicyProvider>
+      <div className="frame" data-testid="app-frame">
+        <button type="button" className="skip-link" onClick={() => heading.current?.focus()}>
+          Skip to content
+        </button>
+        <Sidebar page={page} />
+        <Shortcuts />
+        <div className="frame-main">
+          <Header title={PAGE_LABELS[page]} profile={profile} headingRef={heading} />
+          <ReadOnlyBanner />
+          <main className="content" ref={main}>
+            <PageView page={page} settings={settings} />
+          </main>
+        </div>
       </div>
-    </div>
+    </PolicyProvider>
   );
 }

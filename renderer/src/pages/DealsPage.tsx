@@ -6,6 +6,7 @@ import { Modal } from '../components/Modal.js';
 import { Spinner } from '../components/Spinner.js';
 import { useHashParam } from '../hooks/useHashRoute.js';
 import { call } from '../api/call.js';
+import { useCanCall } from '../policy/PolicyProvider.js';
 import { DealBoard } from './deals/DealBoard.js';
 import { DealDrawer } from './deals/DealDrawer.js';
 import { DealForm, type DealFormValues } from './deals/DealForm.js';
@@ -19,6 +20,9 @@ export function DealsPage(): ReactElement {
   const { state, reload, move, moveFailure, dismissFailure } = useBoard();
   const openDeal = dealIdFrom(useHashParam('deal'));
   const [creating, setCreating] = useState(false);
+  // Offered only when the policy allows it (common/api/can-call.ts); the core refuses it regardless.
+  const canCreate = useCanCall('deals.create');
+  const canExport = useCanCall('deals.export');
   const titleId = useId();
 
   const create = async (values: DealFormValues): Promise<string | null> => {
@@ -56,16 +60,18 @@ export function DealsPage(): ReactElement {
           ) : null}
         </div>
         <div className="deals-actions">
-          <ExportDealsButton />
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => setCreating(true)}
-            disabled={!board}
-            data-testid="new-deal"
-          >
-            New deal
-          </button>
+          {canExport ? <ExportDealsButton /> : null}
+          {canCreate ? (
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => setCreating(true)}
+              disabled={!board}
+              data-testid="new-deal"
+            >
+              New deal
+            </button>
+          ) : null}
         </div>
       </div>
       {moveFailure ? (
@@ -92,9 +98,11 @@ export function DealsPage(): ReactElement {
       {empty ? (
         <EmptyState icon={<BriefcaseIcon size={24} />} title="No deals yet" testId="deals-empty">
           <p>Track each opportunity from first contact to won or lost. Drag cards between stages as they move on.</p>
-          <button type="button" className="btn btn-primary empty-state-action" onClick={() => setCreating(true)}>
-            Add your first deal
-          </button>
+          {canCreate ? (
+            <button type="button" className="btn btn-primary empty-state-action" onClick={() => setCreating(true)}>
+              Add your first deal
+            </button>
+          ) : null}
         </EmptyState>
       ) : null}
       {board && !empty ? <DealBoard board={board} onMove={move} /> : null}

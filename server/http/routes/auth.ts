@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { BootstrapInput, LoginInput, type LoginOutput, type SessionView } from '../../../common/api/server-auth.js';
+import type { SecondFactorChallengeOutput } from '../../../common/api/server-second-factor.js';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import { redeemBootstrapToken } from '../../auth/bootstrap.js';
@@ -7,10 +8,10 @@ import { login } from '../../auth/login.js';
 import type { SessionsTable, UsersTable } from '../../db/schema.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireSession } from '../require-session.js';
+import { requireSession, SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
 
-function sessionView(session: SessionsTable, user: UsersTable): SessionView {
+export function sessionView(session: SessionsTable, user: UsersTable): SessionView {
   return {
     user: { id: user.id, email: user.email, isAdmin: user.is_admin === 1 },
     session: {
@@ -35,13 +36,26 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
   app.post('/api/auth/login', async (request, reply) => {
     const input = parseBody(LoginInput, request.body);
     const now = context.clock.now();
-    const { token, session, user } = await login(
+    const outcome = await login(
       context,
       { email: input.email, password: input.password, currentToken: readSessionToken(request), ip: request.ip },
       now,
     );
+    if (outcome.kind === 'second_factor') {
+      const output: SecondFactorChallengeOutput = {
+        secondFactor: 'required',
+        challenge: outcome.challenge,
+        expiresAt: new Date(outcome.expiresAt).toISOString(),
+      };
+      return reply.send(ok(output));
+    }
+    const { token, session, user } = outcome;
     setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
     const output: LoginOutput = { ...sessionView(session, user), token };
+    // The workspace requires 2FA and this user has none: the session reaches only the set-up routes.
+    if (await secondFactorSetupRequired(context, user.id)) {
+      return reply.send(ok({ ...output, secondFactor: 'setup_required', message: SECOND_FACTOR_SETUP_REQUIRED }));
+    }
     return reply.send(ok(output));
   });
 
@@ -65,7 +79,8 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
   });
 
   app.get('/api/auth/session', async (request, reply) => {
-    const { session, user } = await requireSession(context, request);
+    // Reachable without 2FA so a client can show who is signed in while set-up is pending.
+    const { session, user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
     return reply.send(ok(sessionView(session, user)));
   });
 }

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Spinner } from '../../components/Spinner.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
 import { DealForm, type DealFormValues } from './DealForm.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 import { RecordTimeline } from '../record/RecordTimeline.js';
 import { formatCalendarDate, formatMoney } from './money.js';
 
@@ -21,6 +22,8 @@ export function DealDrawer({ dealId, onChanged }: { dealId: number; onChanged: (
   const [error, setError] = useState<AppErrorShape | null>(null);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const canEdit = useCanCall('deals.update');
+  const canDelete = useCanCall('deals.delete');
 
   const load = useCallback(async () => {
     const result = await call('deals.get', { id: dealId });
@@ -104,10 +107,10 @@ export function DealDrawer({ dealId, onChanged }: { dealId: number; onChanged: (
         </Alert>
       ) : null}
       {!deal && !error ? <Spinner label="Loading the deal" /> : null}
-      {deal && editing ? (
+      {deal && editing && canEdit ? (
         <DealForm deal={deal} submitLabel="Save" onSubmit={save} onCancel={() => setEditing(false)} />
       ) : null}
-      {deal && !editing ? (
+      {deal && !(editing && canEdit) ? (
         <>
           <dl className="deal-facts" data-testid="deal-facts">
             <dt>Amount</dt>
@@ -137,17 +140,21 @@ export function DealDrawer({ dealId, onChanged }: { dealId: number; onChanged: (
             </dd>
           </dl>
           <div className="deal-drawer-actions">
-            <button
-              type="button"
-              className="btn btn-secondary btn-small"
-              onClick={() => setEditing(true)}
-              data-testid="deal-edit"
-            >
-              Edit
-            </button>
-            <button type="button" className="btn btn-danger btn-small" onClick={() => setConfirmDelete(true)}>
-              Delete
-            </button>
+            {canEdit ? (
+              <button
+                type="button"
+                className="btn btn-secondary btn-small"
+                onClick={() => setEditing(true)}
+                data-testid="deal-edit"
+              >
+                Edit
+              </button>
+            ) : null}
+            {canDelete ? (
+              <button type="button" className="btn btn-danger btn-small" onClick={() => setConfirmDelete(true)}>
+                Delete
+              </button>
+            ) : null}
           </div>
           <RecordTimeline record={{ type: 'deal', id: deal.id }} compact onChanged={reload} />
         </>

@@ -7,7 +7,8 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { CheckIcon } from '../../components/icons.js';
 import { Spinner } from '../../components/Spinner.js';
 import type { MergeCandidate } from './MergeDialog.js';
-import { RECORD_WORDS } from './recordKinds.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
+import { RECORD_CALLS, RECORD_WORDS } from './recordKinds.js';
 import type { MergeActions } from './useMerge.js';
 
 export type DuplicateGroupView = { explanation: string; records: MergeCandidate[] };
@@ -27,6 +28,7 @@ export function DuplicatesView({
   actions: MergeActions;
   hrefOf: (id: number) => string;
 }): ReactElement {
+  const canMerge = useCanCall(RECORD_CALLS[kind].merge);
   const [groups, setGroups] = useState<DuplicateGroupView[] | null>(null);
   const [error, setError] = useState<AppErrorShape | null>(null);
 
@@ -74,6 +76,7 @@ export function DuplicatesView({
     <ul className="plain-list duplicate-groups" data-testid="duplicate-groups">
       {groups.map((group) => (
         <DuplicateGroupCard
+          canMerge={canMerge}
           key={group.records.map((record) => record.id).join('-')}
           group={group}
           actions={actions}
@@ -88,7 +91,9 @@ function DuplicateGroupCard({
   group,
   actions,
   hrefOf,
+  canMerge,
 }: {
+  canMerge: boolean;
   group: DuplicateGroupView;
   actions: MergeActions;
   hrefOf: (id: number) => string;
@@ -114,22 +119,25 @@ function DuplicateGroupCard({
           </label>
         ))}
       </fieldset>
-      <div className="duplicate-actions">
-        <button
-          type="button"
-          className="btn btn-primary btn-small"
-          disabled={actions.busy}
-          onClick={() =>
-            void actions.merge(
-              target,
-              group.records.filter((record) => record.id !== target.id).map((record) => record.id),
-            )
-          }
-          data-testid="duplicate-merge"
-        >
-          Merge into {target.name}
-        </button>
-      </div>
+      {/* Hidden when the policy forbids merging (the core refuses it anyway). */}
+      {canMerge ? (
+        <div className="duplicate-actions">
+          <button
+            type="button"
+            className="btn btn-primary btn-small"
+            disabled={actions.busy}
+            onClick={() =>
+              void actions.merge(
+                target,
+                group.records.filter((record) => record.id !== target.id).map((record) => record.id),
+              )
+            }
+            data-testid="duplicate-merge"
+          >
+            Merge into {target.name}
+          </button>
+        </div>
+      ) : null}
     </li>
   );
 }

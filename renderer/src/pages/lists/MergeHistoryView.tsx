@@ -7,6 +7,7 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { UsersIcon } from '../../components/icons.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 import { RECORD_CALLS, RECORD_WORDS } from './recordKinds.js';
 import type { MergeActions } from './useMerge.js';
 
@@ -20,6 +21,7 @@ export function MergeHistoryView({
   version: number;
   actions: MergeActions;
 }): ReactElement {
+  const canUndo = useCanCall(RECORD_CALLS[kind].undoMerge);
   const [merges, setMerges] = useState<MergeRecord[] | null>(null);
   const [error, setError] = useState<AppErrorShape | null>(null);
 
@@ -75,7 +77,7 @@ export function MergeHistoryView({
           </span>
           {merge.undoneAt ? (
             <span className="badge badge-neutral">Undone</span>
-          ) : (
+          ) : !canUndo ? null : (
             <button
               type="button"
               className="btn btn-secondary btn-small"

@@ -6,6 +6,7 @@ import { Alert } from '../../components/Alert.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { SearchIcon } from '../../components/icons.js';
 import { Spinner } from '../../components/Spinner.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 import { downloadText } from './download.js';
 import { DuplicatesView, type DuplicateGroupView } from './DuplicatesView.js';
 import { ImportDialog } from './ImportDialog.js';
@@ -50,6 +51,10 @@ export function RecordsPage<T extends { id: number }>({ config }: { config: Reco
   const [importing, setImporting] = useState(false);
   const [exportError, setExportError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
+  // What the policy forbids is not offered (common/api/can-call.ts); the core refuses it regardless.
+  const canMerge = useCanCall(RECORD_CALLS[kind].merge);
+  const canImport = useCanCall(RECORD_CALLS[kind].import);
+  const canExport = useCanCall(RECORD_CALLS[kind].export);
   const list = useKeysetList(config.fetchPage, search);
   const { reload } = list;
 
@@ -111,7 +116,7 @@ export function RecordsPage<T extends { id: number }>({ config }: { config: Reco
               Clear selection
             </button>
           ) : null}
-          {view === 'all' && selected.size > 0 ? (
+          {view === 'all' && selected.size > 0 && canMerge ? (
             <button
               type="button"
               className="btn btn-primary btn-small"
@@ -123,23 +128,27 @@ export function RecordsPage<T extends { id: number }>({ config }: { config: Reco
               Merge {selected.size} selected
             </button>
           ) : null}
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            onClick={() => setImporting(true)}
-            data-testid={`${testId}-import`}
-          >
-            Import CSV
-          </button>
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            disabled={exporting}
-            onClick={() => void exportCsv()}
-            data-testid={`${testId}-export`}
-          >
-            Export CSV
-          </button>
+          {canImport ? (
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              onClick={() => setImporting(true)}
+              data-testid={`${testId}-import`}
+            >
+              Import CSV
+            </button>
+          ) : null}
+          {canExport ? (
+            <button
+              type="button"
+              className="btn btn-secondary btn-small"
+              disabled={exporting}
+              onClick={() => void exportCsv()}
+              data-testid={`${testId}-export`}
+            >
+              Export CSV
+            </button>
+          ) : null}
         </div>
       </div>
       {exportError ? (

@@ -1,6 +1,7 @@
 import type { ReactElement } from 'react';
 import type { BlockResult } from '../../../../common/domain/blocklist.js';
 import { Alert } from '../../components/Alert.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 import { BlockConfirmDialog } from '../blocklist/BlockConfirmDialog.js';
 import { useBlockSender } from '../blocklist/useBlockSender.js';
 
@@ -15,8 +16,11 @@ export function BlockSenderAction({
 }: {
   sender: string;
   onBlocked: (result: BlockResult) => void;
-}): ReactElement {
+}): ReactElement | null {
   const block = useBlockSender(onBlocked);
+  // Blocking deletes mail: not offered when the policy forbids it (the core refuses it regardless).
+  const allowed = useCanCall('blocklist.add');
+  if (!allowed) return null;
   return (
     <>
       <button

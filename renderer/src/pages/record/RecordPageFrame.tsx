@@ -1,5 +1,6 @@
 import { useState, type ReactElement, type ReactNode } from 'react';
 import type { RecordRef } from '../../../../common/domain/timeline.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 import { RecordTimeline } from './RecordTimeline.js';
 
 /**
@@ -31,6 +32,9 @@ export function RecordPageFrame({
 }): ReactElement {
   const [editing, setEditing] = useState(false);
   const kind = record.type;
+  // No edit form for a role that may not edit (the core refuses the update regardless).
+  const canEdit = useCanCall(kind === 'contact' ? 'contacts.update' : 'companies.update');
+  const showForm = editing && canEdit;
   return (
     <div className="page page-record" data-testid={`page-${kind}`} data-record-id={record.id}>
       <a className="record-back" href={back.href}>
@@ -45,7 +49,7 @@ export function RecordPageFrame({
           <p className="record-subtitle">{subtitle}</p>
         </div>
         {badge}
-        {!editing ? (
+        {!showForm && canEdit ? (
           <button
             type="button"
             className="btn btn-secondary btn-small record-edit"
@@ -58,7 +62,7 @@ export function RecordPageFrame({
       </header>
       <div className="record-layout">
         <div className="record-side">
-          {editing ? form(() => setEditing(false)) : details}
+          {showForm ? form(() => setEditing(false)) : details}
           {side}
         </div>
         <RecordTimeline record={record} />

@@ -8,6 +8,8 @@ import { MailIcon } from '../../components/icons.js';
 import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { MessageView } from '../message/MessageView.js';
+import { usePolicy } from '../../policy/PolicyProvider.js';
+import { canCall } from '../../../../common/api/can-call.js';
 import { RecordComposer } from './RecordComposer.js';
 import { useRecordTimeline } from './useRecordTimeline.js';
 
@@ -48,6 +50,9 @@ export function RecordTimeline({
     return () => observer.disconnect();
   }, [hasMore, loadMore, timeline.items.length]);
 
+  // The composer adds notes and tasks: hidden when the policy allows neither.
+  const { policy } = usePolicy();
+  const canCompose = canCall(policy, 'notes.create') || canCall(policy, 'tasks.create');
   return (
     <section
       className={compact ? 'record-timeline record-timeline-compact' : 'card record-timeline'}
@@ -57,7 +62,7 @@ export function RecordTimeline({
       <h3 className={compact ? 'section-label' : 'card-title'} id={titleId}>
         {compact ? 'Notes, tasks and activity' : 'Timeline'}
       </h3>
-      <RecordComposer record={record} onAdded={changed} />
+      {canCompose ? <RecordComposer record={record} onAdded={changed} /> : null}
       {timeline.status === 'loading' ? (
         <div className="record-timeline-state" data-testid="record-timeline-loading">
           <Spinner label="Loading the timeline" />
@@ -98,6 +103,7 @@ export function RecordTimeline({
 }
 
 function FeedItem({ item, onChanged }: { item: TimelineItem; onChanged: () => void }): ReactElement {
+  const { policy } = usePolicy();
   switch (item.kind) {
     case 'thread':
       return <ThreadItem item={item} />;
@@ -107,6 +113,7 @@ function FeedItem({ item, onChanged }: { item: TimelineItem; onChanged: () => vo
           <FeedMeta label="Note" at={item.at} by={item.author} />
           <p className="feed-note-body">{item.body}</p>
           <DeleteItem
+            permitted={canCall(policy, 'notes.delete')}
             label="Delete note"
             remove={() => call('notes.delete', { id: item.noteId })}
             onDeleted={onChanged}
@@ -176,6 +183,7 @@ function TaskItem({
   item: Extract<TimelineItem, { kind: 'task' }>;
   onChanged: () => void;
 }): ReactElement {
+  const { policy } = usePolicy();
   const [done, setDone] = useState(item.doneAt !== null);
   const [error, setError] = useState<string | null>(null);
   const toggle = (checked: boolean): void => {
@@ -194,26 +202,39 @@ function TaskItem({
     <li className={done ? 'feed-item feed-task feed-task-done' : 'feed-item feed-task'} data-testid="feed-task">
       <FeedMeta label="Task" at={item.at} by={null} />
       <label className="feed-task-row">
-        <input type="checkbox" checked={done} onChange={(event) => toggle(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={done}
+          disabled={!canCall(policy, 'tasks.update')}
+          onChange={(event) => toggle(event.target.checked)}
+        />
         <span className="feed-task-title">{item.title}</span>
         {item.dueAt ? <span className="feed-task-due">due {dueDate(item.dueAt)}</span> : null}
       </label>
       {error ? <p className="field-error">{error}</p> : null}
-      <DeleteItem label="Delete task" remove={() => call('tasks.delete', { id: item.taskId })} onDeleted={onChanged} />
+      <DeleteItem
+        permitted={canCall(policy, 'tasks.delete')}
+        label="Delete task"
+        remove={() => call('tasks.delete', { id: item.taskId })}
+        onDeleted={onChanged}
+      />
     </li>
   );
 }
 
 /** A quiet delete for a note or task; the timeline reads itself again once it is gone. */
 function DeleteItem({
+  permitted,
   label,
   remove,
   onDeleted,
 }: {
+  /** False when the policy forbids the delete: nothing is offered. */
+  permitted: boolean;
   label: string;
   remove: () => Promise<{ ok: true } | { ok: false; error: AppErrorShape }>;
   onDeleted: () => void;
-}): ReactElement {
+}): ReactElement | null {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const click = (): void => {
@@ -226,6 +247,7 @@ function DeleteItem({
       } else setError(result.error.message);
     });
   };
+  if (!permitted) return null;
   return (
     <div className="feed-delete">
       <button type="button" className="btn btn-secondary btn-small" disabled={busy} onClick={click}>

@@ -10,6 +10,7 @@ import { formatAbsolute } from '../../lib/format.js';
 import { BlockConfirmDialog } from '../blocklist/BlockConfirmDialog.js';
 import { messagesText, useBlockSender } from '../blocklist/useBlockSender.js';
 import { ListStates } from './ListStates.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 
 type ListState =
   { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; entries: BlockEntry[] };
@@ -34,6 +35,9 @@ export function BlockedSendersSection(): ReactElement {
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState<string | undefined>(undefined);
   const [unblock, setUnblock] = useState<Unblock>({ step: 'idle' });
+  // Blocking deletes mail: neither blocking nor unblocking is offered to a role that may not.
+  const canBlock = useCanCall('blocklist.add');
+  const canUnblock = useCanCall('blocklist.remove');
   const block = useBlockSender(() => {
     setValue('');
     setAttempt((n) => n + 1);
@@ -119,16 +123,18 @@ export function BlockedSendersSection(): ReactElement {
                     {messagesText(entry.blockedMessages)} kept out · blocked {formatAbsolute(entry.createdAt)}
                   </p>
                 </div>
-                <button
-                  type="button"
-                  className="btn btn-secondary btn-small"
-                  disabled={unblock.step === 'removing' && unblock.entry.id === entry.id}
-                  onClick={() => setUnblock({ step: 'confirming', entry })}
-                  aria-label={`Unblock ${entry.value}`}
-                  data-testid={`blocked-remove-${entry.value}`}
-                >
-                  Unblock
-                </button>
+                {canUnblock ? (
+                  <button
+                    type="button"
+                    className="btn btn-secondary btn-small"
+                    disabled={unblock.step === 'removing' && unblock.entry.id === entry.id}
+                    onClick={() => setUnblock({ step: 'confirming', entry })}
+                    aria-label={`Unblock ${entry.value}`}
+                    data-testid={`blocked-remove-${entry.value}`}
+                  >
+                    Unblock
+                  </button>
+                ) : null}
               </div>
             </li>
           ))}
@@ -161,44 +167,48 @@ export function BlockedSendersSection(): ReactElement {
         </Alert>
       ) : null}
 
-      <hr className="divider divider-tight" />
-      <form className="block-form" onSubmit={submit} noValidate data-testid="blocked-form">
-        <Field id="blocked-kind" label="Block">
-          {(control) => (
-            <select
-              {...control}
-              className="input select"
-              value={kind}
-              onChange={(event) => setKind(event.target.value === 'domain' ? 'domain' : 'address')}
-              data-testid="blocked-kind"
-            >
-              {KIND_OPTIONS.map((option) => (
-                <option key={option.value} value={option.value}>
-                  {option.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="blocked-value" label={kind === 'address' ? 'Email address' : 'Domain'} error={invalid}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder={kind === 'address' ? 'name@example.com' : 'example.com'}
-              value={value}
-              onChange={(event) => setValue(event.target.value)}
-              data-testid="blocked-value"
-            />
-          )}
-        </Field>
-        <button type="submit" className="btn btn-secondary" disabled={busy} data-testid="blocked-submit">
-          {block.flow.step === 'previewing' ? 'Checking…' : 'Block'}
-        </button>
-      </form>
+      {canBlock ? (
+        <>
+          <hr className="divider divider-tight" />
+          <form className="block-form" onSubmit={submit} noValidate data-testid="blocked-form">
+            <Field id="blocked-kind" label="Block">
+              {(control) => (
+                <select
+                  {...control}
+                  className="input select"
+                  value={kind}
+                  onChange={(event) => setKind(event.target.value === 'domain' ? 'domain' : 'address')}
+                  data-testid="blocked-kind"
+                >
+                  {KIND_OPTIONS.map((option) => (
+                    <option key={option.value} value={option.value}>
+                      {option.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field id="blocked-value" label={kind === 'address' ? 'Email address' : 'Domain'} error={invalid}>
+              {(control) => (
+                <input
+                  {...control}
+                  className="input"
+                  type="text"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder={kind === 'address' ? 'name@example.com' : 'example.com'}
+                  value={value}
+                  onChange={(event) => setValue(event.target.value)}
+                  data-testid="blocked-value"
+                />
+              )}
+            </Field>
+            <button type="submit" className="btn btn-secondary" disabled={busy} data-testid="blocked-submit">
+              {block.flow.step === 'previewing' ? 'Checking…' : 'Block'}
+            </button>
+          </form>
+        </>
+      ) : null}
 
       <BlockConfirmDialog flow={block.flow} onConfirm={() => void block.confirm()} onCancel={block.cancel} />
       <ConfirmDialog

@@ -6,6 +6,7 @@ import { BlockedSendersSection } from './BlockedSendersSection.js';
 import { MailAccountsSection } from './MailAccountsSection.js';
 import { PreferencesForm } from './PreferencesForm.js';
 import { SecuritySection } from './SecuritySection.js';
+import { TeamServerSection } from './TeamServerSection.js';
 
 export function SettingsPage({ settings }: { settings: SettingsControls }): ReactElement {
   const { state } = settings;
@@ -30,6 +31,7 @@ export function SettingsPage({ settings }: { settings: SettingsControls }): Reac
       <BlockedSendersSection />
       {/* Independent of the settings load: a new recovery key must stay reachable. */}
       <SecuritySection />
+      <TeamServerSection />
     </div>
   );
 }

@@ -1,0 +1,56 @@
+import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../db/schema.js';
+import { hashToken, newId, newToken } from './tokens.js';
+
+/** Long enough to open an authenticator app; short so a leaked challenge is soon worthless. */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
+/** A challenge for a user whose password was right: the token is returned once, only its hash is kept. */
+export async function issueChallenge(
+  db: Kysely<ServerDatabase>,
+  userId: string,
+  now: number,
+): Promise<{ challenge: string; expiresAt: number }> {
+  const challenge = newToken();
+  const expiresAt = now + CHALLENGE_TTL_MS;
+  // Expired challenges of anyone go here: no separate sweeper, the table stays small.
+  await db.deleteFrom('second_factor_challenges').where('expires_at', '<=', now).execute();
+  await db
+    .insertInto('second_factor_challenges')
+    .values({
+      id: newId(),
+      token_hash: hashToken(challenge),
+      user_id: userId,
+      created_at: now,
+      expires_at: expiresAt,
+      used_at: null,
+    })
+    .execute();
+  return { challenge, expiresAt };
+}
+
+/** The user of a live (unused, unexpired) challenge. */
+export async function findChallengeUser(
+  db: Kysely<ServerDatabase>,
+  challenge: string,
+  now: number,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('second_factor_challenges')
+    .select(['user_id', 'expires_at', 'used_at'])
+    .where('token_hash', '=', hashToken(challenge))
+    .executeTakeFirst();
+  if (!row || row.used_at !== null || row.expires_at <= now) return undefined;
+  return row.user_id;
+}
+
+/** Spends a challenge; false when another request spent it first. */
+export async function spendChallenge(db: Kysely<ServerDatabase>, challenge: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('second_factor_challenges')
+    .set({ used_at: now })
+    .where('token_hash', '=', hashToken(challenge))
+    .where('used_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RoleView, UserView } from '../../common/api/server-admin.js';
+import type { TeamStatus } from '../../common/api/team.js';
+import type { Keychain } from '../../main/platform/keychain/keychain.js';
+import { totpCodeAt } from '../../server/auth/totp.js';
+import { startServer, type RunningServer } from '../../server/start.js';
+import { expectOk, openTestCore } from '../harness/core.js';
+import { ManualClock } from '../harness/team-server.js';
+import { makeTempDir } from '../harness/temp-dir.js';
+
+// Enrolling an account that signs in with a second factor: the core asks for the code
+// (SECOND_FACTOR_REQUIRED, nothing stored), refuses a wrong one, and enrolls with the TOTP code or,
+// on another profile, with a recovery code (that each code is good once is the server's, tested in
+// server-second-factor.test.ts).
+
+const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody guesses' };
+const REP = { email: 'rep@example.com', password: 'rep passphrase of decent length' };
+const temp = makeTempDir('clientele-enroll-2fa-');
+afterAll(() => temp.remove());
+
+function memoryKeychain(): Keychain {
+  const secrets = new Map<string, Buffer>();
+  return {
+    get: async (account) => secrets.get(account) ?? null,
+    set: async (account, secret) => void secrets.set(account, Buffer.from(secret)),
+    delete: async (account) => secrets.delete(account),
+    assertWritable: async () => undefined,
+  };
+}
+
+type Body<T> = { ok: boolean; value: T; error?: { code: string; message: string } };
+
+async function api<T>(server: RunningServer, method: string, path: string, token: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const parsed = (await response.json()) as Body<T>;
+  if (!parsed.ok) throw new Error(`${method} ${path}: ${response.status} ${parsed.error?.message}`);
+  return parsed.value;
+}
+
+describe('enrollment of an account with two-factor sign-in', () => {
+  it('asks for the code, refuses a wrong one, and enrolls with a TOTP or a recovery code', async () => {
+    const clock = new ManualClock(Date.now());
+    const server = await startServer({
+      database: { kind: 'sqlite', file: join(temp.path, 'server', 'server.db') },
+      host: '127.0.0.1',
+      port: 0,
+      clock,
+    });
+    try {
+      const token = new URL(server.bootstrapLink!.replace('#token=', '?token=')).searchParams.get('token')!;
+      const bootstrap = await fetch(`${server.url}/api/auth/bootstrap`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, ...ADMIN }),
+      });
+      const admin = ((await bootstrap.json()) as Body<{ token: string }>).value.token;
+      const rep = await api<UserView>(server, 'POST', '/api/admin/users', admin, REP);
+      const salesRep = (await api<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
+        (role) => role.name === 'Sales rep',
+      )!;
+      await api(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+
+      // The rep turns on 2FA with their own session.
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(REP),
+      });
+      const session = ((await login.json()) as Body<{ token: string }>).value.token;
+      const { secret } = await api<{ secret: string }>(server, 'POST', '/api/auth/totp/setup', session, {});
+      const { recoveryCodes } = await api<{ recoveryCodes: string[] }>(
+        server,
+        'POST',
+        '/api/auth/totp/confirm',
+        session,
+        {
+          code: await totpCodeAt(secret, clock.now()),
+        },
+      );
+      clock.advance(60_000); // the set-up code is spent; the next step's code is fresh
+
+      const core = await openTestCore(join(temp.path, 'desktop-a'), {
+        keychain: memoryKeychain(),
+        team: { clock: clock.now },
+      });
+      try {
+        expectOk(await core.call('profile.create', { displayName: 'Rep' }));
+        const enroll = { serverUrl: server.url, ...REP };
+        const asked = await core.call('team.enroll', enroll);
+        expect(asked).toMatchObject({ ok: false, error: { code: 'SECOND_FACTOR_REQUIRED' } });
+        expect(expectOk(await core.call<TeamStatus>('team.status')).enrolled).toBe(false);
+
+        const wrong = await core.call('team.enroll', { ...enroll, secondFactorCode: '000000' });
+        expect(wrong).toMatchObject({ ok: false, error: { code: 'AUTH' } });
+        expect(expectOk(await core.call<TeamStatus>('team.status')).enrolled).toBe(false);
+
+        expectOk(
+          await core.call('team.enroll', { ...enroll, secondFactorCode: await totpCodeAt(secret, clock.now()) }),
+        );
+        const status = expectOk(await core.call<TeamStatus>('team.status'));
+        expect(status).toMatchObject({ enrolled: true, serverUrl: server.url, policy: { version: 1 } });
+      } finally {
+        await core.close();
+      }
+
+      // Another computer: a recovery code works once.
+      const other = await openTestCore(join(temp.path, 'desktop-b'), {
+        keychain: memoryKeychain(),
+        team: { clock: clock.now },
+      });
+      try {
+        expectOk(await other.call('profile.create', { displayName: 'Rep, laptop' }));
+        const enroll = { serverUrl: server.url, ...REP, secondFactorCode: recoveryCodes[0]! };
+        expectOk(await other.call('team.enroll', enroll));
+        expect(expectOk(await other.call<TeamStatus>('team.status')).enrolled).toBe(true);
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEAM_SESSION_SECRET } from '../../main/core/core.js';
 import { KeyVault } from '../../main/core/profile/key-vault.js';
-import type { Keychain } from '../../main/platform/keychain/keychain.js';
 import { Store } from '../../main/store/store.js';
 import { verifyAuditChain } from '../../server/audit/verify-chain.js';
 import { issueBootstrapToken } from '../../server/auth/bootstrap.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { ManualClock, post, startInstance, type ServerInstance } from '../harness/team-server.js';
+import { memoryKeychain } from '../harness/team-desktop.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The desktop's audit outbox reaching a real team server (SQLite, listening on loopback), driven by
@@ -23,16 +23,6 @@ afterAll(() => {
   data.remove();
   serverDir.remove();
 });
-
-function memoryKeychain(): Keychain {
-  const secrets = new Map<string, Buffer>();
-  return {
-    get: async (account) => secrets.get(account) ?? null,
-    set: async (account, secret) => void secrets.set(account, Buffer.from(secret)),
-    delete: async (account) => secrets.delete(account),
-    assertWritable: async () => undefined,
-  };
-}
 
 type FetchMode = 'pass' | 'drop-response';
 

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import type { TeamStatus } from '../../common/api/team.js';
-import type { Keychain } from '../../main/platform/keychain/keychain.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
-import { startServer, type RunningServer } from '../../server/start.js';
+import { startServer } from '../../server/start.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { ManualClock } from '../harness/team-server.js';
+import { bootstrapAdmin, memoryKeychain, serverApi } from '../harness/team-desktop.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // Enrolling an account that signs in with a second factor: the core asks for the code
@@ -16,34 +16,10 @@ import { makeTempDir } from '../harness/temp-dir.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody guesses' };
 const REP = { email: 'rep@example.com', password: 'rep passphrase of decent length' };
-const temp = makeTempDir('clientele-enroll-2fa-');
-afterAll(() => temp.remove());
-
-function memoryKeychain(): Keychain {
-  const secrets = new Map<string, Buffer>();
-  return {
-    get: async (account) => secrets.get(account) ?? null,
-    set: async (account, secret) => void secrets.set(account, Buffer.from(secret)),
-    delete: async (account) => secrets.delete(account),
-    assertWritable: async () => undefined,
-  };
-}
-
 type Body<T> = { ok: boolean; value: T; error?: { code: string; message: string } };
 
-async function api<T>(server: RunningServer, method: string, path: string, token: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const parsed = (await response.json()) as Body<T>;
-  if (!parsed.ok) throw new Error(`${method} ${path}: ${response.status} ${parsed.error?.message}`);
-  return parsed.value;
-}
+const temp = makeTempDir('clientele-enroll-2fa-');
+afterAll(() => temp.remove());
 
 describe('enrollment of an account with two-factor sign-in', () => {
   it('asks for the code, refuses a wrong one, and enrolls with a TOTP or a recovery code', async () => {
@@ -55,18 +31,12 @@ describe('enrollment of an account with two-factor sign-in', () => {
       clock,
     });
     try {
-      const token = new URL(server.bootstrapLink!.replace('#token=', '?token=')).searchParams.get('token')!;
-      const bootstrap = await fetch(`${server.url}/api/auth/bootstrap`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, ...ADMIN }),
-      });
-      const admin = ((await bootstrap.json()) as Body<{ token: string }>).value.token;
-      const rep = await api<UserView>(server, 'POST', '/api/admin/users', admin, REP);
-      const salesRep = (await api<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
+      const admin = await bootstrapAdmin(server, ADMIN);
+      const rep = await serverApi<UserView>(server, 'POST', '/api/admin/users', admin, REP);
+      const salesRep = (await serverApi<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
         (role) => role.name === 'Sales rep',
       )!;
-      await api(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+      await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
 
       // The rep turns on 2FA with their own session.
       const login = await fetch(`${server.url}/api/auth/login`, {
@@ -75,8 +45,8 @@ describe('enrollment of an account with two-factor sign-in', () => {
         body: JSON.stringify(REP),
       });
       const session = ((await login.json()) as Body<{ token: string }>).value.token;
-      const { secret } = await api<{ secret: string }>(server, 'POST', '/api/auth/totp/setup', session, {});
-      const { recoveryCodes } = await api<{ recoveryCodes: string[] }>(
+      const { secret } = await serverApi<{ secret: string }>(server, 'POST', '/api/auth/totp/setup', session, {});
+      const { recoveryCodes } = await serverApi<{ recoveryCodes: string[] }>(
         server,
         'POST',
         '/api/auth/totp/confirm',

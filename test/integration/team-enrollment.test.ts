@@ -4,10 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import type { PolicyRefreshResult, TeamStatus } from '../../common/api/team.js';
 import type { PolicyView } from '../../common/rbac/policy.js';
-import type { Keychain } from '../../main/platform/keychain/keychain.js';
-import { startServer, type RunningServer } from '../../server/start.js';
+import { startServer } from '../../server/start.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { ManualClock } from '../harness/team-server.js';
+import { bootstrapAdmin, memoryKeychain, serverApi } from '../harness/team-desktop.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The proof of issue 7's loop: a real team server (in this process, listening on 127.0.0.1) and a real
@@ -18,34 +18,10 @@ import { makeTempDir } from '../harness/temp-dir.js';
 
 const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody guesses' };
 const REP = { email: 'rep@example.com', password: 'rep passphrase of decent length' };
-const temp = makeTempDir('clientele-enroll-');
-afterAll(() => temp.remove());
-
-function memoryKeychain(): Keychain {
-  const secrets = new Map<string, Buffer>();
-  return {
-    get: async (account) => secrets.get(account) ?? null,
-    set: async (account, secret) => void secrets.set(account, Buffer.from(secret)),
-    delete: async (account) => secrets.delete(account),
-    assertWritable: async () => undefined,
-  };
-}
-
 type Body<T> = { ok: boolean; value: T; error?: { code: string; message: string } };
 
-async function api<T>(server: RunningServer, method: string, path: string, token: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const parsed = (await response.json()) as Body<T>;
-  if (!parsed.ok) throw new Error(`${method} ${path}: ${response.status} ${parsed.error?.message}`);
-  return parsed.value;
-}
+const temp = makeTempDir('clientele-enroll-');
+afterAll(() => temp.remove());
 
 describe('enrollment with a real team server', () => {
   it('enrolls, enforces the signed policy, follows a narrowed role, and refuses replays and a changed key', async () => {
@@ -60,20 +36,14 @@ describe('enrollment with a real team server', () => {
     const port = new URL(server.url).port;
 
     // The first admin, a rep, and "Sales rep" widened with contact export.
-    const token = new URL(server.bootstrapLink!.replace('#token=', '?token=')).searchParams.get('token')!;
-    const bootstrap = await fetch(`${server.url}/api/auth/bootstrap`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token, ...ADMIN }),
-    });
-    const admin = ((await bootstrap.json()) as Body<{ token: string }>).value.token;
-    const rep = await api<UserView>(server, 'POST', '/api/admin/users', admin, REP);
-    const salesRep = (await api<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
+    const admin = await bootstrapAdmin(server, ADMIN);
+    const rep = await serverApi<UserView>(server, 'POST', '/api/admin/users', admin, REP);
+    const salesRep = (await serverApi<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
       (role) => role.name === 'Sales rep',
     )!;
     const withExport = { ...salesRep.permissions, contact: { ...salesRep.permissions.contact, export: 'team' } };
-    await api(server, 'PUT', `/api/admin/roles/${salesRep.id}`, admin, { permissions: withExport });
-    await api(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+    await serverApi(server, 'PUT', `/api/admin/roles/${salesRep.id}`, admin, { permissions: withExport });
+    await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
 
     // The desktop fetches through this, so the test can replay an old policy at it.
     let replay: string | null = null;
@@ -163,7 +133,7 @@ describe('enrollment with a real team server', () => {
       });
 
       // The admin takes export away; the next fetch brings version 2 and the core refuses the export.
-      await api(server, 'PUT', `/api/admin/roles/${salesRep.id}`, admin, { permissions: salesRep.permissions });
+      await serverApi(server, 'PUT', `/api/admin/roles/${salesRep.id}`, admin, { permissions: salesRep.permissions });
       clock.advance(60_000);
       expect(expectOk(await core.call<PolicyRefreshResult>('team.refreshPolicy'))).toEqual({
         outcome: 'updated',
@@ -203,7 +173,7 @@ describe('enrollment with a real team server', () => {
         port: Number(port),
         clock,
       });
-      await api(server, 'PUT', `/api/admin/roles/${salesRep.id}`, admin, { permissions: withExport });
+      await serverApi(server, 'PUT', `/api/admin/roles/${salesRep.id}`, admin, { permissions: withExport });
       const changedKey = expectOk(await core.call<PolicyRefreshResult>('team.refreshPolicy'));
       expect(changedKey).toMatchObject({ outcome: 'rejected' });
       expect(changedKey.message).toMatch(/not signed with the workspace key pinned at enrollment/);

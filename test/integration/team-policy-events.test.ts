@@ -3,9 +3,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../common/api/events.js';
 import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import type { PolicyRefreshResult, TeamStatus } from '../../common/api/team.js';
-import type { Keychain } from '../../main/platform/keychain/keychain.js';
 import { startServer } from '../../server/start.js';
 import { expectOk, openTestCore } from '../harness/core.js';
+import { memoryKeychain } from '../harness/team-desktop.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The UI re-reads policy.get when the core says `policy.changed`: sent when enrollment stores the
@@ -16,16 +16,6 @@ const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody 
 const REP = { email: 'rep@example.com', password: 'rep passphrase of decent length' };
 const temp = makeTempDir('clientele-policy-events-');
 afterAll(() => temp.remove());
-
-function memoryKeychain(): Keychain {
-  const secrets = new Map<string, Buffer>();
-  return {
-    get: async (account) => secrets.get(account) ?? null,
-    set: async (account, secret) => void secrets.set(account, Buffer.from(secret)),
-    delete: async (account) => secrets.delete(account),
-    assertWritable: async () => undefined,
-  };
-}
 
 type Body<T> = { ok: boolean; value: T; error?: { message: string } };
 

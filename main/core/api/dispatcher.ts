@@ -6,7 +6,7 @@ import type { Policy } from '../../../common/rbac/permissions.js';
 import type { Result } from '../../../common/result.js';
 import type { Logger } from '../../util/logger.js';
 import { filterOutput, OUTPUT_FILTERS, type OutputFilters } from '../../rbac/output-filters.js';
-import type { Caller, Handlers } from './handlers.js';
+import type { Caller, HandlerContext, Handlers } from './handlers.js';
 
 export type PolicySource = {
   /** The policy in force, or throws (PROFILE_LOCKED, POLICY_EXPIRED) when none can be applied. */
@@ -63,8 +63,8 @@ export class Dispatcher {
       }
       const parsed = spec.input.safeParse(rawInput ?? {});
       if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
-      const handler = this.handlers[method] as (input: unknown, context: { caller: Caller }) => Promise<unknown>;
-      const value = (spec.output as z.ZodType).parse(await handler(parsed.data, { caller }));
+      const handler = this.handlers[method] as (input: unknown, context: HandlerContext) => Promise<unknown>;
+      const value = (spec.output as z.ZodType).parse(await handler(parsed.data, { caller, policy }));
       if (spec.permission !== 'public' && AUDITED_ACTIONS.has(spec.permission.action)) {
         this.audited(method, caller, value);
       }

@@ -15,13 +15,8 @@ export function registerAdminUiRoutes(app: FastifyInstance, adminUiDir: string):
   app.get('/admin', async (_request, reply) => reply.redirect('/admin/', 302));
 
   app.get('/admin/*', async (request, reply) => {
-    const path = (request.params as { '*': string })['*'];
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(path);
-    } catch {
-      throw new AppError('NOT_FOUND', 'No such file.');
-    }
+    // Already percent-decoded by Fastify (a malformed escape is its 400); the file reader keeps it inside the build.
+    const decoded = (request.params as { '*': string })['*'];
     if (decoded.startsWith('assets/')) {
       const asset = await readAdminUiFile(adminUiDir, decoded);
       if (!asset) throw new AppError('NOT_FOUND', 'No such file.');

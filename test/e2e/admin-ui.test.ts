@@ -174,7 +174,7 @@ describe('the admin web UI', () => {
     await page.getByTestId('matrix-report-view').selectOption('all');
     await page.getByTestId('role-save').click();
     await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/admin\/roles\/[0-9a-f-]{36}$/);
-    expect(await page.getByTestId('role-open').allTextContents()).toContain('Auditor');
+    await expect.poll(() => page.getByTestId('role-open').allTextContents()).toContain('Auditor');
   });
 
   it('turns on 2FA for the admin, requires it, and shows the allowlist refusals', async () => {
@@ -234,6 +234,8 @@ describe('the admin web UI', () => {
     await rep.page.getByTestId('totp-required').waitFor();
     await screenshotBothThemes(rep.page, '91-admin-2fa-required');
     await rep.page.getByTestId('totp-begin').click();
+    await rep.page.getByTestId('totp-scan').waitFor();
+    await screenshotBothThemes(rep.page, '91-admin-2fa-required-scan');
     const secret = (await rep.page.getByTestId('totp-secret').getAttribute('data-secret'))!;
     await rep.page.getByTestId('totp-code').fill(await totpCodeAt(secret, Date.now()));
     await rep.page.getByTestId('totp-confirm').click();
@@ -276,8 +278,8 @@ describe('the admin web UI', () => {
     const text = await entry.textContent();
     expect(text).toContain(ADMIN.email);
     expect(text).toContain('role Sales rep');
-    expect(text).toContain('permissions.contact.export(none) → team');
-    expect(text).toContain('fieldRules.deal.amount(none) → hidden');
+    expect(text).toContain('permissions.contact.exportnone → team');
+    expect(text).toContain('fieldRules.deal.amountvisible → hidden');
     await screenshotBothThemes(page, '95-admin-audit-role-change');
 
     await page.getByTestId('audit-filter-action').selectOption('');

@@ -20,7 +20,7 @@ export function TwoFactorRequiredScreen({
         <strong className="break-anywhere">{email}</strong>.
       </p>
       <TwoFactorSetup onDone={onDone} />
-      <hr className="divider-tight" />
+      <hr className="divider divider-tight" />
       <button type="button" className="btn btn-secondary btn-small" onClick={() => void onSignOut()}>
         Sign out
       </button>

@@ -157,7 +157,7 @@ export function AuditPage(): ReactElement {
         ) : null}
         {!pages.loading && pages.next === null && pages.entries.length > 0 ? (
           <span className="text-secondary" data-testid="audit-end">
-            The first entry of the log.
+            No older entries.
           </span>
         ) : null}
       </div>

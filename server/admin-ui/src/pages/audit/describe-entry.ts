@@ -71,8 +71,15 @@ function changedPaths(
   });
 }
 
+/** What a missing value means where it is missing: no scope is "none", no field rule "visible". */
+function absent(path: string): string {
+  if (path.startsWith('permissions.')) return 'none';
+  if (path.startsWith('fieldRules.')) return 'visible';
+  return '(not set)';
+}
+
 function show(value: unknown, path: string, names: Names): string {
-  if (value === undefined) return '(none)';
+  if (value === undefined) return absent(path);
   if (value === null) return 'null';
   if (typeof value === 'string') {
     if (/(^|\.)(roleId)$/.test(path)) return names.roles.get(value) ?? value;

@@ -14,12 +14,12 @@ export function AuditEntryRow({ entry, names }: { entry: AuditEntryView; names: 
       <td className="cell-nowrap">
         <time dateTime={entry.at}>{formatDateSeconds(entry.at)}</time>
       </td>
-      <td className="cell-actor break-anywhere">
+      <td className="break-anywhere">
         {actor}
         {entry.source === 'client' ? <span className="badge badge-neutral badge-inline">desktop</span> : null}
       </td>
       <td>
-        <code className="action-name">{entry.action}</code>
+        <code className="action-name break-anywhere">{entry.action}</code>
         {target ? <div className="text-secondary cell-target break-anywhere">{target}</div> : null}
       </td>
       <td>

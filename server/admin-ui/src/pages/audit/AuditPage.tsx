@@ -128,10 +128,18 @@ export function AuditPage(): ReactElement {
           <table className="table audit-table" data-testid="audit-table">
             <thead>
               <tr>
-                <th scope="col">#</th>
-                <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
+                <th scope="col" className="col-seq">
+                  #
+                </th>
+                <th scope="col" className="col-when">
+                  When
+                </th>
+                <th scope="col" className="col-actor">
+                  Actor
+                </th>
+                <th scope="col" className="col-action">
+                  Action
+                </th>
                 <th scope="col">Details</th>
               </tr>
             </thead>

@@ -88,6 +88,7 @@ function show(value: unknown, path: string, names: Names): string {
   }
   if (Array.isArray(value))
     return value.length === 0 ? '(empty)' : value.map((item) => show(item, path, names)).join(', ');
+  if (isRecord(value) && Object.keys(value).length === 0) return '(empty)';
   return JSON.stringify(value) ?? typeof value;
 }
 

@@ -39,7 +39,7 @@ export function TeamsPage(): ReactElement {
                 <p>Create a team above, then sub-teams inside it.</p>
               </EmptyState>
             ) : (
-              <div className="split">
+              <div className="split split-even">
                 <TeamTree teams={list} selected={selected} onSelect={setSelected} />
                 <SelectedTeam
                   team={list.find((team) => team.id === selected)}

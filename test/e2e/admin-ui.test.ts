@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RoleView } from '../../common/api/server-admin.js';
 import { startServer, type RunningServer } from '../../server/start.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
 import { openAdminUi, signInWithPassword, unexpected } from '../harness/admin-ui.js';
@@ -162,10 +163,8 @@ describe('the admin web UI', () => {
     await page.getByTestId('role-save').click();
     await expect.poll(() => page.getByTestId('role-status').textContent()).toContain('Saved');
     const roles = await fetch(`${server.url}/api/admin/roles`, { headers: { cookie: await cookieHeader() } });
-    const salesRep = (
-      (await roles.json()) as { value: { name: string; permissions: any; fieldRules: any }[] }
-    ).value.find((role) => role.name === 'Sales rep')!;
-    expect(salesRep.permissions.contact.export).toBe('team');
+    const salesRep = ((await roles.json()) as { value: RoleView[] }).value.find((role) => role.name === 'Sales rep')!;
+    expect(salesRep.permissions.contact?.export).toBe('team');
     expect(salesRep.fieldRules).toEqual({ deal: { amount: 'hidden' } });
     await screenshotBothThemes(page, '87-admin-role-matrix');
 

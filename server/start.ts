@@ -15,12 +15,14 @@ export type StartOptions = {
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   trustProxy?: boolean;
+  /** The built admin UI (default: out/server/admin-ui of this checkout). */
+  adminUiDir?: string;
 };
 
 export type RunningServer = {
   app: FastifyInstance;
   url: string;
-  /** The one-time admin setup link, when no admin exists yet. */
+  /** The one-time admin setup link (the admin UI's set-up page, token in the fragment), when no admin exists yet. */
   bootstrapLink: string | undefined;
   bootstrapExpiresAt: number | undefined;
   /** The workspace key's RFC 7638 thumbprint: what desktops pin, for the admin to publish. */
@@ -37,7 +39,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const context = await makeServerContext(database.db, database.kind, clock);
     // The workspace and its key pair are made on the first start, before any desktop asks for them.
     const workspace = await workspaceOf(database.db, clock.now);
-    const app = buildServer(context, { logger: options.logger ?? false, trustProxy: options.trustProxy ?? false });
+    const app = buildServer(context, {
+      logger: options.logger ?? false,
+      trustProxy: options.trustProxy ?? false,
+      ...(options.adminUiDir === undefined ? {} : { adminUiDir: options.adminUiDir }),
+    });
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : options.port;
@@ -46,7 +52,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     return {
       app,
       url,
-      bootstrapLink: bootstrap ? `${url}/setup#token=${bootstrap.token}` : undefined,
+      bootstrapLink: bootstrap ? `${url}/admin/setup#token=${bootstrap.token}` : undefined,
       bootstrapExpiresAt: bootstrap?.expiresAt,
       workspaceFingerprint: workspace.info.fingerprint,
       close: async () => {

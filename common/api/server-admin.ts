@@ -60,6 +60,8 @@ export const UserView = z.object({
   email: z.string(),
   isAdmin: z.boolean(),
   disabled: z.boolean(),
+  /** Two-factor sign-in is on (what "require 2FA" waits for). */
+  twoFactorEnabled: z.boolean(),
   roleIds: z.array(z.string()),
 });
 export type UserView = z.infer<typeof UserView>;

@@ -1,11 +1,17 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { defaultAdminUiDir } from './admin-ui-files.js';
 import { installErrorHandling } from './errors.js';
 import { installIpAllowlist } from './ip-allowlist-hook.js';
+import { registerAdminAuditLogRoutes } from './routes/admin-audit-log.js';
+import { registerAdminAuditVerifyRoute } from './routes/admin-audit-verify.js';
 import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
 import { registerAdminRoleRoutes } from './routes/admin-roles.js';
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js';
 import { registerAdminTeamRoutes } from './routes/admin-teams.js';
+import { registerAdminUiRoutes } from './routes/admin-ui.js';
+import { registerAdminUserSessionsRoute } from './routes/admin-user-sessions.js';
+import { registerAdminUserStatusRoute } from './routes/admin-user-status.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerAuditEventRoutes } from './routes/audit-events.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -19,6 +25,8 @@ export type BuildServerOptions = {
   logger?: FastifyServerOptions['logger'];
   /** Behind a TLS-terminating proxy: trust its X-Forwarded-* so cookies get Secure and HSTS is sent. */
   trustProxy?: boolean;
+  /** The built admin UI (default: out/server/admin-ui of this checkout). */
+  adminUiDir?: string;
 };
 
 /** The team server's HTTP app, without listening: tests use `inject`, main.ts listens. */
@@ -41,6 +49,11 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAuditEventRoutes(app, context);
   registerSecondFactorRoutes(app, context);
   registerAdminSettingsRoutes(app, context);
+  registerAdminUserStatusRoute(app, context);
+  registerAdminUserSessionsRoute(app, context);
+  registerAdminAuditLogRoutes(app, context);
+  registerAdminAuditVerifyRoute(app, context);
+  registerAdminUiRoutes(app, options.adminUiDir ?? defaultAdminUiDir());
   registerBootstrapPage(app);
   return app;
 }

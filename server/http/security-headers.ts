@@ -3,6 +3,24 @@ import type { FastifyInstance } from 'fastify';
 /** The API serves JSON only: nothing may load, frame or script it. Pages loosen `script-src` themselves. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+/**
+ * The admin pages (server/admin-ui, a React build): scripts, styles and fonts from the server itself
+ * only (no inline script, no eval, no inline styles), images also as data: URLs (icons in CSS), API
+ * calls to the same origin; nothing may frame them and they post no forms.
+ */
+export const ADMIN_UI_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
 /** OWASP secure headers on every response, errors and 404s included. */
 export function installSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
@@ -13,7 +31,8 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('cross-origin-resource-policy', 'same-origin');
     reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    reply.header('cache-control', 'no-store');
+    // Nothing is cached unless a route says otherwise (the admin UI's hashed assets).
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     return payload;
   });

@@ -50,9 +50,13 @@ describe('npm run server', () => {
       try {
         expect(first.output).toContain('No admin yet');
         expect(first.bootstrapToken).toMatch(/^[\w-]{43}$/);
+        // The link opens the admin UI's set-up page, which `npm run server` built (a fresh clone needs nothing else).
+        expect(first.output).toContain(`${first.url}/admin/setup#token=`);
         const page = await fetch(`${first.url}/setup`);
+        expect(page.url).toBe(`${first.url}/admin/setup`);
         expect(page.status).toBe(200);
         expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+        expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/admin\/assets\/index-[\w-]+\.js">/);
         const created = await postJson(`${first.url}/api/auth/bootstrap`, { token: first.bootstrapToken, ...ADMIN });
         expect(created.status).toBe(201);
         const reused = await postJson(`${first.url}/api/auth/bootstrap`, { token: first.bootstrapToken, ...ADMIN });

@@ -18,11 +18,18 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
     await requireAdmin(context, request);
     const users = await context.db.selectFrom('users').selectAll().orderBy('email_normalized').execute();
     const assignments = await context.db.selectFrom('user_roles').select(['user_id', 'role_id']).execute();
+    const withTotp = await context.db
+      .selectFrom('user_totp')
+      .select('user_id')
+      .where('enabled_at', 'is not', null)
+      .execute();
+    const twoFactor = new Set(withTotp.map((row) => row.user_id));
     const views: UserView[] = users.map((user) => ({
       id: user.id,
       email: user.email,
       isAdmin: user.is_admin === 1,
       disabled: user.disabled_at !== null,
+      twoFactorEnabled: twoFactor.has(user.id),
       roleIds: assignments.filter((a) => a.user_id === user.id).map((a) => a.role_id),
     }));
     return reply.send(ok(views));
@@ -56,7 +63,14 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
       target: `user:${id}`,
       details: { email: input.email.trim(), isAdmin: input.isAdmin },
     });
-    const view: UserView = { id, email: input.email.trim(), isAdmin: input.isAdmin, disabled: false, roleIds: [] };
+    const view: UserView = {
+      id,
+      email: input.email.trim(),
+      isAdmin: input.isAdmin,
+      disabled: false,
+      twoFactorEnabled: false,
+      roleIds: [],
+    };
     return reply.status(201).send(ok(view));
   });
 }

@@ -32,6 +32,19 @@ export class DatabaseFactory {
 
   constructor(readonly backend: DatabaseBackend) {}
 
+  /** The PostgreSQL cluster, once a first fresh() started it (tests that read its files or dump it). */
+  get postgres(): PostgresCluster | undefined {
+    return this.cluster;
+  }
+
+  /** A SQLite target named server.db in a folder of its own: the layout the CLI's --data-dir expects. */
+  async freshInDataDir(): Promise<{ target: DatabaseTarget; dataDir: string }> {
+    this.counter += 1;
+    const dataDir = join(this.temp.path, `data-${this.counter}`);
+    if (this.backend === 'sqlite') return { target: { kind: 'sqlite', file: join(dataDir, 'server.db') }, dataDir };
+    return { target: await this.fresh(), dataDir };
+  }
+
   async fresh(): Promise<DatabaseTarget> {
     this.counter += 1;
     if (this.backend === 'sqlite') return { kind: 'sqlite', file: join(this.temp.path, `server-${this.counter}.db`) };

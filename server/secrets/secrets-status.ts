@@ -103,13 +103,12 @@ export function describeStatus(status: SecretsStatus): string {
   }
   if (status.keyId === null) {
     lines.push(`Key given: none. ${status.keyProblem ?? ''}`.trim());
-  } else if (status.failed === 0) {
-    lines.push(`Key given: ${status.keyId} (${status.keySource}): it opens all ${plural(status.opened ?? 0, 'value')}.`);
   } else {
-    const which = keyIds.some(([keyId]) => keyId === status.keyId) ? '' : ' It is not the key the database uses.';
+    const total = (status.opened ?? 0) + (status.failed ?? 0);
+    const foreign = keyIds.length > 0 && !keyIds.some(([keyId]) => keyId === status.keyId);
     lines.push(
-      `Key given: ${status.keyId} (${status.keySource}): ${plural(status.failed ?? 0, 'value')} ` +
-        `${status.failed === 1 ? 'does' : 'do'} not open with it.${which}`,
+      `Key given: ${status.keyId} (${status.keySource}): it opens ${status.opened} of ${plural(total, 'value')}.` +
+        (foreign ? ' It is not the key the database uses.' : ''),
     );
   }
   lines.push(status.ok ? 'Status: OK' : 'Status: PROBLEM');

@@ -39,7 +39,11 @@ export function workspaceOf(deps: WorkspaceDeps): Promise<Workspace> {
   return workspace;
 }
 
-export async function loadWorkspace(db: Kysely<ServerDatabase>, secrets: ServerSecrets, now: number): Promise<Workspace> {
+export async function loadWorkspace(
+  db: Kysely<ServerDatabase>,
+  secrets: ServerSecrets,
+  now: number,
+): Promise<Workspace> {
   let row = await db.selectFrom('workspace').selectAll().where('singleton', '=', 1).executeTakeFirst();
   if (!row) {
     const { publicKey, privateKey } = await generateKeyPair(POLICY_JWS_ALG, { crv: 'Ed25519', extractable: true });

@@ -36,7 +36,10 @@ export function loadDataDirKey(path: string, keyIdsInUse: ReadonlyMap<string, nu
     );
   }
   if (!create) {
-    throw new AppError('SERVER_KEY_MISSING', `There is no key file ${path} yet: the server makes it on its first start.`);
+    throw new AppError(
+      'SERVER_KEY_MISSING',
+      `There is no key file ${path} yet: the server makes it on its first start.`,
+    );
   }
   const made = createKeyFile(path);
   return {

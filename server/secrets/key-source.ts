@@ -58,7 +58,10 @@ export function previousKeySourceFor(options: {
 }): KeySource | undefined {
   const text = options.env[PREVIOUS_KEY_ENV];
   if (text && options.keyFile) {
-    throw new AppError('VALIDATION', `Give the previous key one way: ${PREVIOUS_KEY_ENV} or --previous-key-file, not both.`);
+    throw new AppError(
+      'VALIDATION',
+      `Give the previous key one way: ${PREVIOUS_KEY_ENV} or --previous-key-file, not both.`,
+    );
   }
   if (text) return { kind: 'text', text, origin: PREVIOUS_KEY_ENV };
   if (options.keyFile) return { kind: 'file', path: options.keyFile };

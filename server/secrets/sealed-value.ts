@@ -53,9 +53,10 @@ export function openWith(key: ServerKey, parts: SealedParts, place: SealedPlace)
   decipher.setAAD(additionalData(key.id, place));
   decipher.setAuthTag(parts.body.subarray(parts.body.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(parts.body.subarray(0, parts.body.length - TAG_BYTES)), decipher.final()]).toString(
-      'utf8',
-    );
+    return Buffer.concat([
+      decipher.update(parts.body.subarray(0, parts.body.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     return undefined;
   }

@@ -47,7 +47,10 @@ type Options = {
 
 /** The database the command works on; a missing SQLite file is an error (opening would create it). */
 function databaseOf(options: Options, env: NodeJS.ProcessEnv): DatabaseTarget {
-  const target = databaseTargetFromUrl(env.DATABASE_URL, sqliteFileIn(options['data-dir'] ?? defaultServerDataDir(env)));
+  const target = databaseTargetFromUrl(
+    env.DATABASE_URL,
+    sqliteFileIn(options['data-dir'] ?? defaultServerDataDir(env)),
+  );
   if (target.kind === 'sqlite' && !existsSync(target.file)) throw new Error(`No server database at ${target.file}`);
   return target;
 }
@@ -74,7 +77,12 @@ async function status(options: Options, env: NodeJS.ProcessEnv): Promise<Secrets
 }
 
 /** The old and new keys of a rotation, and the data-dir file to swap afterwards (SQLite's own key). */
-type RotationKeys = { next: ServerKey; previous: ServerKey | undefined; swapFile: string | undefined; staleFile?: string };
+type RotationKeys = {
+  next: ServerKey;
+  previous: ServerKey | undefined;
+  swapFile: string | undefined;
+  staleFile?: string;
+};
 
 function rotationKeys(options: Options, env: NodeJS.ProcessEnv, target: DatabaseTarget, inUse: Map<string, number>) {
   const dataDirFile = target.kind === 'sqlite' ? dataDirKeyFile(target.file) : undefined;
@@ -84,7 +92,11 @@ function rotationKeys(options: Options, env: NodeJS.ProcessEnv, target: Database
     (dataDirFile && existsSync(dataDirFile) ? ({ kind: 'data-dir', path: dataDirFile } as const) : undefined);
   const previous = previousSource ? keyFromSource(previousSource, inUse, false).key : undefined;
   if (givenNext) {
-    const next = keyFromSource(keySourceFor({ env, keyFile: options['secret-key-file'], database: target }), inUse, false).key;
+    const next = keyFromSource(
+      keySourceFor({ env, keyFile: options['secret-key-file'], database: target }),
+      inUse,
+      false,
+    ).key;
     const staleFile = previousSource?.kind === 'data-dir' ? previousSource.path : undefined;
     return { next, previous, swapFile: undefined, staleFile } satisfies RotationKeys;
   }
@@ -175,7 +187,10 @@ function generateKey(): SecretsCommandOutput {
 }
 
 /** `secrets <subcommand>`. Returns what to print and the exit code; main.ts does the I/O. */
-export async function runSecretsCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<SecretsCommandOutput> {
+export async function runSecretsCommand(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<SecretsCommandOutput> {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,

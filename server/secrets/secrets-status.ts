@@ -99,7 +99,9 @@ export function describeStatus(status: SecretsStatus): string {
     lines.push(`Database: ${plural(status.sealed, 'value')} sealed with ${keys}: ${perColumn}.`);
   }
   if (status.unsealed > 0) {
-    lines.push(`In clear: ${plural(status.unsealed, 'value')} in sealed columns ${status.unsealed === 1 ? 'is' : 'are'} not sealed.`);
+    lines.push(
+      `In clear: ${plural(status.unsealed, 'value')} in sealed columns ${status.unsealed === 1 ? 'is' : 'are'} not sealed.`,
+    );
   }
   if (status.keyId === null) {
     lines.push(`Key given: none. ${status.keyProblem ?? ''}`.trim());

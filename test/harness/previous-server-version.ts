@@ -25,7 +25,12 @@ type PreviousSchema = Record<string, Record<string, string | number | null>>;
 export async function makePreviousVersionDatabase(target: DatabaseTarget, now: number): Promise<PreviousVersionData> {
   const database = openDatabase(target);
   try {
-    await migrate(database.db, database.kind, () => now, MIGRATIONS.filter((migration) => migration.version <= 4));
+    await migrate(
+      database.db,
+      database.kind,
+      () => now,
+      MIGRATIONS.filter((migration) => migration.version <= 4),
+    );
     const db = database.db as unknown as Kysely<PreviousSchema>;
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
     const jwk = await exportJWK(publicKey);

@@ -28,6 +28,8 @@ export function readKeyFile(path: string): ServerKey | undefined {
 
 /** Makes sure a directory entry (a new or renamed file) survives a crash. */
 function syncDir(path: string): void {
+  // Windows can't open a directory to flush it (NTFS journals the entry itself).
+  if (process.platform === 'win32') return;
   const fd = openSync(dirname(path), 'r');
   try {
     fsyncSync(fd);

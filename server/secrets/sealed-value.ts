@@ -27,6 +27,9 @@ export function parseSealed(value: string): SealedParts | undefined {
   const nonce = Buffer.from(match[2]!, 'base64url');
   const body = Buffer.from(match[3]!, 'base64url');
   if (nonce.length !== NONCE_BYTES || body.length < TAG_BYTES) return undefined;
+  // The decoder ignores the spare bits of a last character: only the canonical text is accepted,
+  // so no edited text opens (not even one that decodes to the same bytes).
+  if (nonce.toString('base64url') !== match[2] || body.toString('base64url') !== match[3]) return undefined;
   return { version: VERSION, keyId: match[1]!, nonce, body };
 }
 

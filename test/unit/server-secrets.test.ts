@@ -12,6 +12,10 @@ import { makeTempDir } from '../harness/temp-dir.js';
 
 const PLACE = { table: 'user_totp', column: 'secret_sealed', rowId: 'user-1' };
 
+/** The text with one base64url character replaced by another. */
+const flip = (text: string, at: number): string =>
+  `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
+
 describe('the server secret key', () => {
   it('is 32 bytes of canonical base64; anything else is refused with how to make one', () => {
     const text = newServerKeyText();
@@ -67,7 +71,9 @@ describe('sealed values', () => {
       secrets.open(sealed, { ...PLACE, column: 'other' }),
       secrets.open(sealed, { ...PLACE, table: 'other' }),
       new ServerSecrets(parseServerKey(newServerKeyText(), 'test')).open(sealed, PLACE),
-      secrets.open(sealed.slice(0, -1) + (sealed.endsWith('A') ? 'B' : 'A'), PLACE),
+      secrets.open(flip(sealed, sealed.length - 10), PLACE), // in the ciphertext
+      secrets.open(flip(sealed, sealed.length - 1), PLACE), // the last character: spare bits only, maybe
+      secrets.open(flip(sealed, 25), PLACE), // in the nonce
       secrets.open(sealed.slice(0, -30), PLACE),
       secrets.open(sealed.replace('v1.', 'v2.'), PLACE),
     ].map((result) => (result.ok ? 'opened' : result.error.code));
@@ -76,6 +82,8 @@ describe('sealed values', () => {
       'SEALED_VALUE_INVALID',
       'SEALED_VALUE_INVALID',
       'SERVER_KEY_MISMATCH',
+      'SEALED_VALUE_INVALID',
+      'SEALED_VALUE_INVALID',
       'SEALED_VALUE_INVALID',
       'SEALED_VALUE_INVALID',
       'SEALED_VALUE_INVALID',

@@ -15,6 +15,7 @@
 // BENCH_POLICY_OUT=<name> writes bench/results/<name>.{json,md} instead (a second run kept apart).
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,12 @@ function waitForLine(child, match, what) {
 async function startTeamServer(dataDir, databaseUrl) {
   const env = { ...process.env, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  delete env.CLIENTELE_SERVER_SECRET_KEY;
+  // PostgreSQL needs a server secret key given (SQLite makes its own in the data dir).
+  if (databaseUrl) {
+    env.DATABASE_URL = databaseUrl;
+    env.CLIENTELE_SERVER_SECRET_KEY = randomBytes(32).toString('base64');
+  }
   // BENCH_POLICY_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   const nodeArgs = (process.env.BENCH_POLICY_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   // BENCH_POLICY_SERVER_ROOT=<dir with out/server> measures another build (an A/B against a copy).

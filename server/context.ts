@@ -5,6 +5,7 @@ import { SessionStore } from './auth/sessions.js';
 import type { Clock } from './clock.js';
 import type { DatabaseKind } from './db/database.js';
 import type { ServerDatabase } from './db/schema.js';
+import type { ServerSecrets } from './secrets/server-secrets.js';
 import { WorkspaceSettingsStore } from './settings/workspace-settings.js';
 
 /** What every route needs. No state of its own beyond the database: instances stay interchangeable. */
@@ -17,12 +18,19 @@ export type ServerContext = {
   dummyHash: string;
   /** require2fa and the IP allowlist, read through a short cache. */
   settings: WorkspaceSettingsStore;
+  /**
+   * Seals secrets kept in the database with the server secret key:
+   * `secrets.seal(plaintext, place)` before writing, `secrets.open(sealed, place)` (a Result) after
+   * reading; place = placeOf(<column in server/secrets/sealed-columns.ts>, rowId).
+   */
+  secrets: ServerSecrets;
 };
 
 export async function makeServerContext(
   db: Kysely<ServerDatabase>,
   kind: DatabaseKind,
   clock: Clock,
+  secrets: ServerSecrets,
 ): Promise<ServerContext> {
   return {
     db,
@@ -32,5 +40,6 @@ export async function makeServerContext(
     sessions: new SessionStore(db),
     dummyHash: await makeDummyHash(),
     settings: new WorkspaceSettingsStore(db, clock),
+    secrets,
   };
 }

@@ -67,8 +67,8 @@ export type WorkspaceTable = {
   id: string;
   /** The public key as JWK JSON. */
   public_key_jwk: string;
-  /** PKCS8 PEM. Plain for now; to be encrypted at rest with a server secret. */
-  private_key_pkcs8: string;
+  /** The PKCS8 PEM sealed with the server secret key (server/secrets, place: WORKSPACE_PRIVATE_KEY). */
+  private_key_sealed: string;
   policy_lifetime_hours: number;
   offline_grace_hours: number;
   created_at: number;
@@ -98,8 +98,8 @@ export type PolicyVersionsTable = { user_id: string; rights_hash: string; versio
 /** A user's TOTP secret; enabled once a first code confirmed it. */
 export type UserTotpTable = {
   user_id: string;
-  /** Base32. Plain for now: the server has no secret-key facility yet. */
-  secret: string;
+  /** The Base32 secret sealed with the server secret key (server/secrets, place: USER_TOTP_SECRET). */
+  secret_sealed: string;
   created_at: number;
   enabled_at: number | null;
   /** The last RFC 6238 time step accepted: each code is good once. */

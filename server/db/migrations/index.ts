@@ -1,15 +1,22 @@
-import type { Kysely } from 'kysely';
 import * as identity from './0001_identity.js';
 import * as roles from './0002_roles.js';
 import * as audit from './0003_audit.js';
 import * as secondFactor from './0004_second_factor.js';
+import * as sealedSecrets from './0007_sealed_secrets.js';
+import type { Migration } from './migration.js';
 
-export type Migration = { version: number; name: string; up(db: Kysely<unknown>): Promise<void> };
+export type { Migration, MigrationContext } from './migration.js';
 
-/** Forward-only and append-only: a released migration is never edited, a new one is added. */
+/**
+ * Forward-only and append-only: a released migration is never edited, a new one is added.
+ * Numbers may have gaps (0005 and 0006 belong to work merged separately): the migrator applies
+ * whichever are not recorded yet, in order, so a database that got 0007 first takes 0005 and 0006
+ * when they arrive, as long as none of them depends on another's changes.
+ */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_identity', up: identity.up },
   { version: 2, name: '0002_roles', up: roles.up },
   { version: 3, name: '0003_audit', up: audit.up },
   { version: 4, name: '0004_second_factor', up: secondFactor.up },
+  { version: 7, name: '0007_sealed_secrets', up: sealedSecrets.up, compactAfter: sealedSecrets.compactAfter },
 ];

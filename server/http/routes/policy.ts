@@ -27,14 +27,14 @@ function parseEtag(header: string | undefined): { version: number; hash: string;
 export function registerPolicyRoutes(app: FastifyInstance, context: ServerContext): void {
   // Public: what a desktop pins at enrollment (and shows as a fingerprint to compare).
   app.get('/api/workspace', async (_request, reply) => {
-    const workspace = await workspaceOf(context.db, context.clock.now);
+    const workspace = await workspaceOf(context);
     return reply.send(ok(workspace.info));
   });
 
   app.get('/api/policy', async (request, reply) => {
     const { user } = await requireSession(context, request);
     const now = context.clock.now();
-    const workspace = await workspaceOf(context.db, context.clock.now);
+    const workspace = await workspaceOf(context);
 
     const cached = parseEtag(request.headers['if-none-match']);
     if (cached) {

@@ -37,7 +37,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, context: Server
   // Set-up is reachable while the workspace requires 2FA and the user has none: it is the way out.
   app.post('/api/auth/totp/setup', async (request, reply) => {
     const { user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
-    const secret = await beginTotpSetup(context.db, user.id, context.clock.now());
+    const secret = await beginTotpSetup(context, user.id, context.clock.now());
     const output: TotpSetupOutput = { otpauthUri: totpUri(secret, user.email), secret };
     return reply.send(ok(output));
   });
@@ -46,7 +46,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, context: Server
     const { user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
     const input = parseBody(TotpConfirmInput, request.body);
     const now = context.clock.now();
-    const recoveryCodes = await confirmTotpSetup(context.db, user.id, input.code, now);
+    const recoveryCodes = await confirmTotpSetup(context, user.id, input.code, now);
     if (!recoveryCodes) throw new AppError('VALIDATION', 'The code does not match; check the device clock and retry.');
     await recordAudit(context.db, {
       action: 'auth.2fa_enabled',

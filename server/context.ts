@@ -6,6 +6,7 @@ import type { Clock } from './clock.js';
 import type { DatabaseKind } from './db/database.js';
 import type { ServerDatabase } from './db/schema.js';
 import { WorkspaceSettingsStore } from './settings/workspace-settings.js';
+import { OidcClients } from './sso/oidc-client.js';
 
 /** What every route needs. No state of its own beyond the database: instances stay interchangeable. */
 export type ServerContext = {
@@ -17,6 +18,8 @@ export type ServerContext = {
   dummyHash: string;
   /** require2fa and the IP allowlist, read through a short cache. */
   settings: WorkspaceSettingsStore;
+  /** Single sign-on: the IdP's discovered metadata, cached a few minutes (any instance can rediscover). */
+  oidc: OidcClients;
 };
 
 export async function makeServerContext(
@@ -32,5 +35,6 @@ export async function makeServerContext(
     sessions: new SessionStore(db),
     dummyHash: await makeDummyHash(),
     settings: new WorkspaceSettingsStore(db, clock),
+    oidc: new OidcClients(clock),
   };
 }

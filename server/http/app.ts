@@ -5,6 +5,7 @@ import { installIpAllowlist } from './ip-allowlist-hook.js';
 import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
 import { registerAdminRoleRoutes } from './routes/admin-roles.js';
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js';
+import { registerAdminSsoRoutes } from './routes/admin-sso.js';
 import { registerAdminTeamRoutes } from './routes/admin-teams.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerAuditEventRoutes } from './routes/audit-events.js';
@@ -13,6 +14,7 @@ import { registerBootstrapPage } from './routes/bootstrap-page.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
+import { registerSsoRoutes } from './routes/sso.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export type BuildServerOptions = {
@@ -41,6 +43,8 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAuditEventRoutes(app, context);
   registerSecondFactorRoutes(app, context);
   registerAdminSettingsRoutes(app, context);
+  registerSsoRoutes(app, context);
+  registerAdminSsoRoutes(app, context);
   registerBootstrapPage(app);
   return app;
 }

@@ -25,6 +25,11 @@ export type TestIdpOptions = {
    * false (oidc-provider's spec-strict default): only at the userinfo endpoint.
    */
   claimsInIdToken?: boolean;
+  /**
+   * The issuer's host. 'localhost' puts the IdP on another site than a server on 127.0.0.1 (cookies'
+   * SameSite compares hosts, not ports), as a real IdP is; it still listens on 127.0.0.1 only.
+   */
+  host?: '127.0.0.1' | 'localhost';
 };
 
 /**
@@ -40,7 +45,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), alg: 'RS256', use: 'sig', kid: 'test-idp-1' };
   const clientId = 'clientele-team-server';

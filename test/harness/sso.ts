@@ -39,7 +39,12 @@ export type SsoWorld = {
  */
 export async function startSsoWorld(
   target: DatabaseTarget,
-  options: { accounts?: Record<string, IdpAccount>; config?: SsoConfigInput; claimsInIdToken?: boolean } = {},
+  options: {
+    accounts?: Record<string, IdpAccount>;
+    config?: SsoConfigInput;
+    claimsInIdToken?: boolean;
+    idpHost?: '127.0.0.1' | 'localhost';
+  } = {},
 ): Promise<SsoWorld> {
   const clock = new OffsetClock();
   const server = await startServer({ database: target, host: '127.0.0.1', port: 0, clock });
@@ -47,6 +52,7 @@ export async function startSsoWorld(
     redirectUris: [`${server.url}/api/auth/sso/callback`],
     accounts: options.accounts ?? {},
     ...(options.claimsInIdToken === undefined ? {} : { claimsInIdToken: options.claimsInIdToken }),
+    ...(options.idpHost ? { host: options.idpHost } : {}),
   });
   const database = openDatabase(target);
   const admin = await bootstrapAdmin(server, SSO_ADMIN);

@@ -1,7 +1,13 @@
+import type { Kysely } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { UserView, RoleView } from '../../common/api/server-admin.js';
 import type { SsoConfigView } from '../../common/api/server-sso.js';
 import { NO_PASSWORD } from '../../server/auth/no-password.js';
+import { SessionStore } from '../../server/auth/sessions.js';
+import { hashToken } from '../../server/auth/tokens.js';
+import { openDatabase } from '../../server/db/database.js';
+import { MIGRATIONS } from '../../server/db/migrations/index.js';
+import { appliedVersions, migrate } from '../../server/db/migrator.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
 import { DatabaseFactory, type DatabaseBackend } from '../harness/team-server.js';
 import { serverApi } from '../harness/team-desktop.js';
@@ -80,6 +86,54 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
     expect(page.body).toMatch(words);
     expect(page.headers.getSetCookie().some((cookie) => cookie.startsWith('clientele_session='))).toBe(false);
   }
+
+  it('upgrades a database of the previous version: its sessions stay valid as password sessions, SSO starts off', async () => {
+    const database = openDatabase(await factory.fresh());
+    try {
+      const now = Date.now();
+      await migrate(
+        database.db,
+        database.kind,
+        () => now,
+        MIGRATIONS.filter((m) => m.version < 6),
+      );
+      // Rows written by the previous version, without the columns 0006 adds.
+      await database.db
+        .insertInto('users')
+        .values({
+          id: 'u1',
+          email: 'a@example.com',
+          email_normalized: 'a@example.com',
+          password_hash: 'x',
+          is_admin: 0,
+          created_at: now,
+          disabled_at: null,
+        })
+        .execute();
+      const session = {
+        id: 's1',
+        token_hash: hashToken('old-token'),
+        user_id: 'u1',
+        created_at: now,
+        last_seen_at: now,
+        expires_at: now + MINUTE,
+        revoked_at: null,
+      };
+      await (database.db as unknown as Kysely<{ sessions: typeof session }>)
+        .insertInto('sessions')
+        .values(session)
+        .execute();
+
+      expect(await migrate(database.db, database.kind, () => now)).toEqual([6]);
+      expect(await appliedVersions(database.db)).toEqual(MIGRATIONS.map((m) => m.version));
+      const active = await new SessionStore(database.db).authenticate('old-token', now);
+      expect(active?.session).toMatchObject({ id: 's1', auth_method: 'password' });
+      const config = await database.db.selectFrom('sso_config').selectAll().executeTakeFirstOrThrow();
+      expect(config).toMatchObject({ enabled: 0, client_secret: null, allowed_email_domains: '[]' });
+    } finally {
+      await database.close();
+    }
+  });
 
   it('signs a user in through the IdP: the session cookie, a refresh to /admin/, the link by subject, the audit', async () => {
     const w = await start();

@@ -7,6 +7,7 @@ import type { DatabaseKind } from './db/database.js';
 import type { ServerDatabase } from './db/schema.js';
 import type { ServerSecrets } from './secrets/server-secrets.js';
 import { WorkspaceSettingsStore } from './settings/workspace-settings.js';
+import { OidcClients } from './sso/oidc-client.js';
 
 /** What every route needs. No state of its own beyond the database: instances stay interchangeable. */
 export type ServerContext = {
@@ -24,6 +25,8 @@ export type ServerContext = {
    * reading; place = placeOf(<column in server/secrets/sealed-columns.ts>, rowId).
    */
   secrets: ServerSecrets;
+  /** Single sign-on: the IdP's discovered metadata, cached a few minutes (any instance can rediscover). */
+  oidc: OidcClients;
 };
 
 export async function makeServerContext(
@@ -41,5 +44,6 @@ export async function makeServerContext(
     dummyHash: await makeDummyHash(),
     settings: new WorkspaceSettingsStore(db, clock),
     secrets,
+    oidc: new OidcClients(clock),
   };
 }

@@ -85,7 +85,16 @@ import {
   ImportResult,
 } from '../domain/csv.js';
 import { PolicyView } from '../rbac/policy.js';
-import { PolicyRefreshResult, TeamEnrollInput, TeamStatus } from './team.js';
+import {
+  PolicyRefreshResult,
+  TeamEnrollInput,
+  TeamServerSso,
+  TeamSsoFlowInput,
+  TeamSsoInput,
+  TeamSsoStarted,
+  TeamStatus,
+  TeamServerUrl,
+} from './team.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -131,6 +140,32 @@ export const contract = {
     summary: 'Enroll this profile with a team server: sign in, pin the workspace key, apply the first policy',
     input: TeamEnrollInput,
     output: TeamStatus,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  // The same right as team.enroll: each of these leads to enrolling (or asks a server whether it can).
+  'team.ssoStatus': call({
+    summary: 'Ask a team server whether it offers single sign-on (to show "Sign in with SSO")',
+    input: z.object({ serverUrl: TeamServerUrl }).strict(),
+    output: TeamServerSso,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'team.enrollSso': call({
+    summary:
+      "Start enrolling through the team server's single sign-on: the sign-in page to open in the browser (loopback redirect, PKCE)",
+    input: TeamSsoInput,
+    output: TeamSsoStarted,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'team.completeSso': call({
+    summary: 'Wait for the SSO sign-in in the browser, then enroll as team.enroll does (pin the key, apply the policy)',
+    input: TeamSsoFlowInput,
+    output: TeamStatus,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'team.cancelSso': call({
+    summary: 'Stop waiting for an SSO sign-in started with team.enrollSso',
+    input: TeamSsoFlowInput,
+    output: z.object({ cancelled: z.boolean() }),
     permission: { object: 'settings', action: 'edit' },
   }),
   // Public like policy.get: anyone may see whether and where the profile is enrolled.

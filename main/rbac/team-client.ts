@@ -1,6 +1,7 @@
 import { LoginOutput } from '../../common/api/server-auth.js';
 import { WorkspaceInfo } from '../../common/api/server-admin.js';
 import { SecondFactorChallengeOutput } from '../../common/api/server-second-factor.js';
+import { SsoStatus, type SsoExchangeInput } from '../../common/api/server-sso.js';
 import { AppError } from '../../common/errors.js';
 
 /** The few team server calls enrollment makes, with the server's failures turned into AppErrors. */
@@ -45,6 +46,30 @@ export class TeamServerClient {
     const parsed = LoginOutput.safeParse(value);
     if (!parsed.success) throw new AppError('VALIDATION', 'The team server did not answer the sign-in as expected.');
     return parsed.data;
+  }
+
+  /** Whether the server offers single sign-on; a server from before SSO (404) does not. */
+  async ssoEnabled(): Promise<boolean> {
+    const response = await this.request('/api/auth/sso/status', {});
+    if (response.status === 404) return false;
+    const parsed = SsoStatus.safeParse(await this.value(response));
+    if (!parsed.success) throw new AppError('VALIDATION', 'The team server did not answer as expected (SSO status).');
+    return parsed.data.enabled;
+  }
+
+  /** Where the browser starts an SSO sign-in that ends at this desktop's loopback redirect. */
+  ssoStartUrl(params: { redirectUri: string; codeChallenge: string; state: string }): string {
+    const url = new URL('/api/auth/sso/start', this.serverUrl);
+    url.searchParams.set('redirect_uri', params.redirectUri);
+    url.searchParams.set('code_challenge', params.codeChallenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+    url.searchParams.set('state', params.state);
+    return url.href;
+  }
+
+  /** The one-time code from the loopback, with this desktop's PKCE verifier, for a session. */
+  async ssoExchange(input: SsoExchangeInput): Promise<LoginOutput> {
+    return this.session(await this.post('/api/auth/sso/exchange', input));
   }
 
   async workspace(): Promise<WorkspaceInfo> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
+import type { ServerDatabase, SessionAuthMethod, SessionsTable, UsersTable } from '../db/schema.js';
 import { hashToken, newId, newToken } from './tokens.js';
 
 /**
@@ -22,7 +22,11 @@ export class SessionStore {
   ) {}
 
   /** A new session with a fresh token; the token itself is returned once and never stored. */
-  async create(userId: string, now: number): Promise<{ token: string; session: SessionsTable }> {
+  async create(
+    userId: string,
+    now: number,
+    authMethod: SessionAuthMethod = 'password',
+  ): Promise<{ token: string; session: SessionsTable }> {
     const token = newToken();
     const session: SessionsTable = {
       id: newId(),
@@ -32,6 +36,7 @@ export class SessionStore {
       last_seen_at: now,
       expires_at: Math.min(now + this.policy.idleMs, now + this.policy.absoluteMs),
       revoked_at: null,
+      auth_method: authMethod,
     };
     await this.db.insertInto('sessions').values(session).execute();
     return { token, session };
@@ -63,6 +68,7 @@ export class SessionStore {
       last_seen_at: row.last_seen_at,
       expires_at: row.expires_at,
       revoked_at: row.revoked_at,
+      auth_method: row.auth_method,
     };
     if (now - session.last_seen_at >= this.policy.touchEveryMs) {
       session.last_seen_at = now;

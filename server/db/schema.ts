@@ -8,6 +8,7 @@ export type UsersTable = {
   email: string;
   /** Lower-cased, NFC-normalized email: unique, so one address can't hold two accounts by case. */
   email_normalized: string;
+  /** Argon2id PHC string, or NO_PASSWORD (server/auth/no-password.ts) for an account made by SSO. */
   password_hash: string;
   is_admin: number;
   created_at: number;
@@ -23,7 +24,11 @@ export type SessionsTable = {
   last_seen_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** How the session was opened: 'password' (2FA rules apply) or 'sso' (the IdP's own factors). */
+  auth_method: SessionAuthMethod;
 };
+
+export type SessionAuthMethod = 'password' | 'sso';
 
 /** One row per failed login, keyed by the normalized email (known account or not). */
 export type LoginAttemptsTable = {
@@ -133,6 +138,61 @@ export type WorkspaceSettingsTable = {
   updated_at: number;
 };
 
+/** The OIDC single sign-on configuration (singleton = 1). */
+export type SsoConfigTable = {
+  singleton: number;
+  enabled: number;
+  issuer: string | null;
+  client_id: string | null;
+  /** Write-only through the API, never returned or logged. Plain for now; to be sealed at rest. */
+  client_secret: string | null;
+  /** JSON array of lower-case mail domains. */
+  allowed_email_domains: string;
+  auto_provision: number;
+  default_role_id: string | null;
+  updated_at: number;
+};
+
+/** A user's link to an IdP subject: (issuer, subject) is unique, and one subject per user and issuer. */
+export type UserIdentitiesTable = {
+  id: string;
+  user_id: string;
+  issuer: string;
+  subject: string;
+  email: string;
+  created_at: number;
+  last_login_at: number;
+};
+
+/** A sign-in sent to the IdP and not back yet (10 minutes, single use). */
+export type SsoPendingTable = {
+  id: string;
+  state_hash: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  browser_binding_hash: string;
+  client_redirect_uri: string | null;
+  client_code_challenge: string | null;
+  client_state: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+};
+
+/** A desktop's one-time code, bound to its PKCE challenge and loopback redirect. */
+export type SsoExchangeCodesTable = {
+  id: string;
+  code_hash: string;
+  user_id: string;
+  code_challenge: string;
+  redirect_uri: string;
+  details: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+};
+
 export type ServerDatabase = {
   users: UsersTable;
   sessions: SessionsTable;
@@ -150,4 +210,8 @@ export type ServerDatabase = {
   recovery_codes: RecoveryCodesTable;
   second_factor_challenges: SecondFactorChallengesTable;
   workspace_settings: WorkspaceSettingsTable;
+  sso_config: SsoConfigTable;
+  user_identities: UserIdentitiesTable;
+  sso_pending: SsoPendingTable;
+  sso_exchange_codes: SsoExchangeCodesTable;
 };

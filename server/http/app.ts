@@ -8,6 +8,7 @@ import { registerAdminAuditVerifyRoute } from './routes/admin-audit-verify.js';
 import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
 import { registerAdminRoleRoutes } from './routes/admin-roles.js';
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js';
+import { registerAdminSsoRoutes } from './routes/admin-sso.js';
 import { registerAdminTeamRoutes } from './routes/admin-teams.js';
 import { registerAdminUiRoutes } from './routes/admin-ui.js';
 import { registerAdminUserSessionsRoute } from './routes/admin-user-sessions.js';
@@ -19,6 +20,7 @@ import { registerBootstrapPage } from './routes/bootstrap-page.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
+import { registerSsoRoutes } from './routes/sso.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export type BuildServerOptions = {
@@ -54,6 +56,8 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAdminAuditLogRoutes(app, context);
   registerAdminAuditVerifyRoute(app, context);
   registerAdminUiRoutes(app, options.adminUiDir ?? defaultAdminUiDir());
+  registerSsoRoutes(app, context);
+  registerAdminSsoRoutes(app, context);
   registerBootstrapPage(app);
   return app;
 }

@@ -9,8 +9,8 @@ export const SECOND_FACTOR_SETUP_REQUIRED =
   'This workspace requires two-factor sign-in: set it up first (POST /api/auth/totp/setup, then /api/auth/totp/confirm).';
 
 /**
- * The caller's live session, or UNAUTHENTICATED (401). While the workspace requires 2FA, a user
- * without it gets FORBIDDEN (403) everywhere except the routes that set it up
+ * The caller's live session, or UNAUTHENTICATED (401). While the workspace requires 2FA, a password
+ * session of a user without it gets FORBIDDEN (403) everywhere except the routes that set it up
  * (`allowWithoutSecondFactor`).
  */
 export async function requireSession(
@@ -21,7 +21,12 @@ export async function requireSession(
   const token = readSessionToken(request);
   const active = token ? await context.sessions.authenticate(token, context.clock.now()) : undefined;
   if (!active) throw new AppError('UNAUTHENTICATED', 'Sign in first: the session is missing, expired or revoked.');
-  if (!options.allowWithoutSecondFactor && (await secondFactorSetupRequired(context, active.user.id))) {
+  // A single sign-on session is exempt: the workspace trusts the IdP's factors (README, Single sign-on).
+  if (
+    !options.allowWithoutSecondFactor &&
+    active.session.auth_method !== 'sso' &&
+    (await secondFactorSetupRequired(context, active.user.id))
+  ) {
     throw new AppError('FORBIDDEN', SECOND_FACTOR_SETUP_REQUIRED);
   }
   return active;

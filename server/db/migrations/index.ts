@@ -2,6 +2,7 @@ import * as identity from './0001_identity.js';
 import * as roles from './0002_roles.js';
 import * as audit from './0003_audit.js';
 import * as secondFactor from './0004_second_factor.js';
+import * as sso from './0006_sso.js';
 import * as sealedSecrets from './0007_sealed_secrets.js';
 import type { Migration } from './migration.js';
 
@@ -18,5 +19,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '0002_roles', up: roles.up },
   { version: 3, name: '0003_audit', up: audit.up },
   { version: 4, name: '0004_second_factor', up: secondFactor.up },
+  { version: 6, name: '0006_sso', up: sso.up },
   { version: 7, name: '0007_sealed_secrets', up: sealedSecrets.up, compactAfter: sealedSecrets.compactAfter },
 ];

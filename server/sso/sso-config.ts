@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { EmailDomain } from '../../common/api/server-sso.js';
+import type { ServerDatabase } from '../db/schema.js';
+
+/** The stored configuration, secret included: for the server's own use, never for an answer. */
+export type SsoConfig = {
+  enabled: boolean;
+  issuer: string | null;
+  clientId: string | null;
+  clientSecret: string | null;
+  allowedEmailDomains: string[];
+  autoProvision: boolean;
+  defaultRoleId: string | null;
+};
+
+/** A configuration that can sign people in: every field the flow needs is there. */
+export type ActiveSsoConfig = SsoConfig & { issuer: string; clientId: string; clientSecret: string };
+
+const Domains = z.array(EmailDomain);
+
+/** Read on every sign-in step (no cache): turning SSO off takes effect at once on every instance. */
+export async function readSsoConfig(db: Kysely<ServerDatabase>): Promise<SsoConfig> {
+  const row = await db.selectFrom('sso_config').selectAll().where('singleton', '=', 1).executeTakeFirstOrThrow();
+  return {
+    enabled: row.enabled === 1,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    clientSecret: row.client_secret,
+    // Parsed again on the way out: a row edited by hand into something invalid fails loudly, not open.
+    allowedEmailDomains: Domains.parse(JSON.parse(row.allowed_email_domains) as unknown),
+    autoProvision: row.auto_provision === 1,
+    defaultRoleId: row.default_role_id,
+  };
+}
+
+export function isActive(config: SsoConfig): config is ActiveSsoConfig {
+  return (
+    config.enabled &&
+    config.issuer !== null &&
+    config.clientId !== null &&
+    config.clientSecret !== null &&
+    config.allowedEmailDomains.length > 0
+  );
+}
+
+export async function saveSsoConfig(db: Kysely<ServerDatabase>, config: SsoConfig, now: number): Promise<void> {
+  await db
+    .updateTable('sso_config')
+    .set({
+      enabled: config.enabled ? 1 : 0,
+      issuer: config.issuer,
+      client_id: config.clientId,
+      client_secret: config.clientSecret,
+      allowed_email_domains: JSON.stringify(config.allowedEmailDomains),
+      auto_provision: config.autoProvision ? 1 : 0,
+      default_role_id: config.defaultRoleId,
+      updated_at: now,
+    })
+    .where('singleton', '=', 1)
+    .execute();
+}

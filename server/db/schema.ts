@@ -145,7 +145,8 @@ export type SsoConfigTable = {
   issuer: string | null;
   client_id: string | null;
   /** Write-only through the API, never returned or logged. Plain for now; to be sealed at rest. */
-  client_secret: string | null;
+  /** Sealed with the server secret key (server/secrets), bound to this row. */
+  client_secret_sealed: string | null;
   /** JSON array of lower-case mail domains. */
   allowed_email_domains: string;
   auto_provision: number;

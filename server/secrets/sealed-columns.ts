@@ -24,11 +24,19 @@ export const USER_TOTP_SECRET = {
   since: 7,
 } as const satisfies SealedColumn;
 
+/** The single sign-on IdP's client secret (sso_config, one row), bound to that row. */
+export const SSO_CLIENT_SECRET = {
+  table: 'sso_config',
+  column: 'client_secret_sealed',
+  rowId: 'singleton',
+  since: 8,
+} as const satisfies SealedColumn;
+
 /**
  * Every sealed column. A feature that keeps a new secret adds its column here (and a migration that
  * seals existing rows with sealColumnInPlace), so rotation and status cover it without more code.
  */
-export const SEALED_COLUMNS: readonly SealedColumn[] = [WORKSPACE_PRIVATE_KEY, USER_TOTP_SECRET];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [WORKSPACE_PRIVATE_KEY, USER_TOTP_SECRET, SSO_CLIENT_SECRET];
 
 export function placeOf(column: SealedColumn, rowId: string): SealedPlace {
   return { table: column.table, column: column.column, rowId };

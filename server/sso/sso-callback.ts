@@ -90,7 +90,7 @@ export async function completeSsoCallback(
       details: { error: idpError.slice(0, 100) },
     });
   }
-  const config = await readSsoConfig(context.db);
+  const config = await readSsoConfig(context);
   if (!isActive(config)) return failed('sso_disabled', 'Single sign-on was turned off.', { pending });
 
   let claims: client.IDToken;

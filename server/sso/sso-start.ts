@@ -20,7 +20,7 @@ export async function startSsoSignIn(
   input: { callbackUrl: string; desktop: SsoDesktopStart | undefined },
   now: number,
 ): Promise<StartedSignIn> {
-  const config = await readSsoConfig(context.db);
+  const config = await readSsoConfig(context);
   if (!isActive(config)) throw new AppError('NOT_FOUND', 'Single sign-on is not enabled on this server.');
   const configuration = await context.oidc.configuration(config);
   const codeVerifier = client.randomPKCECodeVerifier();

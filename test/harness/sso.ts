@@ -4,6 +4,7 @@ import { openDatabase, type OpenDatabase } from '../../server/db/database.js';
 import { startServer, type RunningServer } from '../../server/start.js';
 import { startTestIdp, type IdpAccount, type TestIdp } from './oidc-provider.js';
 import { bootstrapAdmin, serverApi } from './team-desktop.js';
+import { TEST_SECRET_KEY } from './team-server.js';
 
 /**
  * The server's clock: real time plus what the test moved it by. The IdP stamps its tokens with real
@@ -47,7 +48,9 @@ export async function startSsoWorld(
   } = {},
 ): Promise<SsoWorld> {
   const clock = new OffsetClock();
-  const server = await startServer({ database: target, host: '127.0.0.1', port: 0, clock });
+  // PostgreSQL refuses to start without a server secret key (several instances must share it).
+  const secretKey = { kind: 'text', text: TEST_SECRET_KEY, origin: 'the test key' } as const;
+  const server = await startServer({ database: target, host: '127.0.0.1', port: 0, clock, secretKey });
   const idp = await startTestIdp({
     redirectUris: [`${server.url}/api/auth/sso/callback`],
     accounts: options.accounts ?? {},

@@ -16,6 +16,7 @@ import { keyIdsInUse, takeInventory } from '../../server/secrets/inventory.js';
 import { runSecretsCommand } from '../../server/secrets/secrets-cli.js';
 import { placeOf, USER_TOTP_SECRET, WORKSPACE_PRIVATE_KEY } from '../../server/secrets/sealed-columns.js';
 import { newServerKeyText, parseServerKey } from '../../server/secrets/server-key.js';
+import { readSsoConfig, saveSsoConfig } from '../../server/sso/sso-config.js';
 import { startServer } from '../../server/start.js';
 import { databaseBytes } from '../harness/database-dump.js';
 import { makePreviousVersionDatabase } from '../harness/previous-server-version.js';
@@ -293,6 +294,9 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     const adminId = (await first.context.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id;
     const totpSecret = await enableTotp(first, adminId);
     const { publicKeyJwk } = await workspaceInfo(first);
+    const ssoSecret = 'the-idp-client-secret';
+    const ssoConfig = await readSsoConfig(first.context);
+    await saveSsoConfig(first.context, { ...ssoConfig, clientSecret: ssoSecret }, clock.now());
     await close(first);
 
     const env = {
@@ -305,7 +309,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     expect(rotated.exitCode).toBe(0);
     expect(rotated.stdout).toMatch(
       new RegExp(
-        `^Re-sealed 2 values \\(workspace.private_key_sealed 1, user_totp.secret_sealed 1\\) from key ${keyId(oldKey)} ` +
+        `^Re-sealed 3 values \\(workspace.private_key_sealed 1, user_totp.secret_sealed 1, sso_config.client_secret_sealed 1\\) from key ${keyId(oldKey)} ` +
           `to key ${keyId(newKey)} in one transaction; audit entry #\\d+ \\(secrets.rotated\\)\\.\\n` +
           `Start every server instance with the new key \\(id ${keyId(newKey)}\\) and stop giving CLIENTELE_SERVER_SECRET_KEY_PREVIOUS`,
       ),
@@ -321,7 +325,8 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     const session = await signIn(server, ADMIN.email, ADMIN.password, await totpCodeAt(totpSecret, clock.now()));
     expect(session.response.statusCode).toBe(200);
     expect(await policyVerifiesWith(server, session.body.value.token, publicKeyJwk)).toMatchObject({ userId: adminId });
-    expect([...keyIdsInUse(await takeInventory(server.context.db))]).toEqual([[keyId(newKey), 2]]);
+    expect((await readSsoConfig(server.context)).clientSecret).toBe(ssoSecret);
+    expect([...keyIdsInUse(await takeInventory(server.context.db))]).toEqual([[keyId(newKey), 3]]);
 
     const entry = await server.context.db
       .selectFrom('audit_log')
@@ -332,8 +337,12 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     expect(JSON.parse(entry.details)).toEqual({
       fromKeyIds: [keyId(oldKey)],
       toKeyId: keyId(newKey),
-      resealed: { 'user_totp.secret_sealed': 1, 'workspace.private_key_sealed': 1 },
-      total: 2,
+      resealed: {
+        'sso_config.client_secret_sealed': 1,
+        'user_totp.secret_sealed': 1,
+        'workspace.private_key_sealed': 1,
+      },
+      total: 3,
     });
     expect(entry.details).not.toContain(newKey);
     expect(await verifyAuditChain(server.context.db)).toMatchObject({ ok: true });
@@ -345,15 +354,16 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     const status = await runSecretsCommand(['status', ...args], { ...env, CLIENTELE_SERVER_SECRET_KEY_PREVIOUS: '' });
     expect(status.exitCode).toBe(0);
     expect(status.stdout).toBe(
-      `Database: 2 values sealed with key ${keyId(newKey)}: workspace.private_key_sealed 1, user_totp.secret_sealed 1.\n` +
-        `Key given: ${keyId(newKey)} (CLIENTELE_SERVER_SECRET_KEY): it opens 2 of 2 values.\nStatus: OK`,
+      `Database: 3 values sealed with key ${keyId(newKey)}: workspace.private_key_sealed 1, user_totp.secret_sealed 1, ` +
+        `sso_config.client_secret_sealed 1.\n` +
+        `Key given: ${keyId(newKey)} (CLIENTELE_SERVER_SECRET_KEY): it opens 3 of 3 values.\nStatus: OK`,
     );
     const wrongStatus = await runSecretsCommand(['status', '--json', ...args], {
       ...env,
       CLIENTELE_SERVER_SECRET_KEY: oldKey,
     });
     expect(wrongStatus.exitCode).toBe(1);
-    expect(JSON.parse(wrongStatus.stdout)).toMatchObject({ keyId: keyId(oldKey), opened: 0, failed: 2, ok: false });
+    expect(JSON.parse(wrongStatus.stdout)).toMatchObject({ keyId: keyId(oldKey), opened: 0, failed: 3, ok: false });
   });
 
   it('a rotation that meets a value it cannot open changes nothing', async () => {
@@ -382,31 +392,35 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     expect(await databaseRows(server)).toEqual(before);
   });
 
-  it('applies 0005 and 0006 arriving after 0007, and an upgraded database keeps working', async () => {
+  it('applies a lower-numbered migration merged after higher ones, and an upgraded database keeps working', async () => {
     const target = await factory.fresh();
     const server = await instance(target);
     const madeBy: string[] = [];
-    const later = (version: number): Migration => ({
+    // Work merged in parallel: the database already has every released migration when these arrive.
+    const top = Math.max(...MIGRATIONS.map((m) => m.version));
+    const late = (version: number): Migration => ({
       version,
-      name: `000${version}_later`,
+      name: `late_${version}`,
       up: async (db) => {
-        madeBy.push(`000${version}`);
-        await db.schema.createTable(`later_${version}`).addColumn('id', 'text').execute();
+        madeBy.push(`late_${version}`);
+        await db.schema.createTable(`late_${version}`).addColumn('id', 'text').execute();
       },
     });
-    expect(await appliedVersions(server.context.db)).toEqual([1, 2, 3, 4, 7]);
-    const applied = await migrate(
-      server.context.db,
-      server.context.kind,
-      clock.now,
-      [...MIGRATIONS, later(6), later(5)],
-      {
+    const released = MIGRATIONS.map((m) => m.version);
+    expect(await appliedVersions(server.context.db)).toEqual(released);
+    // Beyond the top first, then one below it: both are applied in order, nothing re-run.
+    expect(
+      await migrate(server.context.db, server.context.kind, clock.now, [...MIGRATIONS, late(top + 2)], {
         secrets: server.context.secrets,
-      },
-    );
-    expect(applied).toEqual([5, 6]);
-    expect(madeBy).toEqual(['0005', '0006']);
-    expect(await appliedVersions(server.context.db)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      }),
+    ).toEqual([top + 2]);
+    expect(
+      await migrate(server.context.db, server.context.kind, clock.now, [...MIGRATIONS, late(top + 2), late(top + 1)], {
+        secrets: server.context.secrets,
+      }),
+    ).toEqual([top + 1]);
+    expect(madeBy).toEqual([`late_${top + 2}`, `late_${top + 1}`]);
+    expect(await appliedVersions(server.context.db)).toEqual([...released, top + 1, top + 2]);
     await close(server);
     const again = await instance(target);
     expect((await workspaceInfo(again)).fingerprint).toMatch(/^[\w-]{43}$/);

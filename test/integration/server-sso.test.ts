@@ -9,7 +9,10 @@ import { openDatabase } from '../../server/db/database.js';
 import { MIGRATIONS } from '../../server/db/migrations/index.js';
 import { appliedVersions, migrate } from '../../server/db/migrator.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
-import { DatabaseFactory, type DatabaseBackend } from '../harness/team-server.js';
+import { readSsoConfig } from '../../server/sso/sso-config.js';
+import { loadServerSecrets } from '../../server/secrets/load-secrets.js';
+import { placeOf, USER_TOTP_SECRET } from '../../server/secrets/sealed-columns.js';
+import { DatabaseFactory, TEST_SECRET_KEY, type DatabaseBackend } from '../harness/team-server.js';
 import { serverApi } from '../harness/team-desktop.js';
 import { SSO_ADMIN, startSsoWorld, type SsoWorld } from '../harness/sso.js';
 import type { IdpAccount } from '../harness/oidc-provider.js';
@@ -124,12 +127,47 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
         .values(session)
         .execute();
 
-      expect(await migrate(database.db, database.kind, () => now)).toEqual([6]);
+      expect(await migrate(database.db, database.kind, () => now)).toEqual(
+        MIGRATIONS.filter((m) => m.version >= 6).map((m) => m.version),
+      );
       expect(await appliedVersions(database.db)).toEqual(MIGRATIONS.map((m) => m.version));
       const active = await new SessionStore(database.db).authenticate('old-token', now);
       expect(active?.session).toMatchObject({ id: 's1', auth_method: 'password' });
       const config = await database.db.selectFrom('sso_config').selectAll().executeTakeFirstOrThrow();
-      expect(config).toMatchObject({ enabled: 0, client_secret: null, allowed_email_domains: '[]' });
+      expect(config).toMatchObject({ enabled: 0, client_secret_sealed: null, allowed_email_domains: '[]' });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('seals a client secret that 0006 stored in clear (0008), and reads it back through the key', async () => {
+    const database = openDatabase(await factory.fresh());
+    try {
+      const now = Date.now();
+      await migrate(
+        database.db,
+        database.kind,
+        () => now,
+        MIGRATIONS.filter((m) => m.version < 8),
+      );
+      const plain = 'a-client-secret-kept-in-clear-by-0006';
+      await (database.db as unknown as Kysely<{ sso_config: { client_secret: string; singleton: number } }>)
+        .updateTable('sso_config')
+        .set({ client_secret: plain })
+        .where('singleton', '=', 1)
+        .execute();
+      const source = { kind: 'text', text: TEST_SECRET_KEY, origin: 'the test key' } as const;
+      const { secrets } = await loadServerSecrets(database.db, source);
+      // Without the key there is something to seal, so the upgrade refuses rather than leave it in clear.
+      await expect(migrate(database.db, database.kind, () => now)).rejects.toThrow(/needs the server secret key/);
+      expect(await migrate(database.db, database.kind, () => now, undefined, { secrets })).toEqual([8]);
+
+      const row = await database.db.selectFrom('sso_config').selectAll().executeTakeFirstOrThrow();
+      expect(row.client_secret_sealed).toMatch(new RegExp(`^v1\\.${secrets.keyId}\\.`));
+      expect(JSON.stringify(row)).not.toContain(plain);
+      expect((await readSsoConfig({ db: database.db, secrets })).clientSecret).toBe(plain);
+      // Bound to its place: the sealed text does not open as another column's value.
+      expect(secrets.open(row.client_secret_sealed!, placeOf(USER_TOTP_SECRET, '1')).ok).toBe(false);
     } finally {
       await database.close();
     }
@@ -237,6 +275,10 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
     const everything = JSON.stringify(await w.database.db.selectFrom('audit_log').selectAll().execute());
     expect(everything).not.toContain(w.idp.clientSecret);
     expect(everything).not.toContain('a new secret');
+    // Sealed at rest with the server secret key, like the other secrets.
+    const stored = JSON.stringify(await w.database.db.selectFrom('sso_config').selectAll().execute());
+    expect(stored).toMatch(/"client_secret_sealed":"v1\./);
+    expect(stored).not.toContain('a new secret');
 
     // Off: the status says so and a start is refused.
     expect((await put({ enabled: false })).status).toBe(200);

@@ -4,6 +4,7 @@ import * as audit from './0003_audit.js';
 import * as secondFactor from './0004_second_factor.js';
 import * as sso from './0006_sso.js';
 import * as sealedSecrets from './0007_sealed_secrets.js';
+import * as sealedSsoSecret from './0008_sealed_sso_secret.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: '0004_second_factor', up: secondFactor.up },
   { version: 6, name: '0006_sso', up: sso.up },
   { version: 7, name: '0007_sealed_secrets', up: sealedSecrets.up, compactAfter: sealedSecrets.compactAfter },
+  { version: 8, name: '0008_sealed_sso_secret', up: sealedSsoSecret.up, compactAfter: sealedSsoSecret.compactAfter },
 ];

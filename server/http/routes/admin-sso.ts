@@ -29,14 +29,14 @@ function view(config: SsoConfig, request: FastifyRequest): SsoConfigView {
 export function registerAdminSsoRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/admin/sso', async (request, reply) => {
     await requireAdmin(context, request);
-    return reply.send(ok(view(await readSsoConfig(context.db), request)));
+    return reply.send(ok(view(await readSsoConfig(context), request)));
   });
 
   app.put('/api/admin/sso', async (request, reply) => {
     const { user } = await requireAdmin(context, request);
     const input = parseBody(SsoConfigInput, request.body);
     const now = context.clock.now();
-    const before = await readSsoConfig(context.db);
+    const before = await readSsoConfig(context);
     const next: SsoConfig = {
       enabled: input.enabled ?? before.enabled,
       issuer: input.issuer ?? before.issuer,
@@ -70,7 +70,7 @@ export function registerAdminSsoRoutes(app: FastifyInstance, context: ServerCont
       // A typo in the issuer is caught now, not at the first person's sign-in.
       if (next.issuer !== before.issuer || !before.enabled) await context.oidc.check(next.issuer!);
     }
-    await saveSsoConfig(context.db, next, now);
+    await saveSsoConfig(context, next, now);
     const changes = describeChanges(before, next);
     if (Object.keys(changes).length > 0) {
       await recordAudit(context.db, {

@@ -35,7 +35,7 @@ const EXCHANGE_REFUSED =
  */
 export function registerSsoRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/auth/sso/status', async (_request, reply) => {
-    const output: SsoStatus = { enabled: isActive(await readSsoConfig(context.db)) };
+    const output: SsoStatus = { enabled: isActive(await readSsoConfig(context)) };
     return reply.send(ok(output));
   });
 

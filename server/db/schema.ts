@@ -9,6 +9,11 @@ export type UsersTable = {
   /** Lower-cased, NFC-normalized email: unique, so one address can't hold two accounts by case. */
   email_normalized: string;
   password_hash: string;
+  /**
+   * 1 for the account made by the one-time setup link. It authorizes nothing (rights come from
+   * roles; that account got the "Admin" role): it only tells whether the workspace was set up, so
+   * no further setup link is issued.
+   */
   is_admin: number;
   created_at: number;
   disabled_at: number | null;
@@ -130,7 +135,33 @@ export type WorkspaceSettingsTable = {
   singleton: number;
   require_2fa: number;
   ip_allowlist: string;
+  /** The longest a just-in-time grant may last (migration 0005). */
+  grant_max_minutes: number;
   updated_at: number;
+};
+
+/**
+ * A just-in-time grant (migration 0005): requested by user_id, then approved (with expires_at),
+ * denied, cancelled by the user, revoked by an approver, or expired. Object, action and scope are
+ * common/rbac's names.
+ */
+export type AccessGrantsTable = {
+  id: string;
+  user_id: string;
+  object: string;
+  action: string;
+  scope: string;
+  reason: string;
+  requested_minutes: number;
+  status: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  approved_minutes: number | null;
+  expires_at: number | null;
+  ended_by: string | null;
+  ended_at: number | null;
+  note: string | null;
 };
 
 export type ServerDatabase = {
@@ -150,4 +181,5 @@ export type ServerDatabase = {
   recovery_codes: RecoveryCodesTable;
   second_factor_challenges: SecondFactorChallengesTable;
   workspace_settings: WorkspaceSettingsTable;
+  access_grants: AccessGrantsTable;
 };

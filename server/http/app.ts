@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerContext } from '../context.js';
+import { installRouteAccess } from './authorize.js';
 import { installErrorHandling } from './errors.js';
 import { installIpAllowlist } from './ip-allowlist-hook.js';
 import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
@@ -10,6 +11,8 @@ import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerAuditEventRoutes } from './routes/audit-events.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBootstrapPage } from './routes/bootstrap-page.js';
+import { registerGrantReviewRoutes } from './routes/grant-review.js';
+import { registerGrantRoutes } from './routes/grants.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
@@ -31,6 +34,8 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   installSecurityHeaders(app);
   installErrorHandling(app);
   installIpAllowlist(app, context);
+  // Before any route: every route must declare who may call it (route-access.ts), checked here.
+  installRouteAccess(app, context);
   registerHealthRoute(app, context);
   registerAuthRoutes(app, context);
   registerAdminSessionRoutes(app, context);
@@ -41,6 +46,8 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAuditEventRoutes(app, context);
   registerSecondFactorRoutes(app, context);
   registerAdminSettingsRoutes(app, context);
+  registerGrantRoutes(app, context);
+  registerGrantReviewRoutes(app, context);
   registerBootstrapPage(app);
   return app;
 }

@@ -22,6 +22,8 @@ export type BuildServerOptions = {
   logger?: FastifyServerOptions['logger'];
   /** Behind a TLS-terminating proxy: trust its X-Forwarded-* so cookies get Secure and HSTS is sent. */
   trustProxy?: boolean;
+  /** Told of every route as it is registered (the authorization matrix test lists them with it). */
+  onRoute?: (route: { method: string; url: string }) => void;
 };
 
 /** The team server's HTTP app, without listening: tests use `inject`, main.ts listens. */
@@ -31,6 +33,12 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
   });
+  const observe = options.onRoute;
+  if (observe) {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) observe({ method, url: route.url });
+    });
+  }
   installSecurityHeaders(app);
   installErrorHandling(app);
   installIpAllowlist(app, context);

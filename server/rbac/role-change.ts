@@ -1,9 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../common/errors.js';
+import { combineRoles, type RoleGrants } from '../../common/rbac/evaluate.js';
 import { PermissionTable } from '../../common/rbac/permissions.js';
 import type { ServerContext } from '../context.js';
 import { lockedTransaction } from '../db/locked-transaction.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { rolesOfUser } from './roles.js';
 
 /** PostgreSQL advisory lock namespace for changes to roles and who holds them. */
 const ROLE_CHANGE_LOCK = { namespace: 7_270_005, name: 'roles' };
@@ -16,15 +18,17 @@ export const LAST_USER_ADMIN =
  * refuses it (409, rolled back) when it would leave the workspace with nobody holding users:edit at
  * scope 'all' from their roles while somebody held it before: nobody can strip the last of them,
  * themselves included. Serializing matters: two admins each removing the other's role at once must
- * not both see the other still in place.
+ * not both see the other still in place. `work` gets what the caller's roles give as read under the
+ * lock, so a role taken from them a moment ago is not handed on.
  */
 export function roleChange<T>(
   context: ServerContext,
-  work: (trx: Transaction<ServerDatabase>) => Promise<T>,
+  callerId: string,
+  work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
 ): Promise<T> {
   return lockedTransaction(context.db, context.kind, ROLE_CHANGE_LOCK, async (trx) => {
     const before = await userAdministratorExists(trx);
-    const result = await work(trx);
+    const result = await work(trx, combineRoles(await rolesOfUser(trx, callerId)));
     if (before && !(await userAdministratorExists(trx))) throw new AppError('CONFLICT', LAST_USER_ADMIN);
     return result;
   });

@@ -196,7 +196,7 @@ async function call<T>(app: FastifyInstance, method: string, url: string, token:
     ...(payload === undefined ? {} : { payload }),
   });
   const json = response.body !== '' && String(response.headers['content-type'] ?? '').startsWith('application/json');
-  return { status: response.statusCode, body: json ? (response.json() as Body<T>) : undefined };
+  return { status: response.statusCode, body: json ? response.json<Body<T>>() : undefined };
 }
 
 describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server authorization matrix on %s', (backend) => {
@@ -244,11 +244,11 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server authorization mat
     };
     const user = async (name: string) =>
       (await ok<UserView>('POST', '/api/admin/users', admin, { email: `${name}@example.com`, password: PASSWORD })).id;
-    const login = async (name: string) =>
-      (await ok<{ token: string; session: { id: string } }>('POST', '/api/auth/login', '', {
+    const login = (name: string) =>
+      ok<{ token: string; session: { id: string } }>('POST', '/api/auth/login', '', {
         email: `${name}@example.com`,
         password: PASSWORD,
-      })) as { token: string; session: { id: string } };
+      });
     const [manager, rep, norole, viewer, target, outsider] = [
       await user('manager'),
       await user('rep'),

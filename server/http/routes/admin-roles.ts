@@ -65,11 +65,10 @@ export function registerAdminRoleRoutes(app: FastifyInstance, context: ServerCon
 
   app.put('/api/admin/roles/:id', async (request, reply) => {
     const { user } = callerOf(request);
-    const held = (await callerRights(context, request)).roles;
     const { id } = parseBody(RoleParams, request.params);
     const input = parseBody(RoleUpdate, request.body);
     const now = context.clock.now();
-    const role = await roleChange(context, async (trx) => {
+    const role = await roleChange(context, user.id, async (trx, held) => {
       const existing = await trx.selectFrom('roles').selectAll().where('id', '=', id).executeTakeFirst();
       if (!existing) throw new AppError('NOT_FOUND', 'No role with this id.');
       if (input.name !== undefined && input.name !== existing.name) await assertNameFree(trx, input.name);
@@ -110,10 +109,9 @@ export function registerAdminRoleRoutes(app: FastifyInstance, context: ServerCon
   // The access hook checked that the user is within the caller's scope over users.
   app.put('/api/admin/users/:userId/roles/:roleId', async (request, reply) => {
     const { user } = callerOf(request);
-    const held = (await callerRights(context, request)).roles;
     const { userId, roleId } = parseBody(AssignmentParams, request.params);
     const now = context.clock.now();
-    const assigned = await roleChange(context, async (trx) => {
+    const assigned = await roleChange(context, user.id, async (trx, held) => {
       const role = await findRole(trx, roleId);
       if (!(await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst())) {
         throw new AppError('NOT_FOUND', 'No user with this id.');
@@ -141,10 +139,9 @@ export function registerAdminRoleRoutes(app: FastifyInstance, context: ServerCon
 
   app.delete('/api/admin/users/:userId/roles/:roleId', async (request, reply) => {
     const { user } = callerOf(request);
-    const held = (await callerRights(context, request)).roles;
     const { userId, roleId } = parseBody(AssignmentParams, request.params);
     const now = context.clock.now();
-    await roleChange(context, async (trx) => {
+    await roleChange(context, user.id, async (trx, held) => {
       // Taking away a role above the caller is not theirs to do either (a manager demoting an admin).
       refuseExcess('take away a role', excessOf(await findRole(trx, roleId), held));
       const deleted = await trx

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { TeamStatus } from '../../common/api/team.js';
 import type { Result } from '../../common/result.js';
 import { call, withCore, type ActionFactory } from './context.js';
+import { registerGrantCommands } from './grant-commands.js';
 import { emit } from './output.js';
 import { readLineFromStdin } from './read-secret.js';
 
@@ -20,7 +21,7 @@ function describeStatus(status: TeamStatus): string {
   ].join('\n');
 }
 
-/** `team enroll` and `team status`: the team server link, as the Settings page offers it. */
+/** `team enroll`, `team status` and `team grant ...`: the team server link, as the Settings page offers it. */
 export function registerTeamCommands(program: Command, action: ActionFactory): void {
   const team = program.command('team').description('The team server link: enroll this profile, see its policy');
 
@@ -65,4 +66,6 @@ export function registerTeamCommands(program: Command, action: ActionFactory): v
         }),
       ),
     );
+
+  registerGrantCommands(team, action);
 }

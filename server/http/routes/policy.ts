@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
-import { compileRights, policyVersionFor, issuePolicy, rightsHash } from '../../rbac/compile-policy.js';
+import {
+  compileRights,
+  isFreshCopy,
+  policyStateFor,
+  rightsHash,
+  signPolicy,
+  storeSignedCopy,
+} from '../../rbac/compile-policy.js';
 import { workspaceOf } from '../../rbac/workspace.js';
 import { callerOf } from '../authorize.js';
 
@@ -35,11 +42,12 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
     const { user } = callerOf(request);
     const now = context.clock.now();
     const workspace = await workspaceOf(context);
+    const rights = await compileRights(context.db, user.id, workspace, now);
+    const hash = rightsHash(rights);
+    const { version, copy } = await policyStateFor(context.db, user.id, hash, now);
 
     const cached = parseEtag(request.headers['if-none-match']);
     if (cached) {
-      const hash = rightsHash(await compileRights(context.db, user.id, workspace, now));
-      const version = await policyVersionFor(context.db, user.id, hash, now);
       const fresh = cached.issuedAt + (workspace.policyLifetimeHours * HOUR) / 2 > now && cached.issuedAt <= now;
       if (fresh && cached.version === version && cached.hash === hash.slice(0, 32)) {
         return reply
@@ -49,7 +57,18 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
       }
     }
 
-    const issued = await issuePolicy(context.db, workspace, user.id, now);
+    // The copy signed last for these very rights, still young: the same signed bytes again. Handing
+    // out a policy already signed is not an issuance (nothing new is asserted), so it is not audited.
+    if (copy && isFreshCopy(copy, now)) {
+      return reply
+        .header('content-type', 'application/jose')
+        .header('etag', etagOf(version, hash, copy.issuedAt))
+        .send(copy.jws);
+    }
+
+    // A new signature: an issuance, kept as the copy for the next fetches and audited once.
+    const issued = await signPolicy(workspace, user.id, rights, hash, version, now);
+    await storeSignedCopy(context.db, user.id, issued);
     await recordAudit(context.db, {
       action: 'policy.issued',
       actorUserId: user.id,

@@ -10,9 +10,16 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
+/**
+ * The driver under Kysely, for the one hot statement that bypasses its query builder
+ * (server/auth/caller-query.ts): the better-sqlite3 connection, or the pg pool.
+ */
+export type RawDatabase = { kind: 'sqlite'; sqlite: Sqlite.Database } | { kind: 'postgres'; pool: pg.Pool };
+
 export type OpenDatabase = {
   kind: DatabaseKind;
   db: Kysely<ServerDatabase>;
+  raw: RawDatabase;
   close(): Promise<void>;
 };
 
@@ -39,7 +46,7 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
     // A second process on the same file waits for the writer instead of failing at once.
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<ServerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kind: 'sqlite', db, close: () => db.destroy() };
+    return { kind: 'sqlite', db, raw: { kind: 'sqlite', sqlite }, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
     connectionString: target.url,
@@ -48,7 +55,7 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
     types: { getTypeParser: int8AsNumber },
   });
   const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, close: () => db.destroy() };
+  return { kind: 'postgres', db, raw: { kind: 'postgres', pool }, close: () => db.destroy() };
 }
 
 export function databaseTargetFromUrl(url: string | undefined, sqliteFile: string): DatabaseTarget {

@@ -1,22 +1,23 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
 import { SCOPE_RANK } from '../../common/rbac/permissions.js';
-import type { ActiveSession } from '../auth/sessions.js';
+import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
-import { effectiveScope, rightsOf, type CallerRights } from '../rbac/caller-rights.js';
+import { effectiveScope, type CallerRights } from '../rbac/caller-rights.js';
 import { reaches } from '../rbac/reach.js';
 import { requireSession } from './require-session.js';
 import { accessOf, type PermissionAccess } from './route-access.js';
 
-/** Who is calling, set before the handler runs on every route that is not public. */
-export type Caller = ActiveSession & {
-  /** Computed for permission routes; session routes that need it call rightsOf themselves. */
-  rights: CallerRights | null;
-};
+/** Who is calling, with their rights, set before the handler runs on every route that is not public. */
+export type Caller = LoadedCaller;
 
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null;
+  }
+  interface FastifyContextConfig {
+    /** The handler reads the caller's policy version row (the policy route): loaded with the session. */
+    withPolicy?: boolean;
   }
 }
 
@@ -43,22 +44,23 @@ export function installRouteAccess(app: FastifyInstance, context: ServerContext)
     const access = accessOf(request.method, url);
     if (access === undefined) throw new AppError('INTERNAL', `No access declared for ${request.method} ${url}.`);
     if (access === 'public') return;
-    const active = await requireSession(context, request, {
+    const caller = await requireSession(context, request, {
       allowWithoutSecondFactor: access === 'session-2fa-setup',
+      withPolicy: request.routeOptions.config.withPolicy === true,
     });
-    request.caller = { ...active, rights: null };
+    request.caller = caller;
     if (typeof access === 'string') return;
-    request.caller.rights = await authorizePermission(context, request, active.user.id, access);
+    await authorizePermission(context, request, caller.rights, access);
   });
 }
 
 async function authorizePermission(
   context: ServerContext,
   request: FastifyRequest,
-  userId: string,
+  rights: CallerRights,
   access: PermissionAccess,
-): Promise<CallerRights> {
-  const rights = await rightsOf(context.db, userId, context.clock.now());
+): Promise<void> {
+  const userId = rights.userId;
   const scope = effectiveScope(rights, access);
   const least = access.scope ?? 'own';
   if (SCOPE_RANK[scope] < SCOPE_RANK[least]) {
@@ -76,7 +78,6 @@ async function authorizePermission(
       throw new AppError('FORBIDDEN', outOfReach(scope));
     }
   }
-  return rights;
 }
 
 /** The refusal when the user acted on is beyond the caller's scope over users. */
@@ -90,9 +91,7 @@ export function callerOf(request: FastifyRequest): Caller {
   return request.caller;
 }
 
-/** The caller's rights, computed by the access hook (permission routes) or here (session routes). */
-export async function callerRights(context: ServerContext, request: FastifyRequest): Promise<CallerRights> {
-  const caller = callerOf(request);
-  caller.rights ??= await rightsOf(context.db, caller.user.id, context.clock.now());
-  return caller.rights;
+/** The caller's rights, loaded with the session by the access hook (the same read). */
+export function callerRights(_context: ServerContext, request: FastifyRequest): Promise<CallerRights> {
+  return Promise.resolve(callerOf(request).rights);
 }

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
 import { hasSecondFactor } from '../auth/second-factor.js';
-import type { ActiveSession } from '../auth/sessions.js';
+import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
 import { readSessionToken } from './session-token.js';
 
@@ -9,23 +9,25 @@ export const SECOND_FACTOR_SETUP_REQUIRED =
   'This workspace requires two-factor sign-in: set it up first (POST /api/auth/totp/setup, then /api/auth/totp/confirm).';
 
 /**
- * The caller's live session, or UNAUTHENTICATED (401). While the workspace requires 2FA, a password
- * session of a user without it gets FORBIDDEN (403) everywhere except the routes that set it up
- * (`allowWithoutSecondFactor`).
+ * The caller's live session with their rights (one read: server/auth/callers.ts), or
+ * UNAUTHENTICATED (401). While the workspace requires 2FA, a password session of a user without it
+ * gets FORBIDDEN (403) everywhere except the routes that set it up (`allowWithoutSecondFactor`).
+ * `withPolicy` also reads the user's policy version row (the policy route).
  */
 export async function requireSession(
   context: ServerContext,
   request: FastifyRequest,
-  options: { allowWithoutSecondFactor?: boolean } = {},
-): Promise<ActiveSession> {
+  options: { allowWithoutSecondFactor?: boolean; withPolicy?: boolean } = {},
+): Promise<LoadedCaller> {
   const token = readSessionToken(request);
-  const active = token ? await context.sessions.authenticate(token, context.clock.now()) : undefined;
+  const active = token ? await context.callers.load(token, context.clock.now(), options.withPolicy) : undefined;
   if (!active) throw new AppError('UNAUTHENTICATED', 'Sign in first: the session is missing, expired or revoked.');
   // A single sign-on session is exempt: the workspace trusts the IdP's factors (README, Single sign-on).
   if (
     !options.allowWithoutSecondFactor &&
     active.session.auth_method !== 'sso' &&
-    (await secondFactorSetupRequired(context, active.user.id))
+    !active.hasSecondFactor &&
+    (await context.settings.get()).require2fa
   ) {
     throw new AppError('FORBIDDEN', SECOND_FACTOR_SETUP_REQUIRED);
   }

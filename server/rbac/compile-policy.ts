@@ -55,7 +55,7 @@ export function isFreshCopy(copy: { issuedAt: number; expiresAt: number }, now: 
   return copy.issuedAt <= now && now < copy.issuedAt + (copy.expiresAt - copy.issuedAt) / 2;
 }
 
-type PolicyRow = Pick<PolicyVersionsTable, 'version' | 'rights_hash' | 'jws' | 'issued_at' | 'expires_at'>;
+export type PolicyRow = Pick<PolicyVersionsTable, 'version' | 'rights_hash' | 'jws' | 'issued_at' | 'expires_at'>;
 
 /** The copy a policy_versions row holds for its current version and hash, if one was signed. */
 export function copyOfRow(row: PolicyRow): SignedCopy | null {

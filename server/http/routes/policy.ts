@@ -2,14 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
-import {
-  compileRights,
-  isFreshCopy,
-  policyStateFor,
-  rightsHash,
-  signPolicy,
-  storeSignedCopy,
-} from '../../rbac/compile-policy.js';
+import { isFreshCopy, policyStateFor, signPolicy, storeSignedCopy } from '../../rbac/compile-policy.js';
 import { workspaceOf } from '../../rbac/workspace.js';
 import { callerOf } from '../authorize.js';
 
@@ -38,13 +31,13 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
     return reply.send(ok(workspace.info));
   });
 
-  app.get('/api/policy', async (request, reply) => {
-    const { user } = callerOf(request);
+  // The access hook reads the caller's policy_versions row with the session (one statement).
+  app.get('/api/policy', { config: { withPolicy: true } }, async (request, reply) => {
+    const { user, compiled, policyRow } = callerOf(request);
     const now = context.clock.now();
     const workspace = await workspaceOf(context);
-    const rights = await compileRights(context.db, user.id, workspace, now);
-    const hash = rightsHash(rights);
-    const { version, copy } = await policyStateFor(context.db, user.id, hash, now);
+    const { rights, hash } = compiled;
+    const { version, copy } = await policyStateFor(context.db, user.id, hash, now, policyRow);
 
     const cached = parseEtag(request.headers['if-none-match']);
     if (cached) {

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { DatabaseKind, RawDatabase } from '../db/database.js';
+import type pg from 'pg';
+import { POSTGRES_READERS, type DatabaseKind, type RawDatabase } from '../db/database.js';
 import type { ServerDatabase, SessionAuthMethod } from '../db/schema.js';
 
 /**
@@ -44,8 +45,11 @@ const SESSION_AND_USER = `s.id, s.token_hash, s.user_id, s.created_at, s.last_se
 const POLICY_COLUMNS = `, pv.version AS pv_version, pv.rights_hash AS pv_rights_hash, pv.jws AS pv_jws,
   pv.issued_at AS pv_issued_at, pv.expires_at AS pv_expires_at`;
 
-/** The statement for one dialect; `$1`/`?` is the token hash. */
-export function callerSql(kind: DatabaseKind, withPolicy: boolean): string {
+/**
+ * The statement for one dialect; `$1`/`?` is the token hash. `batch` (PostgreSQL): `$1` is an array
+ * of token hashes, one row per live one (rows carry their token_hash).
+ */
+export function callerSql(kind: DatabaseKind, withPolicy: boolean, batch = false): string {
   // Roles in name order and grants in id order, as rolesOfUser and liveGrantsOf read them: the same
   // rights give the same text (the memo's key).
   const rights =
@@ -63,27 +67,110 @@ export function callerSql(kind: DatabaseKind, withPolicy: boolean): string {
   return `SELECT ${SESSION_AND_USER},
   ${rights}${withPolicy ? POLICY_COLUMNS : ''}
 FROM sessions s JOIN users u ON u.id = s.user_id${withPolicy ? ' LEFT JOIN policy_versions pv ON pv.user_id = s.user_id' : ''}
-WHERE s.token_hash = ${kind === 'postgres' ? '$1' : '?'}`;
+WHERE s.token_hash ${kind === 'postgres' ? (batch ? '= ANY($1)' : '= $1') : '= ?'}`;
 }
 
 type SqliteStatement = { get(...params: unknown[]): unknown };
+
+type Waiter = { resolve(row: CallerRow | undefined): void; reject(error: unknown): void };
+
+/** At most this many token hashes per batched statement; more wait for the next one. */
+const MAX_BATCH = 256;
+const BATCH_SQL = { true: callerSql('postgres', true, true), false: callerSql('postgres', false, true) };
+
+/**
+ * PostgreSQL: concurrent reads share statements. A read queues its token hash; the queue is sent as
+ * one statement (`token_hash = ANY($1)`) as soon as fewer than `maxInFlight` are on their way, so
+ * under load one round trip answers every request that arrived meanwhile, and alone a read goes out
+ * at once (after the current event-loop turn, which gathers the requests parsed in it). Every read is
+ * answered by a statement sent after it was queued: it sees everything committed before its request
+ * arrived, as a statement of its own would (a revocation is never answered from an older read).
+ */
+export class PostgresBatcher {
+  private queue = new Map<string, { withPolicy: boolean; waiters: Waiter[] }>();
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly pool: Pick<pg.Pool, 'query'>,
+    private readonly maxInFlight = 2,
+  ) {}
+
+  read(tokenHash: string, withPolicy: boolean): Promise<CallerRow | undefined> {
+    return new Promise((resolve, reject) => {
+      const queued = this.queue.get(tokenHash);
+      if (queued) {
+        queued.withPolicy ||= withPolicy;
+        queued.waiters.push({ resolve, reject });
+      } else {
+        this.queue.set(tokenHash, { withPolicy, waiters: [{ resolve, reject }] });
+      }
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.size === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.inFlight >= this.maxInFlight || this.queue.size === 0) return;
+    const batch = new Map<string, { withPolicy: boolean; waiters: Waiter[] }>();
+    for (const [hash, entry] of this.queue) {
+      if (batch.size >= MAX_BATCH) break;
+      batch.set(hash, entry);
+    }
+    for (const hash of batch.keys()) this.queue.delete(hash);
+    const withPolicy = [...batch.values()].some((entry) => entry.withPolicy);
+    this.inFlight += 1;
+    this.pool
+      .query<CallerRow>({
+        name: withPolicy ? 'clientele_callers_policy' : 'clientele_callers',
+        text: BATCH_SQL[`${withPolicy}`],
+        values: [[...batch.keys()]],
+      })
+      .then(
+        (result) => {
+          const rows = new Map(result.rows.map((row) => [row.token_hash, row]));
+          for (const [hash, entry] of batch) for (const waiter of entry.waiters) waiter.resolve(rows.get(hash));
+        },
+        (error: unknown) => {
+          for (const entry of batch.values()) for (const waiter of entry.waiters) waiter.reject(error);
+        },
+      )
+      .finally(() => {
+        this.inFlight -= 1;
+        this.schedule();
+      });
+    this.schedule();
+  }
+}
 
 /**
  * Runs the caller statement as cheaply as each database allows:
  * - SQLite: a statement prepared once, run synchronously on the connection when no transaction is
  *   open on it (a read then is its own atomic snapshot); inside someone's transaction it waits its
  *   turn through Kysely like any query, so it never reads another request's uncommitted writes.
- * - PostgreSQL: a named prepared statement (parsed and planned once per pooled connection).
+ * - PostgreSQL: a named prepared statement (parsed and planned once per pooled connection), shared
+ *   by the reads that arrive together (PostgresBatcher).
  * Without the raw handle (a database opened elsewhere), it goes through Kysely.
  */
 export class CallerReader {
   private readonly sqliteStatements = new Map<boolean, SqliteStatement>();
+  private readonly batcher: PostgresBatcher | undefined;
 
   constructor(
     private readonly db: Kysely<ServerDatabase>,
     private readonly kind: DatabaseKind,
     private readonly raw?: RawDatabase,
-  ) {}
+  ) {
+    if (raw?.kind === 'postgres') this.batcher = new PostgresBatcher(raw.readers, POSTGRES_READERS);
+  }
 
   async read(tokenHash: string, withPolicy: boolean): Promise<CallerRow | undefined> {
     const raw = this.raw;
@@ -95,14 +182,7 @@ export class CallerReader {
       }
       return statement.get(tokenHash) as CallerRow | undefined;
     }
-    if (raw?.kind === 'postgres') {
-      const result = await raw.pool.query<CallerRow>({
-        name: withPolicy ? 'clientele_caller_policy' : 'clientele_caller',
-        text: callerSql('postgres', withPolicy),
-        values: [tokenHash],
-      });
-      return result.rows[0];
-    }
+    if (this.batcher) return this.batcher.read(tokenHash, withPolicy);
     const result = await this.db.executeQuery<CallerRow>(
       CompiledQuery.raw(callerSql(this.kind, withPolicy), [tokenHash]),
     );

@@ -99,6 +99,36 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('the caller read on %s', 
     expect((await send(b.app, 'GET', '/api/admin/users', ws.manager.token)).status).toBe(403);
   });
 
+  it('answers concurrent requests of many users (read together on PostgreSQL) each with its own caller', async () => {
+    const people = [ws.rep, ws.manager, ws.otherManager, ws.admin];
+    const expected = new Map<string, string>();
+    for (const person of people) {
+      const policy = await fetchPolicy(b.app, person.token);
+      expected.set(person.token, policy.etag);
+    }
+    const revoked = await ws.person('leaver', ['Sales rep']);
+    await a.app.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(revoked.token) });
+    const requests = Array.from({ length: 60 }, (_, i) => {
+      const who = i % 5 === 4 ? revoked : people[i % 4]!;
+      const withEtag = i % 2 === 0;
+      return b.app
+        .inject({
+          method: 'GET',
+          url: '/api/policy',
+          headers: { ...bearer(who.token), ...(withEtag ? { 'if-none-match': expected.get(who.token) ?? '' } : {}) },
+        })
+        .then((response) => ({ who, withEtag, response }));
+    });
+    for (const { who, withEtag, response } of await Promise.all(requests)) {
+      if (who === revoked) {
+        expect(response.statusCode).toBe(401);
+        continue;
+      }
+      expect(response.statusCode).toBe(withEtag ? 304 : 200);
+      expect(response.headers.etag).toBe(expected.get(who.token));
+    }
+  });
+
   it('waits for a transaction open on the connection and never reads its uncommitted writes', async () => {
     expect(await policyStatus(a, ws.rep.token)).toBe(200);
     let release!: () => void;

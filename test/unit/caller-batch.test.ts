@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { CallerRow } from '../../server/auth/caller-query.js';
+import { PostgresBatcher } from '../../server/auth/caller-query.js';
+
+// The PostgreSQL caller reads that arrive together share one statement (server/auth/caller-query.ts),
+// but a read is only ever answered by a statement sent after it was queued: what was committed
+// before a request arrived decides it, as with a statement of its own.
+
+type Sent = {
+  name: string;
+  text: string;
+  hashes: string[];
+  answer(rows: Partial<CallerRow>[]): void;
+  fail(e: Error): void;
+};
+
+function fakePool() {
+  const sent: Sent[] = [];
+  return {
+    sent,
+    query: (config: { name: string; text: string; values: [string[]] }) =>
+      new Promise((resolve, reject) => {
+        sent.push({
+          name: config.name,
+          text: config.text,
+          hashes: [...config.values[0]],
+          answer: (rows) => resolve({ rows }),
+          fail: reject,
+        });
+      }),
+  };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const row = (hash: string) => ({ token_hash: hash, user_id: `user-${hash}` });
+
+describe('PostgresBatcher', () => {
+  it('sends the reads of one event-loop turn as one statement and answers each with its own row', async () => {
+    const pool = fakePool();
+    const batcher = new PostgresBatcher(pool as never, 1);
+    const reads = [
+      batcher.read('a', false),
+      batcher.read('b', true),
+      batcher.read('a', false),
+      batcher.read('x', false),
+    ];
+    await turn();
+    expect(pool.sent).toHaveLength(1);
+    expect(pool.sent[0]!.hashes).toEqual(['a', 'b', 'x']);
+    expect(pool.sent[0]!.name).toBe('clientele_callers_policy'); // one of them wants the policy row
+    expect(pool.sent[0]!.text).toContain('= ANY($1)');
+    pool.sent[0]!.answer([row('b'), row('a')]);
+    const [a1, b, a2, x] = await Promise.all(reads);
+    expect(a1).toMatchObject({ user_id: 'user-a' });
+    expect(a2).toBe(a1);
+    expect(b).toMatchObject({ user_id: 'user-b' });
+    expect(x).toBeUndefined(); // no such live session
+  });
+
+  it('never answers a read from a statement sent before it was queued', async () => {
+    const pool = fakePool();
+    const batcher = new PostgresBatcher(pool as never, 1);
+    const early = batcher.read('a', false);
+    await turn();
+    expect(pool.sent).toHaveLength(1);
+    // The same token asked again while the first statement is on its way: it waits for the next one.
+    const late = batcher.read('a', false);
+    await turn();
+    expect(pool.sent).toHaveLength(1);
+    pool.sent[0]!.answer([row('a')]);
+    expect(await early).toMatchObject({ token_hash: 'a' });
+    await turn();
+    await turn();
+    expect(pool.sent).toHaveLength(2);
+    expect(pool.sent[1]!.hashes).toEqual(['a']);
+    expect(pool.sent[1]!.name).toBe('clientele_callers');
+    pool.sent[1]!.answer([]); // revoked meanwhile: the late read sees it
+    expect(await late).toBeUndefined();
+  });
+
+  it('keeps at most maxInFlight statements on their way and fails only the reads of a failed one', async () => {
+    const pool = fakePool();
+    const batcher = new PostgresBatcher(pool as never, 2);
+    const first = batcher.read('a', false);
+    await turn();
+    const second = batcher.read('b', false);
+    await turn();
+    const third = batcher.read('c', false);
+    const fourth = batcher.read('d', false);
+    await turn();
+    expect(pool.sent.map((s) => s.hashes)).toEqual([['a'], ['b']]);
+    pool.sent[0]!.fail(new Error('connection lost'));
+    await expect(first).rejects.toThrow('connection lost');
+    await turn();
+    await turn();
+    expect(pool.sent.map((s) => s.hashes)).toEqual([['a'], ['b'], ['c', 'd']]);
+    pool.sent[1]!.answer([row('b')]);
+    pool.sent[2]!.answer([row('d')]);
+    expect(await second).toMatchObject({ token_hash: 'b' });
+    expect(await third).toBeUndefined();
+    expect(await fourth).toMatchObject({ token_hash: 'd' });
+  });
+});

@@ -29,7 +29,7 @@ export type CallerRow = {
   has_totp: number | boolean;
   roles: string;
   grants: string;
-  /** With the policy row only (all null when the user has none yet). */
+  /** With the policy row only (all null when the user has none yet); pv_jws only at POLICY_COPY. */
   pv_version?: number | null;
   pv_rights_hash?: string | null;
   pv_jws?: string | null;
@@ -42,14 +42,27 @@ const SESSION_AND_USER = `s.id, s.token_hash, s.user_id, s.created_at, s.last_se
   u.disabled_at,
   EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = s.user_id AND t.enabled_at IS NOT NULL) AS has_totp`;
 
-const POLICY_COLUMNS = `, pv.version AS pv_version, pv.rights_hash AS pv_rights_hash, pv.jws AS pv_jws,
-  pv.issued_at AS pv_issued_at, pv.expires_at AS pv_expires_at`;
+/**
+ * How much of the user's policy_versions row to read: nothing (every route but the policy's), the
+ * version, hash and copy timestamps (a fetch with If-None-Match, which a 304 answers), or also the
+ * copy's JWS (a fetch without, which the copy answers). Ordered: a read at a level has the lower ones.
+ */
+export type PolicyRead = 0 | 1 | 2;
+export const POLICY_NONE = 0;
+export const POLICY_VERSION = 1;
+export const POLICY_COPY = 2;
+
+function policyColumns(level: PolicyRead): string {
+  if (level === POLICY_NONE) return '';
+  return `, pv.version AS pv_version, pv.rights_hash AS pv_rights_hash, pv.issued_at AS pv_issued_at,
+  pv.expires_at AS pv_expires_at${level === POLICY_COPY ? ', pv.jws AS pv_jws' : ''}`;
+}
 
 /**
  * The statement for one dialect; `$1`/`?` is the token hash. `batch` (PostgreSQL): `$1` is an array
  * of token hashes, one row per live one (rows carry their token_hash).
  */
-export function callerSql(kind: DatabaseKind, withPolicy: boolean, batch = false): string {
+export function callerSql(kind: DatabaseKind, policy: PolicyRead, batch = false): string {
   // Roles in name order and grants in id order, as rolesOfUser and liveGrantsOf read them: the same
   // rights give the same text (the memo's key).
   const rights =
@@ -65,8 +78,8 @@ export function callerSql(kind: DatabaseKind, withPolicy: boolean, batch = false
      FROM (SELECT g.id, g.object, g.action, g.scope, g.expires_at FROM access_grants g
            WHERE g.user_id = s.user_id AND g.status = 'approved' ORDER BY g.id) g) AS grants`;
   return `SELECT ${SESSION_AND_USER},
-  ${rights}${withPolicy ? POLICY_COLUMNS : ''}
-FROM sessions s JOIN users u ON u.id = s.user_id${withPolicy ? ' LEFT JOIN policy_versions pv ON pv.user_id = s.user_id' : ''}
+  ${rights}${policyColumns(policy)}
+FROM sessions s JOIN users u ON u.id = s.user_id${policy === POLICY_NONE ? '' : ' LEFT JOIN policy_versions pv ON pv.user_id = s.user_id'}
 WHERE s.token_hash ${kind === 'postgres' ? (batch ? '= ANY($1)' : '= $1') : '= ?'}`;
 }
 
@@ -76,7 +89,9 @@ type Waiter = { resolve(row: CallerRow | undefined): void; reject(error: unknown
 
 /** At most this many token hashes per batched statement; more wait for the next one. */
 const MAX_BATCH = 256;
-const BATCH_SQL = { true: callerSql('postgres', true, true), false: callerSql('postgres', false, true) };
+const LEVELS = [POLICY_NONE, POLICY_VERSION, POLICY_COPY] as const;
+const BATCH_SQL = LEVELS.map((level) => callerSql('postgres', level, true));
+const BATCH_NAMES = ['clientele_callers', 'clientele_callers_version', 'clientele_callers_copy'];
 
 /**
  * PostgreSQL: concurrent reads share statements. A read queues its token hash; the queue is sent as
@@ -87,7 +102,7 @@ const BATCH_SQL = { true: callerSql('postgres', true, true), false: callerSql('p
  * arrived, as a statement of its own would (a revocation is never answered from an older read).
  */
 export class PostgresBatcher {
-  private queue = new Map<string, { withPolicy: boolean; waiters: Waiter[] }>();
+  private queue = new Map<string, { policy: PolicyRead; waiters: Waiter[] }>();
   private inFlight = 0;
   private scheduled = false;
 
@@ -96,14 +111,14 @@ export class PostgresBatcher {
     private readonly maxInFlight = 2,
   ) {}
 
-  read(tokenHash: string, withPolicy: boolean): Promise<CallerRow | undefined> {
+  read(tokenHash: string, policy: PolicyRead): Promise<CallerRow | undefined> {
     return new Promise((resolve, reject) => {
       const queued = this.queue.get(tokenHash);
       if (queued) {
-        queued.withPolicy ||= withPolicy;
+        if (policy > queued.policy) queued.policy = policy;
         queued.waiters.push({ resolve, reject });
       } else {
-        this.queue.set(tokenHash, { withPolicy, waiters: [{ resolve, reject }] });
+        this.queue.set(tokenHash, { policy, waiters: [{ resolve, reject }] });
       }
       this.schedule();
     });
@@ -120,18 +135,20 @@ export class PostgresBatcher {
 
   private flush(): void {
     if (this.inFlight >= this.maxInFlight || this.queue.size === 0) return;
-    const batch = new Map<string, { withPolicy: boolean; waiters: Waiter[] }>();
+    const batch = new Map<string, { policy: PolicyRead; waiters: Waiter[] }>();
     for (const [hash, entry] of this.queue) {
       if (batch.size >= MAX_BATCH) break;
       batch.set(hash, entry);
     }
     for (const hash of batch.keys()) this.queue.delete(hash);
-    const withPolicy = [...batch.values()].some((entry) => entry.withPolicy);
+    // The statement reads as much of the policy row as the most demanding read of the batch.
+    let policy: PolicyRead = POLICY_NONE;
+    for (const entry of batch.values()) if (entry.policy > policy) policy = entry.policy;
     this.inFlight += 1;
     this.pool
       .query<CallerRow>({
-        name: withPolicy ? 'clientele_callers_policy' : 'clientele_callers',
-        text: BATCH_SQL[`${withPolicy}`],
+        name: BATCH_NAMES[policy]!,
+        text: BATCH_SQL[policy]!,
         values: [[...batch.keys()]],
       })
       .then(
@@ -161,7 +178,7 @@ export class PostgresBatcher {
  * Without the raw handle (a database opened elsewhere), it goes through Kysely.
  */
 export class CallerReader {
-  private readonly sqliteStatements = new Map<boolean, SqliteStatement>();
+  private readonly sqliteStatements = new Map<PolicyRead, SqliteStatement>();
   private readonly batcher: PostgresBatcher | undefined;
 
   constructor(
@@ -172,20 +189,18 @@ export class CallerReader {
     if (raw?.kind === 'postgres') this.batcher = new PostgresBatcher(raw.readers, POSTGRES_READERS);
   }
 
-  async read(tokenHash: string, withPolicy: boolean): Promise<CallerRow | undefined> {
+  async read(tokenHash: string, policy: PolicyRead): Promise<CallerRow | undefined> {
     const raw = this.raw;
     if (raw?.kind === 'sqlite' && !raw.sqlite.inTransaction) {
-      let statement = this.sqliteStatements.get(withPolicy);
+      let statement = this.sqliteStatements.get(policy);
       if (!statement) {
-        statement = raw.sqlite.prepare(callerSql('sqlite', withPolicy));
-        this.sqliteStatements.set(withPolicy, statement);
+        statement = raw.sqlite.prepare(callerSql('sqlite', policy));
+        this.sqliteStatements.set(policy, statement);
       }
       return statement.get(tokenHash) as CallerRow | undefined;
     }
-    if (this.batcher) return this.batcher.read(tokenHash, withPolicy);
-    const result = await this.db.executeQuery<CallerRow>(
-      CompiledQuery.raw(callerSql(this.kind, withPolicy), [tokenHash]),
-    );
+    if (this.batcher) return this.batcher.read(tokenHash, policy);
+    const result = await this.db.executeQuery<CallerRow>(CompiledQuery.raw(callerSql(this.kind, policy), [tokenHash]));
     return result.rows[0];
   }
 }

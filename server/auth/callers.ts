@@ -4,7 +4,7 @@ import { RightsMemo, type CompiledCallerRights } from '../rbac/rights-memo.js';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
 import { expireDueGrants } from '../grants/grant-expiry.js';
-import type { CallerReader, CallerRow } from './caller-query.js';
+import { POLICY_COPY, POLICY_NONE, type CallerReader, type CallerRow, type PolicyRead } from './caller-query.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 import { hashToken } from './tokens.js';
 
@@ -37,18 +37,21 @@ export type CallerStoreDeps = {
  */
 export class CallerStore {
   readonly memo = new RightsMemo();
+  private grace: number | undefined;
 
   constructor(private readonly deps: CallerStoreDeps) {}
 
-  async load(token: string, now: number, withPolicy = false): Promise<LoadedCaller | undefined> {
-    const row = await this.deps.reader.read(hashToken(token), withPolicy);
+  async load(token: string, now: number, policy: PolicyRead = POLICY_NONE): Promise<LoadedCaller | undefined> {
+    const row = await this.deps.reader.read(hashToken(token), policy);
     if (!row || row.revoked_at !== null || Number(row.expires_at) <= now || row.disabled_at !== null) return undefined;
     const session = sessionOf(row);
-    await this.deps.sessions.touchIfDue(session, now);
+    const touched = this.deps.sessions.touchIfDue(session, now);
+    if (touched) await touched;
     const user = userOf(row);
 
     const texts = { roles: row.roles, grants: row.grants };
-    const grace = await this.deps.offlineGraceHours();
+    // The workspace row is loaded once per instance and does not change while serving (workspace.ts).
+    const grace = (this.grace ??= await this.deps.offlineGraceHours());
     let compiled = this.memo.compile(texts, grace, now);
     if (compiled === 'due') {
       // A grant ran out: marked expired (and `grant.expired` recorded once) before it is left out.
@@ -63,14 +66,15 @@ export class CallerStore {
       now,
     };
     const loaded: LoadedCaller = { session, user, hasSecondFactor: Boolean(row.has_totp), rights, compiled };
-    if (withPolicy) {
+    if (policy !== POLICY_NONE) {
       loaded.policyRow =
         row.pv_version === null || row.pv_version === undefined
           ? null
           : {
               version: Number(row.pv_version),
               rights_hash: row.pv_rights_hash!,
-              jws: row.pv_jws ?? null,
+              // Left out of the read (POLICY_VERSION): undefined, fetched if needed.
+              jws: policy === POLICY_COPY ? (row.pv_jws ?? null) : undefined,
               issued_at: row.pv_issued_at === null || row.pv_issued_at === undefined ? null : Number(row.pv_issued_at),
               expires_at:
                 row.pv_expires_at === null || row.pv_expires_at === undefined ? null : Number(row.pv_expires_at),

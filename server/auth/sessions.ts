@@ -86,18 +86,20 @@ export class SessionStore {
   /**
    * Slides a live session's expiry (now + idle, never past created + absolute), writing at most once
    * per `touchEveryMs` (a minute): reads don't each cost a write, and an expiry computed from a
-   * last_seen_at up to a minute old is at most a minute early. Updates `session` in place.
+   * last_seen_at up to a minute old is at most a minute early. Updates `session` in place; returns the
+   * write to wait for, or undefined when none was due.
    */
-  async touchIfDue(session: SessionsTable, now: number): Promise<void> {
-    if (now - session.last_seen_at < this.policy.touchEveryMs) return;
+  touchIfDue(session: SessionsTable, now: number): Promise<void> | undefined {
+    if (now - session.last_seen_at < this.policy.touchEveryMs) return undefined;
     session.last_seen_at = now;
     session.expires_at = Math.min(now + this.policy.idleMs, session.created_at + this.policy.absoluteMs);
-    await this.db
+    return this.db
       .updateTable('sessions')
       .set({ last_seen_at: session.last_seen_at, expires_at: session.expires_at })
       .where('id', '=', session.id)
       .where('revoked_at', 'is', null)
-      .execute();
+      .execute()
+      .then(() => undefined);
   }
 
   /** Revokes the session of a token (logout, or rotation at login); false when it was not live. */

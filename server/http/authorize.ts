@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
 import { SCOPE_RANK } from '../../common/rbac/permissions.js';
+import { POLICY_COPY, POLICY_NONE, POLICY_VERSION } from '../auth/caller-query.js';
 import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
 import { effectiveScope, type CallerRights } from '../rbac/caller-rights.js';
@@ -46,7 +47,12 @@ export function installRouteAccess(app: FastifyInstance, context: ServerContext)
     if (access === 'public') return;
     const caller = await requireSession(context, request, {
       allowWithoutSecondFactor: access === 'session-2fa-setup',
-      withPolicy: request.routeOptions.config.withPolicy === true,
+      policy:
+        request.routeOptions.config.withPolicy !== true
+          ? POLICY_NONE
+          : request.headers['if-none-match'] === undefined
+            ? POLICY_COPY
+            : POLICY_VERSION,
     });
     request.caller = caller;
     if (typeof access === 'string') return;

@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isLoopback } from '../net/ip-allowlist.js';
 import type { ServerContext } from '../context.js';
+import type { WorkspaceSettings } from '../settings/workspace-settings.js';
 import { sendError } from './errors.js';
 
 /** Load balancers probe health from wherever they are; it tells nothing but "up". */
@@ -14,12 +15,30 @@ const ALWAYS_OPEN = new Set(['/api/health']);
  * otherwise every request comes from the proxy's address).
  */
 export function installIpAllowlist(app: FastifyInstance, context: ServerContext): void {
-  app.addHook('onRequest', async (request, reply) => {
+  const check = (request: FastifyRequest, reply: FastifyReply, settings: WorkspaceSettings): boolean => {
+    const { allowlist } = settings;
+    if (allowlist.empty || isLoopback(request.ip) || allowlist.allows(request.ip)) return true;
     const path = request.url.split('?', 1)[0]!;
-    if (ALWAYS_OPEN.has(path)) return;
-    const { allowlist } = await context.settings.get();
-    if (allowlist.empty || isLoopback(request.ip) || allowlist.allows(request.ip)) return;
+    if (ALWAYS_OPEN.has(path)) return true;
     request.log.info({ ip: request.ip, path }, 'refused by the IP allowlist');
-    return sendError(reply, { code: 'FORBIDDEN', message: 'Requests from this network are not allowed.' });
+    sendError(reply, { code: 'FORBIDDEN', message: 'Requests from this network are not allowed.' });
+    return false;
+  };
+  // Callback style, synchronous while the settings are cached (every request but one per 5 s): no
+  // promise per request. The health check never waits for the settings (load balancers probe it
+  // while the database is down); it is open anyway.
+  app.addHook('onRequest', (request, reply, done) => {
+    const cached = context.settings.peek();
+    if (cached) {
+      if (check(request, reply, cached)) done();
+      return;
+    }
+    if (ALWAYS_OPEN.has(request.url.split('?', 1)[0]!)) return done();
+    context.settings.get().then(
+      (settings) => {
+        if (check(request, reply, settings)) done();
+      },
+      (error: unknown) => done(error as Error),
+    );
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
 import { hasSecondFactor } from '../auth/second-factor.js';
+import type { PolicyRead } from '../auth/caller-query.js';
 import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
 import { readSessionToken } from './session-token.js';
@@ -12,15 +13,15 @@ export const SECOND_FACTOR_SETUP_REQUIRED =
  * The caller's live session with their rights (one read: server/auth/callers.ts), or
  * UNAUTHENTICATED (401). While the workspace requires 2FA, a password session of a user without it
  * gets FORBIDDEN (403) everywhere except the routes that set it up (`allowWithoutSecondFactor`).
- * `withPolicy` also reads the user's policy version row (the policy route).
+ * `policy` also reads (part of) the user's policy version row (the policy route).
  */
 export async function requireSession(
   context: ServerContext,
   request: FastifyRequest,
-  options: { allowWithoutSecondFactor?: boolean; withPolicy?: boolean } = {},
+  options: { allowWithoutSecondFactor?: boolean; policy?: PolicyRead } = {},
 ): Promise<LoadedCaller> {
   const token = readSessionToken(request);
-  const active = token ? await context.callers.load(token, context.clock.now(), options.withPolicy) : undefined;
+  const active = token ? await context.callers.load(token, context.clock.now(), options.policy) : undefined;
   if (!active) throw new AppError('UNAUTHENTICATED', 'Sign in first: the session is missing, expired or revoked.');
   // A single sign-on session is exempt: the workspace trusts the IdP's factors (README, Single sign-on).
   if (

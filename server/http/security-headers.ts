@@ -23,7 +23,8 @@ export const ADMIN_UI_CSP = [
 
 /** OWASP secure headers on every response, errors and 404s included. */
 export function installSecurityHeaders(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply, payload) => {
+  // Callback style: no promise per response.
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
@@ -34,6 +35,6 @@ export function installSecurityHeaders(app: FastifyInstance): void {
     // Nothing is cached unless a route says otherwise (the admin UI's hashed assets).
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
-    return payload;
+    done(null, payload);
   });
 }

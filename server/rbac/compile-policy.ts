@@ -43,8 +43,17 @@ export function rightsHash(rights: CompiledRights): string {
 /** The user's current policy version and, when one was signed for it, the last signed copy. */
 export type PolicyState = { version: number; copy: SignedCopy | null };
 
-/** A signed policy kept in policy_versions (migration 0009): its JWS, version, rights hash and timestamps. */
-export type SignedCopy = { jws: string; version: number; rightsHash: string; issuedAt: number; expiresAt: number };
+/**
+ * A signed policy kept in policy_versions (migration 0009): its JWS (undefined when the read left it
+ * out: readCopyJws fetches it), version, rights hash and timestamps.
+ */
+export type SignedCopy = {
+  jws: string | undefined;
+  version: number;
+  rightsHash: string;
+  issuedAt: number;
+  expiresAt: number;
+};
 
 /**
  * A signed copy may be handed out again while it is younger than half its own lifetime: the desktop
@@ -55,7 +64,10 @@ export function isFreshCopy(copy: { issuedAt: number; expiresAt: number }, now: 
   return copy.issuedAt <= now && now < copy.issuedAt + (copy.expiresAt - copy.issuedAt) / 2;
 }
 
-export type PolicyRow = Pick<PolicyVersionsTable, 'version' | 'rights_hash' | 'jws' | 'issued_at' | 'expires_at'>;
+/** A policy_versions row as read; `jws` undefined when the read left it out (server/auth/caller-query.ts). */
+export type PolicyRow = Pick<PolicyVersionsTable, 'version' | 'rights_hash' | 'issued_at' | 'expires_at'> & {
+  jws: string | null | undefined;
+};
 
 /** The copy a policy_versions row holds for its current version and hash, if one was signed. */
 export function copyOfRow(row: PolicyRow): SignedCopy | null {
@@ -126,6 +138,23 @@ export async function policyStateFor(
     .executeTakeFirstOrThrow();
   // Another instance may have moved it on meanwhile: its copy counts only for these rights.
   return { version: Number(row.version), copy: row.rights_hash === hash ? copyOfRow(row) : null };
+}
+
+/** The JWS of a copy read without it, if the row still holds that very copy (else undefined: sign anew). */
+export async function readCopyJws(
+  db: Kysely<ServerDatabase>,
+  userId: string,
+  copy: SignedCopy,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('policy_versions')
+    .select('jws')
+    .where('user_id', '=', userId)
+    .where('version', '=', copy.version)
+    .where('rights_hash', '=', copy.rightsHash)
+    .where('issued_at', '=', copy.issuedAt)
+    .executeTakeFirst();
+  return row?.jws ?? undefined;
 }
 
 /** The version alone (policyStateFor without the copy). */

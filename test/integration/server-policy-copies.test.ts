@@ -83,6 +83,19 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('stored policy copies on 
     }
   });
 
+  it('gives the copy to a fetch whose ETag does not match (its JWS read only then)', async () => {
+    const first = await raw(server.app, ws.rep.token);
+    clock.advance(HOUR);
+    for (const etag of ['"bogus"', '"v1.00000000000000000000000000000000.1"', String(first.headers.etag).slice(1)]) {
+      const again = await raw(server.app, ws.rep.token, etag);
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toBe(first.body);
+      expect(again.headers.etag).toBe(first.headers.etag);
+    }
+    expect((await raw(server.app, ws.rep.token, String(first.headers.etag))).statusCode).toBe(304);
+    expect(await issuedCount()).toBe(1);
+  });
+
   it('signs anew when the rights change, and never hands out a copy of the old rights', async () => {
     const before = await fetchPolicy(server.app, ws.rep.token);
     expect(before.document!.permissions.contact).not.toHaveProperty('export');

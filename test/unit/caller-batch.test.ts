@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CallerRow } from '../../server/auth/caller-query.js';
-import { PostgresBatcher } from '../../server/auth/caller-query.js';
+import { POLICY_COPY, POLICY_NONE, POLICY_VERSION, PostgresBatcher } from '../../server/auth/caller-query.js';
 
 // The PostgreSQL caller reads that arrive together share one statement (server/auth/caller-query.ts),
 // but a read is only ever answered by a statement sent after it was queued: what was committed
@@ -39,15 +39,18 @@ describe('PostgresBatcher', () => {
     const pool = fakePool();
     const batcher = new PostgresBatcher(pool as never, 1);
     const reads = [
-      batcher.read('a', false),
-      batcher.read('b', true),
-      batcher.read('a', false),
-      batcher.read('x', false),
+      batcher.read('a', POLICY_NONE),
+      batcher.read('b', POLICY_VERSION),
+      batcher.read('a', POLICY_NONE),
+      batcher.read('x', POLICY_NONE),
     ];
     await turn();
     expect(pool.sent).toHaveLength(1);
     expect(pool.sent[0]!.hashes).toEqual(['a', 'b', 'x']);
-    expect(pool.sent[0]!.name).toBe('clientele_callers_policy'); // one of them wants the policy row
+    // As much of the policy row as the most demanding read wants.
+    expect(pool.sent[0]!.name).toBe('clientele_callers_version');
+    expect(pool.sent[0]!.text).toContain('pv.version');
+    expect(pool.sent[0]!.text).not.toContain('pv.jws');
     expect(pool.sent[0]!.text).toContain('= ANY($1)');
     pool.sent[0]!.answer([row('b'), row('a')]);
     const [a1, b, a2, x] = await Promise.all(reads);
@@ -60,11 +63,11 @@ describe('PostgresBatcher', () => {
   it('never answers a read from a statement sent before it was queued', async () => {
     const pool = fakePool();
     const batcher = new PostgresBatcher(pool as never, 1);
-    const early = batcher.read('a', false);
+    const early = batcher.read('a', POLICY_NONE);
     await turn();
     expect(pool.sent).toHaveLength(1);
     // The same token asked again while the first statement is on its way: it waits for the next one.
-    const late = batcher.read('a', false);
+    const late = batcher.read('a', POLICY_NONE);
     await turn();
     expect(pool.sent).toHaveLength(1);
     pool.sent[0]!.answer([row('a')]);
@@ -81,12 +84,12 @@ describe('PostgresBatcher', () => {
   it('keeps at most maxInFlight statements on their way and fails only the reads of a failed one', async () => {
     const pool = fakePool();
     const batcher = new PostgresBatcher(pool as never, 2);
-    const first = batcher.read('a', false);
+    const first = batcher.read('a', POLICY_NONE);
     await turn();
-    const second = batcher.read('b', false);
+    const second = batcher.read('b', POLICY_NONE);
     await turn();
-    const third = batcher.read('c', false);
-    const fourth = batcher.read('d', false);
+    const third = batcher.read('c', POLICY_COPY);
+    const fourth = batcher.read('d', POLICY_NONE);
     await turn();
     expect(pool.sent.map((s) => s.hashes)).toEqual([['a'], ['b']]);
     pool.sent[0]!.fail(new Error('connection lost'));
@@ -94,6 +97,8 @@ describe('PostgresBatcher', () => {
     await turn();
     await turn();
     expect(pool.sent.map((s) => s.hashes)).toEqual([['a'], ['b'], ['c', 'd']]);
+    expect(pool.sent[2]!.name).toBe('clientele_callers_copy');
+    expect(pool.sent[2]!.text).toContain('pv.jws');
     pool.sent[1]!.answer([row('b')]);
     pool.sent[2]!.answer([row('d')]);
     expect(await second).toMatchObject({ token_hash: 'b' });

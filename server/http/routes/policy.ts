@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
-import { isFreshCopy, policyStateFor, signPolicy, storeSignedCopy } from '../../rbac/compile-policy.js';
+import { isFreshCopy, policyStateFor, readCopyJws, signPolicy, storeSignedCopy } from '../../rbac/compile-policy.js';
 import { workspaceOf } from '../../rbac/workspace.js';
 import { callerOf } from '../authorize.js';
 
@@ -31,7 +31,8 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
     return reply.send(ok(workspace.info));
   });
 
-  // The access hook reads the caller's policy_versions row with the session (one statement).
+  // The access hook reads the caller's policy_versions row with the session (one statement), with
+  // the copy's JWS only for a fetch without If-None-Match.
   app.get('/api/policy', { config: { withPolicy: true } }, async (request, reply) => {
     const { user, compiled, policyRow } = callerOf(request);
     const now = context.clock.now();
@@ -52,11 +53,15 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
 
     // The copy signed last for these very rights, still young: the same signed bytes again. Handing
     // out a policy already signed is not an issuance (nothing new is asserted), so it is not audited.
-    if (copy && isFreshCopy(copy, now)) {
+    // (A fetch with an ETag reads the copy's JWS only now, when it needs it: rarely, as a desktop's
+    // ETag names the newest copy, so a stale ETag mostly means a stale copy too.)
+    const jws =
+      copy && isFreshCopy(copy, now) ? (copy.jws ?? (await readCopyJws(context.db, user.id, copy))) : undefined;
+    if (copy && jws !== undefined) {
       return reply
         .header('content-type', 'application/jose')
         .header('etag', etagOf(version, hash, copy.issuedAt))
-        .send(copy.jws);
+        .send(jws);
     }
 
     // A new signature: an issuance, kept as the copy for the next fetches and audited once.

@@ -2,9 +2,9 @@ import type { CallerRights } from '../rbac/caller-rights.js';
 import type { PolicyRow } from '../rbac/compile-policy.js';
 import { RightsMemo, type CompiledCallerRights } from '../rbac/rights-memo.js';
 import type { Kysely } from 'kysely';
-import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
+import type { ServerDatabase, SessionAuthMethod, SessionsTable, UsersTable } from '../db/schema.js';
 import { expireDueGrants } from '../grants/grant-expiry.js';
-import { POLICY_COPY, POLICY_NONE, type CallerReader, type CallerRow, type PolicyRead } from './caller-query.js';
+import { COL, POLICY_COPY, POLICY_NONE, type CallerReader, type CallerRow, type PolicyRead } from './caller-query.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 import { hashToken } from './tokens.js';
 
@@ -43,13 +43,15 @@ export class CallerStore {
 
   async load(token: string, now: number, policy: PolicyRead = POLICY_NONE): Promise<LoadedCaller | undefined> {
     const row = await this.deps.reader.read(hashToken(token), policy);
-    if (!row || row.revoked_at !== null || Number(row.expires_at) <= now || row.disabled_at !== null) return undefined;
+    if (!row || row[COL.revoked_at] !== null || Number(row[COL.expires_at]) <= now || row[COL.disabled_at] !== null) {
+      return undefined;
+    }
     const session = sessionOf(row);
     const touched = this.deps.sessions.touchIfDue(session, now);
     if (touched) await touched;
     const user = userOf(row);
 
-    const texts = { roles: row.roles, grants: row.grants };
+    const texts = { roles: row[COL.roles] as string, grants: row[COL.grants] as string };
     // The workspace row is loaded once per instance and does not change while serving (workspace.ts).
     const grace = (this.grace ??= await this.deps.offlineGraceHours());
     let compiled = this.memo.compile(texts, grace, now);
@@ -65,46 +67,48 @@ export class CallerStore {
       policy: { source: 'server', userId: user.id, permissions: compiled.roles.permissions, grants: compiled.grants },
       now,
     };
-    const loaded: LoadedCaller = { session, user, hasSecondFactor: Boolean(row.has_totp), rights, compiled };
-    if (policy !== POLICY_NONE) {
-      loaded.policyRow =
-        row.pv_version === null || row.pv_version === undefined
-          ? null
-          : {
-              version: Number(row.pv_version),
-              rights_hash: row.pv_rights_hash!,
-              // Left out of the read (POLICY_VERSION): undefined, fetched if needed.
-              jws: policy === POLICY_COPY ? (row.pv_jws ?? null) : undefined,
-              issued_at: row.pv_issued_at === null || row.pv_issued_at === undefined ? null : Number(row.pv_issued_at),
-              expires_at:
-                row.pv_expires_at === null || row.pv_expires_at === undefined ? null : Number(row.pv_expires_at),
-            };
-    }
+    const loaded: LoadedCaller = { session, user, hasSecondFactor: Boolean(row[COL.has_totp]), rights, compiled };
+    if (policy !== POLICY_NONE) loaded.policyRow = policyRowOf(row, policy);
     return loaded;
   }
 }
 
+const num = (value: unknown): number => Number(value);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+function policyRowOf(row: CallerRow, policy: PolicyRead): PolicyRow | null {
+  if (row[COL.pv_version] === null || row[COL.pv_version] === undefined) return null;
+  return {
+    version: num(row[COL.pv_version]),
+    rights_hash: row[COL.pv_rights_hash] as string,
+    // Left out of the read (POLICY_VERSION): undefined, fetched if needed.
+    jws: policy === POLICY_COPY ? ((row[COL.pv_jws] as string | null) ?? null) : undefined,
+    issued_at: numOrNull(row[COL.pv_issued_at]),
+    expires_at: numOrNull(row[COL.pv_expires_at]),
+  };
+}
+
 function sessionOf(row: CallerRow): SessionsTable {
   return {
-    id: row.id,
-    token_hash: row.token_hash,
-    user_id: row.user_id,
-    created_at: Number(row.created_at),
-    last_seen_at: Number(row.last_seen_at),
-    expires_at: Number(row.expires_at),
-    revoked_at: row.revoked_at,
-    auth_method: row.auth_method,
+    id: row[COL.id] as string,
+    token_hash: row[COL.token_hash] as string,
+    user_id: row[COL.user_id] as string,
+    created_at: num(row[COL.created_at]),
+    last_seen_at: num(row[COL.last_seen_at]),
+    expires_at: num(row[COL.expires_at]),
+    revoked_at: numOrNull(row[COL.revoked_at]),
+    auth_method: row[COL.auth_method] as SessionAuthMethod,
   };
 }
 
 function userOf(row: CallerRow): UsersTable {
   return {
-    id: row.user_id,
-    email: row.email,
-    email_normalized: row.email_normalized,
-    password_hash: row.password_hash,
-    is_admin: Number(row.is_admin),
-    created_at: Number(row.user_created_at),
-    disabled_at: row.disabled_at,
+    id: row[COL.user_id] as string,
+    email: row[COL.email] as string,
+    email_normalized: row[COL.email_normalized] as string,
+    password_hash: row[COL.password_hash] as string,
+    is_admin: num(row[COL.is_admin]),
+    created_at: num(row[COL.user_created_at]),
+    disabled_at: numOrNull(row[COL.disabled_at]),
   };
 }

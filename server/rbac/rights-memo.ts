@@ -24,6 +24,7 @@ export type CompiledCallerRights = {
 };
 
 type Entry = CompiledCallerRights & {
+  offlineGraceHours: number;
   /** The earliest expiry among the grants: past it, one of them is due and the entry no longer holds. */
   dueAt: number;
 };
@@ -39,12 +40,14 @@ type GrantTuple = [string, string, string, string, number | string | null];
  * entry holds only before its first grant expiry. Bounded, least recently used out first.
  */
 export class RightsMemo {
-  private readonly entries = new Map<string, Entry>();
+  /** By roles text, then grants text (two levels: no key string built per request). */
+  private readonly entries = new Map<string, Map<string, Entry>>();
+  private count = 0;
 
   constructor(readonly max = 1024) {}
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   /**
@@ -53,22 +56,43 @@ export class RightsMemo {
    * `compileLive`, which leaves it out.
    */
   compile(texts: RightsTexts, offlineGraceHours: number, now: number): CompiledCallerRights | 'due' {
-    const key = `${offlineGraceHours}\u0001${texts.roles}\u0001${texts.grants}`;
-    const hit = this.entries.get(key);
-    if (hit) {
+    const byGrants = this.entries.get(texts.roles);
+    const hit = byGrants?.get(texts.grants);
+    if (hit && hit.offlineGraceHours === offlineGraceHours) {
       if (now >= hit.dueAt) return 'due';
-      // Map keeps insertion order: re-inserting makes this the most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
+      // Maps keep insertion order: re-inserting makes this the most recently used.
+      this.entries.delete(texts.roles);
+      this.entries.set(texts.roles, byGrants!);
       return hit;
     }
     const rows = parseGrants(texts.grants);
     const dueAt = Math.min(...rows.map((row) => Number(row.expires_at)));
     if (now >= dueAt) return 'due';
-    const entry: Entry = { ...compileParts(texts.roles, rows, offlineGraceHours), dueAt };
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, entry);
+    const entry: Entry = { ...compileParts(texts.roles, rows, offlineGraceHours), offlineGraceHours, dueAt };
+    this.remember(texts, entry);
     return entry;
+  }
+
+  private remember(texts: RightsTexts, entry: Entry): void {
+    let byGrants = this.entries.get(texts.roles);
+    if (byGrants) this.entries.delete(texts.roles);
+    else byGrants = new Map();
+    this.entries.set(texts.roles, byGrants); // the most recently used
+    if (!byGrants.has(texts.grants)) {
+      // One roles text with ever new grants texts is bounded too.
+      if (byGrants.size >= this.max) {
+        this.count -= byGrants.size;
+        byGrants.clear();
+      }
+      this.count += 1;
+    }
+    byGrants.set(texts.grants, entry);
+    // Over the bound: least recently used roles texts out first, with all their grants variants.
+    for (const [roles, variants] of this.entries) {
+      if (this.count <= this.max || roles === texts.roles) break;
+      this.count -= variants.size;
+      this.entries.delete(roles);
+    }
   }
 
   /** The rights without the grants due at `now` (after they were expired), not memoized: rare. */

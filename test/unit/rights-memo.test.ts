@@ -83,5 +83,9 @@ describe('RightsMemo', () => {
     memo.compile(c, 72, T0); // b goes
     expect(memo.size).toBe(2);
     expect(memo.compile(a, 72, T0)).toBe(first);
+    // One roles text with ever new grants texts is bounded as well.
+    for (let i = 0; i < 5; i++)
+      memo.compile({ roles: roles(rep), grants: grants(grant(`g${i}`, T0 + 60_000)) }, 72, T0);
+    expect(memo.size).toBeLessThanOrEqual(2);
   });
 });

@@ -40,10 +40,24 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
     const { rights, hash } = compiled;
     const { version, copy } = await policyStateFor(context.db, user.id, hash, now, policyRow);
 
-    const cached = parseEtag(request.headers['if-none-match']);
-    if (cached) {
-      const fresh = cached.issuedAt + (workspace.policyLifetimeHours * HOUR) / 2 > now && cached.issuedAt <= now;
-      if (fresh && cached.version === version && cached.hash === hash.slice(0, 32)) {
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (ifNoneMatch !== undefined) {
+      const halfLife = (workspace.policyLifetimeHours * HOUR) / 2;
+      // Usually the ETag is the stored copy's own (the desktop holds the newest copy): compared as
+      // text; any other is parsed. Either way: 304 only for the current version and rights, and a
+      // copy younger than half its lifetime.
+      const short = hash.slice(0, 32);
+      const cached =
+        copy && ifNoneMatch === etagOf(version, hash, copy.issuedAt)
+          ? { version, hash: short, issuedAt: copy.issuedAt }
+          : parseEtag(ifNoneMatch);
+      if (
+        cached &&
+        cached.issuedAt + halfLife > now &&
+        cached.issuedAt <= now &&
+        cached.version === version &&
+        cached.hash === short
+      ) {
         return reply
           .status(304)
           .header('etag', etagOf(version, hash, cached.issuedAt))

@@ -79,6 +79,28 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('the caller read on %s', 
     expect(await policyStatus(b, ws.manager.token)).toBe(401);
   });
 
+  it('sees writes made behind its back, through its own connection or another, on the next request', async () => {
+    const first = await fetchPolicy(b.app, ws.rep.token);
+    for (let i = 0; i < 3; i++) expect(await policyStatus(b, ws.rep.token, first.etag)).toBe(304);
+    // A role's stored text edited by hand through b's own connection (SQLite: counted by total_changes).
+    const salesRep = ws.roles['Sales rep']!;
+    await b.context.db.updateTable('roles').set({ email_visibility: 'metadata' }).where('id', '=', salesRep).execute();
+    expect(await policyStatus(b, ws.rep.token, first.etag)).toBe(200);
+    const second = await fetchPolicy(b.app, ws.rep.token);
+    expect(second.document).toMatchObject({ version: first.document!.version + 1, emailVisibility: 'metadata' });
+    for (let i = 0; i < 3; i++) expect(await policyStatus(b, ws.rep.token, second.etag)).toBe(304);
+    // And through the other instance's connection (SQLite: PRAGMA data_version moves).
+    await a.context.db.updateTable('roles').set({ email_visibility: 'subject' }).where('id', '=', salesRep).execute();
+    expect(await policyStatus(b, ws.rep.token, second.etag)).toBe(200);
+    // A session revoked by hand through b's own connection.
+    await b.context.db
+      .updateTable('sessions')
+      .set({ revoked_at: clock.now() })
+      .where('user_id', '=', ws.rep.id)
+      .execute();
+    expect(await policyStatus(b, ws.rep.token)).toBe(401);
+  });
+
   it('follows a role narrowed on another instance in the next policy and the next authorization', async () => {
     // The manager may list users (users:view at 'team') through b.
     expect((await send(b.app, 'GET', '/api/admin/users', ws.manager.token)).status).toBe(200);

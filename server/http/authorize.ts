@@ -24,9 +24,10 @@ declare module 'fastify' {
 
 /**
  * The one place routes are authorized (server/http/route-access.ts says who may call what): a route
- * registered without a declaration fails the start, and every request is checked before its handler.
+ * registered without a declaration fails the start, and every request is checked before its handler
+ * (authorizeRequest, from the request hook).
  */
-export function installRouteAccess(app: FastifyInstance, context: ServerContext): void {
+export function installRouteAccess(app: FastifyInstance): void {
   app.decorateRequest('caller', null);
 
   app.addHook('onRoute', (route) => {
@@ -38,26 +39,30 @@ export function installRouteAccess(app: FastifyInstance, context: ServerContext)
       }
     }
   });
+}
 
-  app.addHook('onRequest', async (request) => {
-    const url = request.routeOptions.url;
-    if (url === undefined) return; // no route matched: the not-found handler answers 404
-    const access = accessOf(request.method, url);
-    if (access === undefined) throw new AppError('INTERNAL', `No access declared for ${request.method} ${url}.`);
-    if (access === 'public') return;
-    const caller = await requireSession(context, request, {
-      allowWithoutSecondFactor: access === 'session-2fa-setup',
-      policy:
-        request.routeOptions.config.withPolicy !== true
-          ? POLICY_NONE
-          : request.headers['if-none-match'] === undefined
-            ? POLICY_COPY
-            : POLICY_VERSION,
-    });
-    request.caller = caller;
-    if (typeof access === 'string') return;
-    await authorizePermission(context, request, caller.rights, access);
+/**
+ * Authorizes one request before its handler (run by the request hook, server/http/request-checks.ts,
+ * after the IP allowlist): sets request.caller, or throws UNAUTHENTICATED / FORBIDDEN.
+ */
+export async function authorizeRequest(context: ServerContext, request: FastifyRequest): Promise<void> {
+  const url = request.routeOptions.url;
+  if (url === undefined) return; // no route matched: the not-found handler answers 404
+  const access = accessOf(request.method, url);
+  if (access === undefined) throw new AppError('INTERNAL', `No access declared for ${request.method} ${url}.`);
+  if (access === 'public') return;
+  const caller = await requireSession(context, request, {
+    allowWithoutSecondFactor: access === 'session-2fa-setup',
+    policy:
+      request.routeOptions.config.withPolicy !== true
+        ? POLICY_NONE
+        : request.headers['if-none-match'] === undefined
+          ? POLICY_COPY
+          : POLICY_VERSION,
   });
+  request.caller = caller;
+  if (typeof access === 'string') return;
+  await authorizePermission(context, request, caller.rights, access);
 }
 
 async function authorizePermission(

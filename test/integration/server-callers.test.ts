@@ -62,6 +62,30 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('the caller read on %s', 
     expect(await policyStatus(b, ws.rep.token)).toBe(401);
   });
 
+  it('sends the security headers on 200, 304, 401 and 403 alike (set before anything answers)', async () => {
+    const first = await fetchPolicy(b.app, ws.rep.token);
+    const answers = [
+      await b.app.inject({ method: 'GET', url: '/api/policy', headers: bearer(ws.rep.token) }),
+      await b.app.inject({
+        method: 'GET',
+        url: '/api/policy',
+        headers: { ...bearer(ws.rep.token), 'if-none-match': first.etag },
+      }),
+      await b.app.inject({ method: 'GET', url: '/api/policy', headers: bearer('not-a-session') }),
+      await b.app.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(ws.rep.token) }),
+    ];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 304, 401, 403]);
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({
+        'content-security-policy': expect.stringContaining("default-src 'none'"),
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'no-referrer',
+        'cache-control': 'no-store',
+      });
+    }
+  });
+
   it('refuses a disabled account and a session revoked by an admin at once on the other instance', async () => {
     expect(await policyStatus(b, ws.rep.token)).toBe(200);
     expect(await policyStatus(b, ws.manager.token)).toBe(200);

@@ -2,7 +2,8 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import type pg from 'pg';
 import { POSTGRES_READERS, type DatabaseKind, type RawDatabase } from '../db/database.js';
-import type { ServerDatabase, SessionAuthMethod } from '../db/schema.js';
+import type { ServerDatabase } from '../db/schema.js';
+import type { MaybePromise } from '../maybe-promise.js';
 
 /**
  * Everything the server needs to authorize a request, read by one statement from the session's token
@@ -200,7 +201,7 @@ export class CallerReader {
   private sqliteStamp: SqliteStatement | undefined;
   private changes: unknown = -1;
   private dataVersion: unknown = -1;
-  private readonly kept: Map<string, CallerRow>[] = LEVELS.map(() => new Map());
+  private readonly kept: Map<string, CallerRow>[] = LEVELS.map(() => new Map<string, CallerRow>());
   private readonly batcher: PostgresBatcher | undefined;
 
   constructor(
@@ -211,10 +212,15 @@ export class CallerReader {
     if (raw?.kind === 'postgres') this.batcher = new PostgresBatcher(raw.readers, POSTGRES_READERS);
   }
 
-  async read(tokenHash: string, policy: PolicyRead): Promise<CallerRow | undefined> {
+  /** Synchronous on SQLite outside a transaction (server/maybe-promise.ts). */
+  read(tokenHash: string, policy: PolicyRead): MaybePromise<CallerRow | undefined> {
     const raw = this.raw;
     if (raw?.kind === 'sqlite' && !raw.sqlite.inTransaction) return this.readSqlite(raw.sqlite, tokenHash, policy);
     if (this.batcher) return this.batcher.read(tokenHash, policy);
+    return this.readThroughKysely(tokenHash, policy);
+  }
+
+  private async readThroughKysely(tokenHash: string, policy: PolicyRead): Promise<CallerRow | undefined> {
     const result = await this.db.executeQuery<Record<string, unknown>>(
       CompiledQuery.raw(callerSql(this.kind, policy), [tokenHash]),
     );

@@ -4,6 +4,7 @@ import { RightsMemo, type CompiledCallerRights } from '../rbac/rights-memo.js';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase, SessionAuthMethod, SessionsTable, UsersTable } from '../db/schema.js';
 import { expireDueGrants } from '../grants/grant-expiry.js';
+import { after, type MaybePromise } from '../maybe-promise.js';
 import { COL, POLICY_COPY, POLICY_NONE, type CallerReader, type CallerRow, type PolicyRead } from './caller-query.js';
 import type { ActiveSession, SessionStore } from './sessions.js';
 import { hashToken } from './tokens.js';
@@ -41,36 +42,65 @@ export class CallerStore {
 
   constructor(private readonly deps: CallerStoreDeps) {}
 
-  async load(token: string, now: number, policy: PolicyRead = POLICY_NONE): Promise<LoadedCaller | undefined> {
-    const row = await this.deps.reader.read(hashToken(token), policy);
+  /** Synchronous when nothing has to wait (server/maybe-promise.ts): SQLite, no touch or expiry due. */
+  load(token: string, now: number, policy: PolicyRead = POLICY_NONE): MaybePromise<LoadedCaller | undefined> {
+    return after(this.deps.reader.read(hashToken(token), policy), (row) => this.fromRow(row, now, policy));
+  }
+
+  private fromRow(row: CallerRow | undefined, now: number, policy: PolicyRead): MaybePromise<LoadedCaller | undefined> {
     if (!row || row[COL.revoked_at] !== null || Number(row[COL.expires_at]) <= now || row[COL.disabled_at] !== null) {
       return undefined;
     }
     const session = sessionOf(row);
     const touched = this.deps.sessions.touchIfDue(session, now);
-    if (touched) await touched;
-    const user = userOf(row);
+    if (touched) return touched.then(() => this.withRights(row, session, now, policy));
+    return this.withRights(row, session, now, policy);
+  }
 
-    const texts = { roles: row[COL.roles] as string, grants: row[COL.grants] as string };
+  private withRights(
+    row: CallerRow,
+    session: SessionsTable,
+    now: number,
+    policy: PolicyRead,
+  ): MaybePromise<LoadedCaller> {
     // The workspace row is loaded once per instance and does not change while serving (workspace.ts).
-    const grace = (this.grace ??= await this.deps.offlineGraceHours());
-    let compiled = this.memo.compile(texts, grace, now);
+    const grace = this.grace;
+    if (grace === undefined) {
+      return this.deps.offlineGraceHours().then((hours) => {
+        this.grace = hours;
+        return this.withRights(row, session, now, policy);
+      });
+    }
+    const texts = { roles: row[COL.roles] as string, grants: row[COL.grants] as string };
+    const compiled = this.memo.compile(texts, grace, now);
     if (compiled === 'due') {
       // A grant ran out: marked expired (and `grant.expired` recorded once) before it is left out.
-      await expireDueGrants(this.deps.db, now, user.id);
-      compiled = this.memo.compileLive(texts, grace, now);
+      return expireDueGrants(this.deps.db, now, session.user_id).then(() =>
+        assemble(row, session, this.memo.compileLive(texts, grace, now), now, policy),
+      );
     }
-    const rights: CallerRights = {
-      userId: user.id,
-      roles: compiled.roles,
-      grants: compiled.grants,
-      policy: { source: 'server', userId: user.id, permissions: compiled.roles.permissions, grants: compiled.grants },
-      now,
-    };
-    const loaded: LoadedCaller = { session, user, hasSecondFactor: Boolean(row[COL.has_totp]), rights, compiled };
-    if (policy !== POLICY_NONE) loaded.policyRow = policyRowOf(row, policy);
-    return loaded;
+    return assemble(row, session, compiled, now, policy);
   }
+}
+
+function assemble(
+  row: CallerRow,
+  session: SessionsTable,
+  compiled: CompiledCallerRights,
+  now: number,
+  policy: PolicyRead,
+): LoadedCaller {
+  const user = userOf(row);
+  const rights: CallerRights = {
+    userId: user.id,
+    roles: compiled.roles,
+    grants: compiled.grants,
+    policy: { source: 'server', userId: user.id, permissions: compiled.roles.permissions, grants: compiled.grants },
+    now,
+  };
+  const loaded: LoadedCaller = { session, user, hasSecondFactor: Boolean(row[COL.has_totp]), rights, compiled };
+  if (policy !== POLICY_NONE) loaded.policyRow = policyRowOf(row, policy);
+  return loaded;
 }
 
 const num = (value: unknown): number => Number(value);

@@ -4,6 +4,7 @@ import { SCOPE_RANK } from '../../common/rbac/permissions.js';
 import { POLICY_COPY, POLICY_NONE, POLICY_VERSION } from '../auth/caller-query.js';
 import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
+import { after, type MaybePromise } from '../maybe-promise.js';
 import { effectiveScope, type CallerRights } from '../rbac/caller-rights.js';
 import { reaches } from '../rbac/reach.js';
 import { requireSession } from './require-session.js';
@@ -43,15 +44,16 @@ export function installRouteAccess(app: FastifyInstance): void {
 
 /**
  * Authorizes one request before its handler (run by the request hook, server/http/request-checks.ts,
- * after the IP allowlist): sets request.caller, or throws UNAUTHENTICATED / FORBIDDEN.
+ * after the IP allowlist): sets request.caller, or throws UNAUTHENTICATED / FORBIDDEN. Synchronous
+ * when nothing has to wait (server/maybe-promise.ts).
  */
-export async function authorizeRequest(context: ServerContext, request: FastifyRequest): Promise<void> {
+export function authorizeRequest(context: ServerContext, request: FastifyRequest): MaybePromise<void> {
   const url = request.routeOptions.url;
   if (url === undefined) return; // no route matched: the not-found handler answers 404
   const access = accessOf(request.method, url);
   if (access === undefined) throw new AppError('INTERNAL', `No access declared for ${request.method} ${url}.`);
   if (access === 'public') return;
-  const caller = await requireSession(context, request, {
+  const caller = requireSession(context, request, {
     allowWithoutSecondFactor: access === 'session-2fa-setup',
     policy:
       request.routeOptions.config.withPolicy !== true
@@ -60,17 +62,19 @@ export async function authorizeRequest(context: ServerContext, request: FastifyR
           ? POLICY_COPY
           : POLICY_VERSION,
   });
-  request.caller = caller;
-  if (typeof access === 'string') return;
-  await authorizePermission(context, request, caller.rights, access);
+  return after(caller, (loaded) => {
+    request.caller = loaded;
+    if (typeof access === 'string') return;
+    return authorizePermission(context, request, loaded.rights, access);
+  });
 }
 
-async function authorizePermission(
+function authorizePermission(
   context: ServerContext,
   request: FastifyRequest,
   rights: CallerRights,
   access: PermissionAccess,
-): Promise<void> {
+): MaybePromise<void> {
   const userId = rights.userId;
   const scope = effectiveScope(rights, access);
   const least = access.scope ?? 'own';
@@ -83,12 +87,12 @@ async function authorizePermission(
     );
   }
   // targetUser is declared only on `users` permissions: the scope just checked is the reach.
-  if (access.targetUser !== undefined) {
-    const target = (request.params as Record<string, unknown>)[access.targetUser];
-    if (typeof target !== 'string' || !(await reaches(context.db, userId, scope, target))) {
-      throw new AppError('FORBIDDEN', outOfReach(scope));
-    }
-  }
+  if (access.targetUser === undefined) return;
+  const target = (request.params as Record<string, unknown>)[access.targetUser];
+  if (typeof target !== 'string') throw new AppError('FORBIDDEN', outOfReach(scope));
+  return reaches(context.db, userId, scope, target).then((inReach) => {
+    if (!inReach) throw new AppError('FORBIDDEN', outOfReach(scope));
+  });
 }
 
 /** The refusal when the user acted on is beyond the caller's scope over users. */

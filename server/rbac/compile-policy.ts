@@ -81,6 +81,12 @@ export function copyOfRow(row: PolicyRow): SignedCopy | null {
   };
 }
 
+/** The state a row already read gives for these rights, or undefined when they moved (policyStateFor bumps). */
+export function knownPolicyState(row: PolicyRow | null | undefined, hash: string): PolicyState | undefined {
+  if (!row || row.rights_hash !== hash) return undefined;
+  return { version: Number(row.version), copy: copyOfRow(row) };
+}
+
 /**
  * The user's policy version for these rights: 1 the first time, then one more each time the compiled
  * rights differ from the last ones. Both writes are single-row and conditional, so concurrent
@@ -104,7 +110,8 @@ export async function policyStateFor(
           .select(['version', 'rights_hash', 'jws', 'issued_at', 'expires_at'])
           .where('user_id', '=', userId)
           .executeTakeFirst();
-  if (current && current.rights_hash === hash) return { version: Number(current.version), copy: copyOfRow(current) };
+  const state = knownPolicyState(current, hash);
+  if (state) return state;
   await db
     .insertInto('policy_versions')
     .values({

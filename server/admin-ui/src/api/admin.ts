@@ -2,6 +2,7 @@ import type { AccountSessionView, UserSessionView } from '../../../../common/api
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
 import type { RoleInput, RoleUpdate, RoleView, TeamView, UserView } from '../../../../common/api/server-admin.js';
 import type { LoginOutput } from '../../../../common/api/server-auth.js';
+import type { SsoConfigInput, SsoConfigView, SsoStatus } from '../../../../common/api/server-sso.js';
 import type {
   SecondFactorChallengeOutput,
   TotpConfirmOutput,
@@ -24,6 +25,7 @@ export const api = {
     challenge: string,
     answer: { code: string } | { recoveryCode: string },
   ): Promise<Result<LoginOutput>> => request('POST', '/api/auth/second-factor', { challenge, ...answer }),
+  ssoStatus: (): Promise<Result<SsoStatus>> => request('GET', '/api/auth/sso/status'),
   logout: (): Promise<Result<{ revoked: boolean }>> => request('POST', '/api/auth/logout'),
   bootstrap: (token: string, email: string, password: string): Promise<Result<LoginOutput>> =>
     request('POST', '/api/auth/bootstrap', { token, email, password }),
@@ -61,6 +63,9 @@ export const api = {
   settings: (): Promise<Result<WorkspaceSecuritySettings>> => request('GET', '/api/admin/settings'),
   saveSettings: (input: Partial<WorkspaceSecuritySettings>): Promise<Result<WorkspaceSecuritySettings>> =>
     request('PUT', '/api/admin/settings', input),
+
+  sso: (): Promise<Result<SsoConfigView>> => request('GET', '/api/admin/sso'),
+  saveSso: (input: SsoConfigInput): Promise<Result<SsoConfigView>> => request('PUT', '/api/admin/sso', input),
 
   audit: (params: { before?: number; action?: string; actor?: string; limit?: number }): Promise<Result<AuditPage>> =>
     request('GET', `/api/admin/audit${query(params)}`),

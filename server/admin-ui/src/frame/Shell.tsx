@@ -1,11 +1,12 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import type { AccountSessionView } from '../../../../common/api/server-admin-accounts.js';
-import { KeyIcon, ListIcon, LogOutIcon, SettingsIcon, TeamIcon, UsersIcon } from '../components/icons.js';
+import { KeyIcon, ListIcon, LogInIcon, LogOutIcon, SettingsIcon, TeamIcon, UsersIcon } from '../components/icons.js';
 import { Logo } from '../components/Logo.js';
 import { followLink, BASE } from '../lib/router.js';
 import { AuditPage } from '../pages/audit/AuditPage.js';
 import { RolesPage } from '../pages/roles/RolesPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
+import { SsoPage } from '../pages/sso/SsoPage.js';
 import { TeamsPage } from '../pages/teams/TeamsPage.js';
 import { UsersPage } from '../pages/users/UsersPage.js';
 import { pageOf, PAGES, type PageId } from './nav.js';
@@ -15,6 +16,7 @@ const ICONS: Record<PageId, () => ReactElement> = {
   teams: () => <TeamIcon />,
   roles: () => <KeyIcon />,
   audit: () => <ListIcon />,
+  sso: () => <LogInIcon />,
   settings: () => <SettingsIcon />,
 };
 
@@ -103,6 +105,7 @@ export function Shell({
           {current === 'teams' ? <TeamsPage /> : null}
           {current === 'roles' ? <RolesPage path={path} /> : null}
           {current === 'audit' ? <AuditPage /> : null}
+          {current === 'sso' ? <SsoPage /> : null}
           {current === 'settings' ? <SettingsPage account={account} onAccountChanged={onAccountChanged} /> : null}
         </main>
       </div>

@@ -1,14 +1,12 @@
-/**
- * The admin pages, in navigation order. One row per page: Grants and single sign-on join this table
- * when their server routes exist.
- */
-export type PageId = 'users' | 'teams' | 'roles' | 'audit' | 'settings';
+/** The admin pages, in navigation order. One row per page. */
+export type PageId = 'users' | 'teams' | 'roles' | 'audit' | 'sso' | 'settings';
 
 export const PAGES: readonly { id: PageId; path: string; label: string }[] = [
   { id: 'users', path: '/users', label: 'Users' },
   { id: 'teams', path: '/teams', label: 'Teams' },
   { id: 'roles', path: '/roles', label: 'Roles' },
   { id: 'audit', path: '/audit', label: 'Audit log' },
+  { id: 'sso', path: '/sso', label: 'Single sign-on' },
   { id: 'settings', path: '/settings', label: 'Settings' },
 ];
 

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { makeServerContext } from './context.js';
 import { openDatabase, type DatabaseTarget } from './db/database.js';
 import { migrate } from './db/migrator.js';
+import { startGrantSweeper } from './grants/grant-sweeper.js';
 import { buildServer } from './http/app.js';
 import { workspaceOf } from './rbac/workspace.js';
 import { keySourceFor, type KeySource } from './secrets/key-source.js';
@@ -67,6 +68,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const port = typeof address === 'object' && address ? address.port : options.port;
     const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
     const bootstrap = await issueBootstrapToken(database.db, clock.now());
+    const stopSweeper = startGrantSweeper(database.db, clock, app.log);
     return {
       app,
       url,
@@ -76,6 +78,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       secretKeyId: secrets.keyId,
       secretKeyNotices: notices,
       close: async () => {
+        await stopSweeper();
         await app.close();
         await database.close();
       },

@@ -95,6 +95,7 @@ import {
   TeamStatus,
   TeamServerUrl,
 } from './team.js';
+import { GrantRequestInput, GrantView } from './server-grants.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -181,6 +182,28 @@ export const contract = {
     summary: 'Fetch the team policy now instead of waiting for the next interval',
     input: z.object({}).strict(),
     output: PolicyRefreshResult,
+    permission: 'public',
+  }),
+  // Just-in-time grants. Public on purpose: asking for a permission one lacks is the point, so no
+  // permission of the policy can gate it (a user with no role at all may ask). Nothing is granted
+  // here: the team server authenticates the sealed session, applies its rules and audits, and an
+  // approval reaches this profile only as a signed policy. Each user sees and cancels only their own.
+  'team.requestGrant': call({
+    summary: 'Ask the team server for one extra permission for a while (object, action, scope, minutes, reason)',
+    input: GrantRequestInput,
+    output: GrantView,
+    permission: 'public',
+  }),
+  'team.listGrants': call({
+    summary: 'My access requests on the team server, newest first, with their status and expiry',
+    input: z.object({}).strict(),
+    output: z.array(GrantView),
+    permission: 'public',
+  }),
+  'team.cancelGrant': call({
+    summary: 'Withdraw one of my access requests, or give back a grant before it expires',
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: GrantView,
     permission: 'public',
   }),
   'profile.rotateRecoveryKey': call({

@@ -4,6 +4,7 @@ import type { Result } from '../../common/result.js';
 import type { Core } from '../core/core.js';
 import { openSystemBrowser } from '../platform/system-browser.js';
 import { call, withCore, type ActionFactory } from './context.js';
+import { registerGrantCommands } from './grant-commands.js';
 import { emit } from './output.js';
 import { readLineFromStdin } from './read-secret.js';
 
@@ -22,7 +23,7 @@ function describeStatus(status: TeamStatus): string {
   ].join('\n');
 }
 
-/** `team enroll` and `team status`: the team server link, as the Settings page offers it. */
+/** `team enroll`, `team status` and `team grant ...`: the team server link, as the Settings page offers it. */
 export function registerTeamCommands(program: Command, action: ActionFactory): void {
   const team = program.command('team').description('The team server link: enroll this profile, see its policy');
 
@@ -82,6 +83,8 @@ export function registerTeamCommands(program: Command, action: ActionFactory): v
         }),
       ),
     );
+
+  registerGrantCommands(team, action);
 }
 
 /**

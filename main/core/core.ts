@@ -202,7 +202,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       (closing ??= (async () => {
         closeFlows();
         closeSsoFlows();
-        policyFetcher.stop();
+        await policyFetcher.stop();
         // An upload in flight finishes first: it deletes what the server acknowledged from the store.
         await auditUploader.stop();
         await engine.stop();

@@ -10,6 +10,11 @@ export type UsersTable = {
   email_normalized: string;
   /** Argon2id PHC string, or NO_PASSWORD (server/auth/no-password.ts) for an account made by SSO. */
   password_hash: string;
+  /**
+   * 1 for the account made by the one-time setup link. It authorizes nothing (rights come from
+   * roles; that account got the "Admin" role): it only tells whether the workspace was set up, so
+   * no further setup link is issued.
+   */
   is_admin: number;
   created_at: number;
   disabled_at: number | null;
@@ -135,6 +140,8 @@ export type WorkspaceSettingsTable = {
   singleton: number;
   require_2fa: number;
   ip_allowlist: string;
+  /** The longest a just-in-time grant may last (migration 0005). */
+  grant_max_minutes: number;
   updated_at: number;
 };
 
@@ -144,8 +151,7 @@ export type SsoConfigTable = {
   enabled: number;
   issuer: string | null;
   client_id: string | null;
-  /** Write-only through the API, never returned or logged. Plain for now; to be sealed at rest. */
-  /** Sealed with the server secret key (server/secrets), bound to this row. */
+  /** Write-only through the API, never returned or logged. Sealed with the server secret key (server/secrets), bound to this row. */
   client_secret_sealed: string | null;
   /** JSON array of lower-case mail domains. */
   allowed_email_domains: string;
@@ -194,6 +200,30 @@ export type SsoExchangeCodesTable = {
   used_at: number | null;
 };
 
+/**
+ * A just-in-time grant (migration 0005): requested by user_id, then approved (with expires_at),
+ * denied, cancelled by the user, revoked by an approver, or expired. Object, action and scope are
+ * common/rbac's names.
+ */
+export type AccessGrantsTable = {
+  id: string;
+  user_id: string;
+  object: string;
+  action: string;
+  scope: string;
+  reason: string;
+  requested_minutes: number;
+  status: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  approved_minutes: number | null;
+  expires_at: number | null;
+  ended_by: string | null;
+  ended_at: number | null;
+  note: string | null;
+};
+
 export type ServerDatabase = {
   users: UsersTable;
   sessions: SessionsTable;
@@ -215,4 +245,5 @@ export type ServerDatabase = {
   user_identities: UserIdentitiesTable;
   sso_pending: SsoPendingTable;
   sso_exchange_codes: SsoExchangeCodesTable;
+  access_grants: AccessGrantsTable;
 };

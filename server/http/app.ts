@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { defaultAdminUiDir } from './admin-ui-files.js';
+import { installRouteAccess } from './authorize.js';
 import { installErrorHandling } from './errors.js';
 import { installIpAllowlist } from './ip-allowlist-hook.js';
 import { registerAdminAuditLogRoutes } from './routes/admin-audit-log.js';
@@ -17,6 +18,8 @@ import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerAuditEventRoutes } from './routes/audit-events.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerBootstrapPage } from './routes/bootstrap-page.js';
+import { registerGrantReviewRoutes } from './routes/grant-review.js';
+import { registerGrantRoutes } from './routes/grants.js';
 import { registerHealthRoute } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
@@ -29,6 +32,8 @@ export type BuildServerOptions = {
   trustProxy?: boolean;
   /** The built admin UI (default: out/server/admin-ui of this checkout). */
   adminUiDir?: string;
+  /** Told of every route as it is registered (the authorization matrix test lists them with it). */
+  onRoute?: (route: { method: string; url: string }) => void;
 };
 
 /** The team server's HTTP app, without listening: tests use `inject`, main.ts listens. */
@@ -38,9 +43,17 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
   });
+  const observe = options.onRoute;
+  if (observe) {
+    app.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) observe({ method, url: route.url });
+    });
+  }
   installSecurityHeaders(app);
   installErrorHandling(app);
   installIpAllowlist(app, context);
+  // Before any route: every route must declare who may call it (route-access.ts), checked here.
+  installRouteAccess(app, context);
   registerHealthRoute(app, context);
   registerAuthRoutes(app, context);
   registerAdminSessionRoutes(app, context);
@@ -58,6 +71,8 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAdminUiRoutes(app, options.adminUiDir ?? defaultAdminUiDir());
   registerSsoRoutes(app, context);
   registerAdminSsoRoutes(app, context);
+  registerGrantRoutes(app, context);
+  registerGrantReviewRoutes(app, context);
   registerBootstrapPage(app);
   return app;
 }

@@ -5,6 +5,7 @@ import { combineRoles } from '../../common/rbac/evaluate.js';
 import { POLICY_JWS_ALG, POLICY_JWS_TYPE, type PolicyDocument } from '../../common/rbac/policy.js';
 import { canonicalJson } from '../audit/canonical-json.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { liveGrantsOf } from '../grants/grant-expiry.js';
 import { rolesOfUser } from './roles.js';
 import type { Workspace } from './workspace.js';
 
@@ -18,15 +19,21 @@ export type CompiledRights = Pick<
 
 export type IssuedPolicy = { jws: string; document: PolicyDocument; rightsHash: string };
 
-/** The user's roles combined with common/rbac's combineRoles (widest grant wins, a field deny always wins). */
+/**
+ * The user's roles combined with common/rbac's combineRoles (widest grant wins, a field deny always
+ * wins), and their just-in-time grants in force at `now`. Grants are part of the rights (and of
+ * their hash): approving, cancelling, revoking or the expiry of a grant moves the version like a
+ * role change does.
+ */
 export async function compileRights(
   db: Kysely<ServerDatabase>,
   userId: string,
   workspace: Workspace,
+  now: number,
 ): Promise<CompiledRights> {
   const combined = combineRoles(await rolesOfUser(db, userId));
-  // Just-in-time grants come with their own slice; none exist yet.
-  return { ...combined, grants: [], offlineGraceHours: workspace.offlineGraceHours };
+  const grants = await liveGrantsOf(db, userId, now);
+  return { ...combined, grants, offlineGraceHours: workspace.offlineGraceHours };
 }
 
 export function rightsHash(rights: CompiledRights): string {
@@ -79,7 +86,7 @@ export async function issuePolicy(
   userId: string,
   now: number,
 ): Promise<IssuedPolicy> {
-  const rights = await compileRights(db, userId, workspace);
+  const rights = await compileRights(db, userId, workspace, now);
   const hash = rightsHash(rights);
   const version = await policyVersionFor(db, userId, hash, now);
   const document: PolicyDocument = {

@@ -26,13 +26,14 @@ export class WorkspaceSettingsStore {
     }
     const row = await this.db
       .selectFrom('workspace_settings')
-      .select(['require_2fa', 'ip_allowlist'])
+      .select(['require_2fa', 'ip_allowlist', 'grant_max_minutes'])
       .where('singleton', '=', 1)
       .executeTakeFirstOrThrow();
     // Parsed again on the way out: a row edited by hand into something invalid fails loudly, not open.
     const parsed = WorkspaceSecuritySettings.parse({
       require2fa: row.require_2fa === 1,
       ipAllowlist: JSON.parse(row.ip_allowlist) as unknown,
+      grantMaxMinutes: Number(row.grant_max_minutes),
     });
     const settings: WorkspaceSettings = { ...parsed, allowlist: compileAllowlist(parsed.ipAllowlist) };
     this.cached = { settings, readAt: now };
@@ -45,6 +46,7 @@ export class WorkspaceSettingsStore {
       .set({
         require_2fa: settings.require2fa ? 1 : 0,
         ip_allowlist: JSON.stringify(settings.ipAllowlist),
+        grant_max_minutes: settings.grantMaxMinutes,
         updated_at: now,
       })
       .where('singleton', '=', 1)

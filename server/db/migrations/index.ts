@@ -2,6 +2,7 @@ import * as identity from './0001_identity.js';
 import * as roles from './0002_roles.js';
 import * as audit from './0003_audit.js';
 import * as secondFactor from './0004_second_factor.js';
+import * as access from './0005_access.js';
 import * as sso from './0006_sso.js';
 import * as sealedSecrets from './0007_sealed_secrets.js';
 import * as sealedSsoSecret from './0008_sealed_sso_secret.js';
@@ -11,15 +12,16 @@ export type { Migration, MigrationContext } from './migration.js';
 
 /**
  * Forward-only and append-only: a released migration is never edited, a new one is added.
- * Numbers may have gaps (0005 and 0006 belong to work merged separately): the migrator applies
- * whichever are not recorded yet, in order, so a database that got 0007 first takes 0005 and 0006
- * when they arrive, as long as none of them depends on another's changes.
+ * Work done in parallel may merge a lower number after a higher one was released (0005 and 0006
+ * arrived after 0007 here): the migrator applies whichever are not recorded yet, in order, as long
+ * as none of them depends on another's changes.
  */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '0001_identity', up: identity.up },
   { version: 2, name: '0002_roles', up: roles.up },
   { version: 3, name: '0003_audit', up: audit.up },
   { version: 4, name: '0004_second_factor', up: secondFactor.up },
+  { version: 5, name: '0005_access', up: access.up },
   { version: 6, name: '0006_sso', up: sso.up },
   { version: 7, name: '0007_sealed_secrets', up: sealedSecrets.up, compactAfter: sealedSecrets.compactAfter },
   { version: 8, name: '0008_sealed_sso_secret', up: sealedSsoSecret.up, compactAfter: sealedSsoSecret.compactAfter },

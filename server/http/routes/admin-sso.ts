@@ -6,7 +6,7 @@ import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
 import { readSsoConfig, saveSsoConfig, type SsoConfig } from '../../sso/sso-config.js';
 import { parseBody } from '../parse-body.js';
-import { requireAdmin } from '../require-admin.js';
+import { callerOf } from '../authorize.js';
 import { ssoCallbackUrl } from './sso.js';
 
 function view(config: SsoConfig, request: FastifyRequest): SsoConfigView {
@@ -28,12 +28,11 @@ function view(config: SsoConfig, request: FastifyRequest): SsoConfigView {
  */
 export function registerAdminSsoRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/admin/sso', async (request, reply) => {
-    await requireAdmin(context, request);
     return reply.send(ok(view(await readSsoConfig(context), request)));
   });
 
   app.put('/api/admin/sso', async (request, reply) => {
-    const { user } = await requireAdmin(context, request);
+    const { user } = callerOf(request);
     const input = parseBody(SsoConfigInput, request.body);
     const now = context.clock.now();
     const before = await readSsoConfig(context);

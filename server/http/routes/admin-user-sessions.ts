@@ -5,7 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import { ok } from '../../../common/result.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireAdmin } from '../require-admin.js';
+import { callerOf } from '../authorize.js';
 
 const UserParams = z.object({ userId: z.string().uuid() });
 const iso = (ms: number): string => new Date(Number(ms)).toISOString();
@@ -13,7 +13,6 @@ const iso = (ms: number): string => new Date(Number(ms)).toISOString();
 /** A user's live sessions (a lost laptop is found here and revoked with DELETE /api/admin/sessions/:id). */
 export function registerAdminUserSessionsRoute(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/admin/users/:userId/sessions', async (request, reply) => {
-    await requireAdmin(context, request);
     const { userId } = parseBody(UserParams, request.params);
     const user = await context.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (!user) throw new AppError('NOT_FOUND', 'No user with this id.');

@@ -6,7 +6,7 @@ import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireAdmin } from '../require-admin.js';
+import { callerOf } from '../authorize.js';
 
 const UserParams = z.object({ userId: z.string().uuid() });
 
@@ -17,7 +17,7 @@ const UserParams = z.object({ userId: z.string().uuid() });
  */
 export function registerAdminUserStatusRoute(app: FastifyInstance, context: ServerContext): void {
   app.put('/api/admin/users/:userId/status', async (request, reply) => {
-    const { user: admin } = await requireAdmin(context, request);
+    const { user: admin } = callerOf(request);
     const { userId } = parseBody(UserParams, request.params);
     const { disabled } = parseBody(UserStatusInput, request.body);
     if (disabled && userId === admin.id) throw new AppError('CONFLICT', 'You cannot disable your own account.');

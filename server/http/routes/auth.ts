@@ -10,7 +10,8 @@ import { hasSecondFactor } from '../../auth/second-factor.js';
 import type { SessionsTable, UsersTable } from '../../db/schema.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireSession, SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
+import { callerOf } from '../authorize.js';
+import { SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
 
 export function sessionView(session: SessionsTable, user: UsersTable): SessionView {
@@ -82,7 +83,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
 
   app.get('/api/auth/session', async (request, reply) => {
     // Reachable without 2FA so a client can show who is signed in while set-up is pending.
-    const { session, user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
+    const { session, user } = callerOf(request);
     const output: AccountSessionView = {
       ...sessionView(session, user),
       secondFactor: {

@@ -4,7 +4,7 @@ import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
 import { compileRights, policyVersionFor, issuePolicy, rightsHash } from '../../rbac/compile-policy.js';
 import { workspaceOf } from '../../rbac/workspace.js';
-import { requireSession } from '../require-session.js';
+import { callerOf } from '../authorize.js';
 
 const HOUR = 3_600_000;
 
@@ -32,13 +32,13 @@ export function registerPolicyRoutes(app: FastifyInstance, context: ServerContex
   });
 
   app.get('/api/policy', async (request, reply) => {
-    const { user } = await requireSession(context, request);
+    const { user } = callerOf(request);
     const now = context.clock.now();
     const workspace = await workspaceOf(context);
 
     const cached = parseEtag(request.headers['if-none-match']);
     if (cached) {
-      const hash = rightsHash(await compileRights(context.db, user.id, workspace));
+      const hash = rightsHash(await compileRights(context.db, user.id, workspace, now));
       const version = await policyVersionFor(context.db, user.id, hash, now);
       const fresh = cached.issuedAt + (workspace.policyLifetimeHours * HOUR) / 2 > now && cached.issuedAt <= now;
       if (fresh && cached.version === version && cached.hash === hash.slice(0, 32)) {

@@ -1,12 +1,15 @@
 import { useCallback, type ReactElement } from 'react';
 import { api } from '../../api/admin.js';
 import { LoadState } from '../../components/LoadState.js';
+import { ReadOnly } from '../../components/ReadOnly.js';
+import { useAbilities } from '../../lib/access.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { RedirectUriCard } from './RedirectUriCard.js';
 import { SsoConfigForm } from './SsoConfigForm.js';
 
 /** Single sign-on with the workspace's OpenID provider: what to register there, then the configuration. */
 export function SsoPage(): ReactElement {
+  const { editWorkspace } = useAbilities();
   const [loaded] = useLoad(
     useCallback(async () => {
       const [config, roles] = await Promise.all([api.sso(), api.roles()]);
@@ -25,7 +28,9 @@ export function SsoPage(): ReactElement {
         {({ config, roles }) => (
           <>
             <RedirectUriCard redirectUri={config.redirectUri} />
-            <SsoConfigForm initial={config} roles={roles} />
+            <ReadOnly readOnly={!editWorkspace} notice="Your roles let you see this configuration, not change it.">
+              <SsoConfigForm initial={config} roles={roles} />
+            </ReadOnly>
           </>
         )}
       </LoadState>

@@ -8,7 +8,6 @@ import {
 import { ok } from '../../../common/result.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { callerOf } from '../authorize.js';
 
 /**
  * The audit log for the admin pages, newest first, in keyset pages (`before` = the last seq seen),

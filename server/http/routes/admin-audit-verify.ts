@@ -3,7 +3,6 @@ import type { AuditVerifyView } from '../../../common/api/server-admin-audit.js'
 import { ok } from '../../../common/result.js';
 import { verifyAuditChain } from '../../audit/verify-chain.js';
 import type { ServerContext } from '../../context.js';
-import { callerOf } from '../authorize.js';
 
 /**
  * The chain check of `npm run server -- audit verify`, for the audit page. It walks the whole log

@@ -5,7 +5,6 @@ import { AppError } from '../../../common/errors.js';
 import { ok } from '../../../common/result.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { callerOf } from '../authorize.js';
 
 const UserParams = z.object({ userId: z.string().uuid() });
 const iso = (ms: number): string => new Date(Number(ms)).toISOString();

@@ -303,6 +303,7 @@ export const contract = {
     input: DownloadAttachmentInput,
     output: AttachmentContent,
     permission: { object: 'email', action: 'view' },
+    sensitiveView: { target: (input) => `message:${input.messageId}/part:${input.partId}` },
   }),
   'contacts.list': call({
     summary: 'Contacts, most recent mail activity first, keyset-paged; search by a prefix of the name or an address',
@@ -351,6 +352,7 @@ export const contract = {
     input: GetMessageInput,
     output: MessageDetail,
     permission: { object: 'email', action: 'view' },
+    sensitiveView: { target: (input) => `message:${input.id}` },
   }),
   // Blocking deletes stored email: it takes the right to delete email (not settings.edit, which
   // would let whoever may change settings delete mail). Unblocking brings that mail back: same right.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Scope } from '../rbac/permissions.js';
 import { SessionView } from './server-auth.js';
 
 /**
@@ -20,10 +21,23 @@ export const UserSessionView = z.object({
 export type UserSessionView = z.infer<typeof UserSessionView>;
 
 /**
- * `GET /api/auth/session`: who is signed in, and whether their 2FA is on or the workspace still
- * waits for them to set it up (then nothing but the set-up routes answers them).
+ * What the admin pages may offer the signed-in user: their scope, from their roles and live grants,
+ * for each permission the admin routes are declared with (server/http/route-access.ts). The pages
+ * show or hide and enable or disable by it; every call is still judged by the server.
+ */
+export const AdminAccess = z.object({
+  users: z.object({ view: Scope, create: Scope, edit: Scope }),
+  settings: z.object({ view: Scope, edit: Scope }),
+});
+export type AdminAccess = z.infer<typeof AdminAccess>;
+
+/**
+ * `GET /api/auth/session`: who is signed in, whether their 2FA is on or the workspace still waits
+ * for them to set it up (then nothing but the set-up routes answers them), and what the admin pages
+ * may offer them.
  */
 export const AccountSessionView = SessionView.extend({
   secondFactor: z.object({ enabled: z.boolean(), setupRequired: z.boolean() }),
+  access: AdminAccess,
 });
 export type AccountSessionView = z.infer<typeof AccountSessionView>;

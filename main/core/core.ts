@@ -186,10 +186,11 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       const team = profiles.requireStore().team;
       if (team.enrollment()) team.enqueueAudit('call.forbidden', event, new Date(serverPolicies.now()));
     },
-    // So are exports: data leaving the app is on the server's record, whoever allowed it.
-    onAudited: (event) => {
+    // So are exports (data leaving the app) and sensitive views: on the server's record, whoever allowed them.
+    onAudited: ({ kind, ...detail }) => {
       const team = profiles.requireStore().team;
-      if (team.enrollment()) team.enqueueAudit('call.export', event, new Date(serverPolicies.now()));
+      const name = kind === 'export' ? 'call.export' : 'call.sensitive_view';
+      if (team.enrollment()) team.enqueueAudit(name, detail, new Date(serverPolicies.now()));
     },
   });
   let closing: Promise<void> | null = null;
@@ -202,7 +203,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       (closing ??= (async () => {
         closeFlows();
         closeSsoFlows();
-        policyFetcher.stop();
+        await policyFetcher.stop();
         // An upload in flight finishes first: it deletes what the server acknowledged from the store.
         await auditUploader.stop();
         await engine.stop();

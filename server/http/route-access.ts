@@ -90,6 +90,7 @@ export const ROUTE_ACCESS = {
   // Approvers: users:edit over the requester (checked per grant), and the permission itself.
   'GET /api/grants/pending': { object: 'users', action: 'edit' },
   'GET /api/grants/active': { object: 'users', action: 'edit' },
+  'GET /api/grants/history': { object: 'users', action: 'edit' },
   'POST /api/grants/:id/approve': { object: 'users', action: 'edit' },
   'POST /api/grants/:id/deny': { object: 'users', action: 'edit' },
   'POST /api/grants/:id/revoke': { object: 'users', action: 'edit' },

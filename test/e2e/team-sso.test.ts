@@ -5,7 +5,7 @@ import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
 import { launchChromium, onboard, openAppWindow, screenshot } from '../harness/chromium.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
-import { SSO_ADMIN, startSsoWorld, type SsoWorld } from '../harness/sso.js';
+import { signInAtIdp, SSO_ADMIN, startSsoWorld, type SsoWorld } from '../harness/sso.js';
 import { serverApi } from '../harness/team-desktop.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
@@ -30,15 +30,6 @@ async function screenshots(name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
   await screenshot(page, `${name}-dark`);
   await page.emulateMedia({ colorScheme: 'light' });
-}
-
-/** oidc-provider's development login and consent pages, as a person fills them. */
-async function signInAtIdp(tab: Page, login: string): Promise<void> {
-  await tab.locator('input[name="login"]').fill(login);
-  await tab.locator('input[name="password"]').fill('any password');
-  await tab.locator('button[type="submit"]').click();
-  await tab.locator('input[name="prompt"][value="consent"]').waitFor({ state: 'attached' });
-  await tab.locator('button[type="submit"]').click();
 }
 
 beforeAll(async () => {

@@ -1,3 +1,4 @@
+import type { BrowserContext, Page } from 'playwright-core';
 import type { SsoConfigInput, SsoConfigView } from '../../common/api/server-sso.js';
 import type { DatabaseTarget } from '../../server/db/database.js';
 import { openDatabase, type OpenDatabase } from '../../server/db/database.js';
@@ -82,4 +83,24 @@ export async function startSsoWorld(
       await idp.close();
     },
   };
+}
+
+/** oidc-provider's development login and consent pages, as a person fills them in a browser tab. */
+export async function signInAtIdp(tab: Page, login: string): Promise<void> {
+  await tab.locator('input[name="login"]').fill(login);
+  await tab.locator('input[name="password"]').fill('any password');
+  await tab.locator('button[type="submit"]').click();
+  await tab.locator('input[name="prompt"][value="consent"]').waitFor({ state: 'attached' });
+  await tab.locator('button[type="submit"]').click();
+}
+
+/**
+ * oidc-provider's development pages @import a Google Fonts stylesheet, which this closed network can't
+ * resolve (a console error on the IdP's page, not the app's). Answered with an empty stylesheet in
+ * this browser context, so a test can still expect no errors at all across the whole sign-in.
+ */
+export async function serveIdpFontsOffline(context: BrowserContext): Promise<void> {
+  await context.route('https://fonts.googleapis.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/css', body: '' }),
+  );
 }

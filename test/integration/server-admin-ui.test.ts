@@ -232,6 +232,40 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('admin UI routes on %s', 
     expect(users.body.value.find((user) => user.id === adminId)?.twoFactorEnabled).toBe(true);
   });
 
+  it('tells the session what the admin pages may offer, from its roles and live grants', async () => {
+    const mine = await send<AccountSessionView>(server.app, 'GET', '/api/auth/session', admin);
+    expect(mine.body.value.access).toEqual({
+      users: { view: 'all', create: 'all', edit: 'all' },
+      settings: { view: 'all', edit: 'all' },
+    });
+    const rep = await createRep();
+    const bare = await send<AccountSessionView>(server.app, 'GET', '/api/auth/session', rep.token);
+    expect(bare.body.value.access).toEqual({
+      users: { view: 'none', create: 'none', edit: 'none' },
+      settings: { view: 'none', edit: 'none' },
+    });
+    const roles = await send<RoleView[]>(server.app, 'GET', '/api/admin/roles', admin);
+    const manager = roles.body.value.find((role) => role.name === 'Sales manager')!;
+    await send(server.app, 'PUT', `/api/admin/users/${rep.id}/roles/${manager.id}`, admin);
+    const managing = await send<AccountSessionView>(server.app, 'GET', '/api/auth/session', rep.token);
+    expect(managing.body.value.access).toEqual({
+      users: { view: 'team', create: 'none', edit: 'team' },
+      settings: { view: 'own', edit: 'own' },
+    });
+    // A live grant counts, as it does for the routes.
+    const asked = await send<{ id: string }>(server.app, 'POST', '/api/grants', rep.token, {
+      object: 'settings',
+      action: 'view',
+      scope: 'all',
+      minutes: 60,
+      reason: 'Check the allowlist with IT',
+    });
+    expect(asked.status).toBe(201);
+    expect((await send(server.app, 'POST', `/api/grants/${asked.body.value.id}/approve`, admin, {})).status).toBe(200);
+    const granted = await send<AccountSessionView>(server.app, 'GET', '/api/auth/session', rep.token);
+    expect(granted.body.value.access.settings).toEqual({ view: 'all', edit: 'own' });
+  });
+
   describe('the admin UI files under /admin/', () => {
     const build = makeTempDir('clientele-admin-ui-build-');
     let app: FastifyInstance;

@@ -306,6 +306,40 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('just-in-time grants on %
     expect(clamped.approvedMinutes).toBe(30);
   });
 
+  it('lists the ended requests of the users in reach for approvers, the most recently ended first', async () => {
+    const denied = (await ask(ws.rep.token)).value.id;
+    await must(server.app, 'POST', `/api/grants/${denied}/deny`, ws.manager.token, { note: 'Not this week' });
+    clock.advance(MINUTE);
+    const expired = (await ask(ws.rep.token)).value.id;
+    await must(server.app, 'POST', `/api/grants/${expired}/approve`, ws.manager.token, { minutes: 30 });
+    clock.advance(31 * MINUTE);
+    expect(await expireDueGrants(server.context.db, clock.now())).toBe(1);
+    clock.advance(MINUTE);
+    const cancelled = (await ask(ws.rep.token)).value.id;
+    await must(server.app, 'POST', `/api/grants/${cancelled}/cancel`, ws.rep.token, {});
+    clock.advance(MINUTE);
+    const revoked = (await ask(ws.rep.token)).value.id;
+    await must(server.app, 'POST', `/api/grants/${revoked}/approve`, ws.manager.token, {});
+    clock.advance(MINUTE);
+    await must(server.app, 'POST', `/api/grants/${revoked}/revoke`, ws.manager.token, {});
+    const waiting = (await ask(ws.rep.token)).value.id;
+
+    const history = await must<GrantView[]>(server.app, 'GET', '/api/grants/history', ws.manager.token);
+    expect(history.map((g) => [g.id, g.status])).toEqual([
+      [revoked, 'revoked'],
+      [cancelled, 'cancelled'],
+      [expired, 'expired'],
+      [denied, 'denied'],
+    ]);
+    expect(history.map((g) => g.id)).not.toContain(waiting);
+    expect(history[3]).toMatchObject({ note: 'Not this week', decidedBy: ws.manager.id, userEmail: 'rep@example.com' });
+    const forAdmin = await must<GrantView[]>(server.app, 'GET', '/api/grants/history', ws.admin.token);
+    expect(forAdmin.map((g) => g.id)).toEqual([revoked, cancelled, expired, denied]);
+    // Another team's manager reaches none of them; the rep approves nothing.
+    expect(await must<GrantView[]>(server.app, 'GET', '/api/grants/history', ws.otherManager.token)).toEqual([]);
+    expect((await send(server.app, 'GET', '/api/grants/history', ws.rep.token)).status).toBe(403);
+  });
+
   it('lets the rep cancel (a waiting request, or a grant in force) and an approver revoke, each moving the policy', async () => {
     const waiting = (await ask(ws.rep.token)).value.id;
     expect(await send(server.app, 'POST', `/api/grants/${waiting}/cancel`, ws.manager.token, {})).toMatchObject({

@@ -202,6 +202,7 @@ const TABLE: Record<string, Row> = {
   },
   'GET /api/grants/pending': { request: () => ({ url: '/api/grants/pending' }), expect: userEditors(200) },
   'GET /api/grants/active': { request: () => ({ url: '/api/grants/active' }), expect: userEditors(200) },
+  'GET /api/grants/history': { request: () => ({ url: '/api/grants/history' }), expect: userEditors(200) },
   'POST /api/grants/:id/approve': {
     request: (fx) => ({ url: `/api/grants/${fx.grants.toApprove}/approve`, payload: { minutes: 30 } }),
     expect: userEditors(200),

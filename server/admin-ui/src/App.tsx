@@ -6,6 +6,7 @@ import { onSignedOut } from './api/http.js';
 import { Alert } from './components/Alert.js';
 import { Spinner } from './components/Spinner.js';
 import { Shell } from './frame/Shell.js';
+import { abilitiesOf, AbilitiesContext, mayAdminister } from './lib/access.js';
 import { navigate, usePath } from './lib/router.js';
 import { CenteredScreen } from './pages/CenteredScreen.js';
 import { FirstAdminPage } from './pages/FirstAdminPage.js';
@@ -27,8 +28,9 @@ function bootFrom(result: Result<AccountSessionView>): Boot {
 
 /**
  * Who is here decides the screen: no session → sign in; a session that must set up 2FA first → the
- * set-up; a user who is not an admin → a refusal with a way out; an admin → the admin pages.
- * /admin/setup (the one-time link) is the first admin's page whatever the session.
+ * set-up; a user whose roles administer nothing → a refusal with a way out; anyone else → the admin
+ * pages their roles open (users, access requests, workspace settings), read-only where they may only
+ * read. /admin/setup (the one-time link) is the first admin's page whatever the session.
  */
 export function App(): ReactElement {
   const path = usePath();
@@ -87,6 +89,11 @@ export function App(): ReactElement {
   if (account.secondFactor.setupRequired) {
     return <TwoFactorRequiredScreen email={account.user.email} onDone={() => void refresh()} onSignOut={signOut} />;
   }
-  if (!account.user.isAdmin) return <NotAdminScreen email={account.user.email} onSignOut={signOut} />;
-  return <Shell path={path} account={account} onSignOut={signOut} onAccountChanged={() => void refresh()} />;
+  const abilities = abilitiesOf(account.access);
+  if (!mayAdminister(abilities)) return <NotAdminScreen email={account.user.email} onSignOut={signOut} />;
+  return (
+    <AbilitiesContext.Provider value={abilities}>
+      <Shell path={path} account={account} onSignOut={signOut} onAccountChanged={() => void refresh()} />
+    </AbilitiesContext.Provider>
+  );
 }

@@ -10,7 +10,8 @@ import { hasSecondFactor } from '../../auth/second-factor.js';
 import type { SessionsTable, UsersTable } from '../../db/schema.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { callerOf } from '../authorize.js';
+import { adminAccessOf } from '../../rbac/admin-access.js';
+import { callerOf, callerRights } from '../authorize.js';
 import { SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
 
@@ -90,6 +91,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
         enabled: await hasSecondFactor(context.db, user.id),
         setupRequired: await secondFactorSetupRequired(context, user.id),
       },
+      access: adminAccessOf(await callerRights(context, request)),
     };
     return reply.send(ok(output));
   });

@@ -10,13 +10,14 @@ import {
   revokeGrant,
   type Approver,
 } from '../../grants/grant-decisions.js';
+import { historyFor } from '../../grants/grant-history.js';
 import { callerOf, callerRights } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
 import { GrantParams } from './grants.js';
 
 /**
  * Approvers (users:edit, server/http/route-access.ts): the requests they may approve, the grants in
- * force they may revoke, and the decisions. Per request, grant-decisions.ts checks the requester is
+ * force they may revoke, the recently ended ones, and the decisions. Per request, grant-decisions.ts checks the requester is
  * within their scope, that it is not their own, and that their roles give what is asked.
  */
 export function registerGrantReviewRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -31,6 +32,10 @@ export function registerGrantReviewRoutes(app: FastifyInstance, context: ServerC
 
   app.get('/api/grants/active', async (request, reply) => {
     return reply.send(ok(await activeFor(context, await approverOf(request), context.clock.now())));
+  });
+
+  app.get('/api/grants/history', async (request, reply) => {
+    return reply.send(ok(await historyFor(context, await approverOf(request), context.clock.now())));
   });
 
   app.post('/api/grants/:id/approve', async (request, reply) => {

@@ -2,6 +2,8 @@ import type { AccountSessionView, UserSessionView } from '../../../../common/api
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
 import type { RoleInput, RoleUpdate, RoleView, TeamView, UserView } from '../../../../common/api/server-admin.js';
 import type { LoginOutput } from '../../../../common/api/server-auth.js';
+import type { GrantView } from '../../../../common/api/server-grants.js';
+import type { SsoConfigInput, SsoConfigView, SsoStatus } from '../../../../common/api/server-sso.js';
 import type {
   SecondFactorChallengeOutput,
   TotpConfirmOutput,
@@ -24,6 +26,7 @@ export const api = {
     challenge: string,
     answer: { code: string } | { recoveryCode: string },
   ): Promise<Result<LoginOutput>> => request('POST', '/api/auth/second-factor', { challenge, ...answer }),
+  ssoStatus: (): Promise<Result<SsoStatus>> => request('GET', '/api/auth/sso/status'),
   logout: (): Promise<Result<{ revoked: boolean }>> => request('POST', '/api/auth/logout'),
   bootstrap: (token: string, email: string, password: string): Promise<Result<LoginOutput>> =>
     request('POST', '/api/auth/bootstrap', { token, email, password }),
@@ -32,7 +35,7 @@ export const api = {
     request('POST', '/api/auth/totp/confirm', { code }),
 
   users: (): Promise<Result<UserView[]>> => request('GET', '/api/admin/users'),
-  createUser: (input: { email: string; password: string; isAdmin: boolean }): Promise<Result<UserView>> =>
+  createUser: (input: { email: string; password: string }): Promise<Result<UserView>> =>
     request('POST', '/api/admin/users', input),
   setUserDisabled: (userId: string, disabled: boolean): Promise<Result<{ disabled: boolean }>> =>
     request('PUT', `/api/admin/users/${userId}/status`, { disabled }),
@@ -61,6 +64,19 @@ export const api = {
   settings: (): Promise<Result<WorkspaceSecuritySettings>> => request('GET', '/api/admin/settings'),
   saveSettings: (input: Partial<WorkspaceSecuritySettings>): Promise<Result<WorkspaceSecuritySettings>> =>
     request('PUT', '/api/admin/settings', input),
+
+  sso: (): Promise<Result<SsoConfigView>> => request('GET', '/api/admin/sso'),
+  saveSso: (input: SsoConfigInput): Promise<Result<SsoConfigView>> => request('PUT', '/api/admin/sso', input),
+
+  grantsPending: (): Promise<Result<GrantView[]>> => request('GET', '/api/grants/pending'),
+  grantsActive: (): Promise<Result<GrantView[]>> => request('GET', '/api/grants/active'),
+  grantsHistory: (): Promise<Result<GrantView[]>> => request('GET', '/api/grants/history'),
+  approveGrant: (id: string, minutes: number | undefined): Promise<Result<GrantView>> =>
+    request('POST', `/api/grants/${id}/approve`, minutes === undefined ? {} : { minutes }),
+  denyGrant: (id: string, note: string): Promise<Result<GrantView>> =>
+    request('POST', `/api/grants/${id}/deny`, note ? { note } : {}),
+  revokeGrant: (id: string, note: string): Promise<Result<GrantView>> =>
+    request('POST', `/api/grants/${id}/revoke`, note ? { note } : {}),
 
   audit: (params: { before?: number; action?: string; actor?: string; limit?: number }): Promise<Result<AuditPage>> =>
     request('GET', `/api/admin/audit${query(params)}`),

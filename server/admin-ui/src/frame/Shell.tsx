@@ -1,11 +1,24 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import type { AccountSessionView } from '../../../../common/api/server-admin-accounts.js';
-import { KeyIcon, ListIcon, LogOutIcon, SettingsIcon, TeamIcon, UsersIcon } from '../components/icons.js';
+import { Alert } from '../components/Alert.js';
+import {
+  InboxIcon,
+  KeyIcon,
+  ListIcon,
+  LogInIcon,
+  LogOutIcon,
+  SettingsIcon,
+  TeamIcon,
+  UsersIcon,
+} from '../components/icons.js';
 import { Logo } from '../components/Logo.js';
+import { useAbilities } from '../lib/access.js';
 import { followLink, BASE } from '../lib/router.js';
 import { AuditPage } from '../pages/audit/AuditPage.js';
+import { GrantsPage } from '../pages/grants/GrantsPage.js';
 import { RolesPage } from '../pages/roles/RolesPage.js';
 import { SettingsPage } from '../pages/settings/SettingsPage.js';
+import { SsoPage } from '../pages/sso/SsoPage.js';
 import { TeamsPage } from '../pages/teams/TeamsPage.js';
 import { UsersPage } from '../pages/users/UsersPage.js';
 import { pageOf, PAGES, type PageId } from './nav.js';
@@ -14,7 +27,9 @@ const ICONS: Record<PageId, () => ReactElement> = {
   users: () => <UsersIcon />,
   teams: () => <TeamIcon />,
   roles: () => <KeyIcon />,
+  grants: () => <InboxIcon />,
   audit: () => <ListIcon />,
+  sso: () => <LogInIcon />,
   settings: () => <SettingsIcon />,
 };
 
@@ -30,8 +45,10 @@ export function Shell({
   onSignOut: () => Promise<void>;
   onAccountChanged: () => void;
 }): ReactElement {
-  const current = pageOf(path);
-  const label = PAGES.find((page) => page.id === current)?.label ?? '';
+  const abilities = useAbilities();
+  const page = pageOf(path, abilities);
+  const current = page.id;
+  const label = page.label;
   const title = useRef<HTMLHeadingElement>(null);
 
   // After a navigation, focus moves to the new page's title (a screen reader hears where it is).
@@ -57,20 +74,20 @@ export function Shell({
         </div>
         <nav className="sidebar-nav" aria-label="Admin">
           <ul className="nav-list">
-            {PAGES.map((page) => {
-              const Icon = ICONS[page.id];
-              const on = page.id === current;
+            {PAGES.filter((entry) => entry.visible(abilities)).map((entry) => {
+              const Icon = ICONS[entry.id];
+              const on = entry.id === current;
               return (
-                <li key={page.id}>
+                <li key={entry.id}>
                   <a
-                    href={`${BASE}${page.path}`}
+                    href={`${BASE}${entry.path}`}
                     className={on ? 'nav-link nav-link-current' : 'nav-link'}
                     aria-current={on ? 'page' : undefined}
-                    onClick={(event) => followLink(event, page.path)}
-                    data-testid={`nav-${page.id}`}
+                    onClick={(event) => followLink(event, entry.path)}
+                    data-testid={`nav-${entry.id}`}
                   >
                     <Icon />
-                    <span>{page.label}</span>
+                    <span>{entry.label}</span>
                   </a>
                 </li>
               );
@@ -99,13 +116,47 @@ export function Shell({
           </div>
         </header>
         <main className="content" id="main">
-          {current === 'users' ? <UsersPage selfId={account.user.id} /> : null}
-          {current === 'teams' ? <TeamsPage /> : null}
-          {current === 'roles' ? <RolesPage path={path} /> : null}
-          {current === 'audit' ? <AuditPage /> : null}
-          {current === 'settings' ? <SettingsPage account={account} onAccountChanged={onAccountChanged} /> : null}
+          {!page.visible(abilities) ? (
+            <div className="page page-narrow">
+              <Alert tone="warning" title="Not for your roles" testId="page-not-allowed">
+                <p>Your roles don&apos;t let you open {label}. Ask an administrator if you need it.</p>
+              </Alert>
+            </div>
+          ) : null}
+          {page.visible(abilities) ? (
+            <CurrentPage id={current} path={path} account={account} onAccountChanged={onAccountChanged} />
+          ) : null}
         </main>
       </div>
     </div>
   );
+}
+
+function CurrentPage({
+  id,
+  path,
+  account,
+  onAccountChanged,
+}: {
+  id: PageId;
+  path: string;
+  account: AccountSessionView;
+  onAccountChanged: () => void;
+}): ReactElement {
+  switch (id) {
+    case 'users':
+      return <UsersPage selfId={account.user.id} />;
+    case 'teams':
+      return <TeamsPage />;
+    case 'roles':
+      return <RolesPage path={path} />;
+    case 'grants':
+      return <GrantsPage selfId={account.user.id} />;
+    case 'audit':
+      return <AuditPage />;
+    case 'sso':
+      return <SsoPage />;
+    case 'settings':
+      return <SettingsPage account={account} onAccountChanged={onAccountChanged} />;
+  }
 }

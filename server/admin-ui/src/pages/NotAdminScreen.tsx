@@ -2,15 +2,15 @@ import type { ReactElement } from 'react';
 import { Alert } from '../components/Alert.js';
 import { CenteredScreen } from './CenteredScreen.js';
 
-/** Signed in, but not an admin: the API would refuse every page, so say it once. */
+/** Signed in, but the user's roles administer nothing here: the API would refuse every page, so say it once. */
 export function NotAdminScreen({ email, onSignOut }: { email: string; onSignOut: () => Promise<void> }): ReactElement {
   return (
     <CenteredScreen>
-      <h1>Admins only</h1>
+      <h1>Nothing to manage here</h1>
       <Alert tone="warning" testId="not-admin">
         <p>
-          <span className="break-anywhere">{email}</span> is not an admin of this workspace. Use the Clientele app for
-          your work, or sign in with an admin account.
+          The roles of <span className="break-anywhere">{email}</span> don&apos;t include managing people or this
+          workspace. Use the Clientele app for your work, or sign in with an account that does.
         </p>
       </Alert>
       <div className="actions">

@@ -4,6 +4,7 @@ import { api } from '../api/admin.js';
 import { Alert } from '../components/Alert.js';
 import { Field } from '../components/Field.js';
 import { CenteredScreen } from './CenteredScreen.js';
+import { SsoSignInOffer } from './SsoSignInOffer.js';
 
 type Step = { kind: 'password' } | { kind: 'code'; challenge: string; recovery: boolean };
 
@@ -15,7 +16,10 @@ function describe(error: AppErrorShape): string {
   return error.message;
 }
 
-/** Password first; then, when the account has 2FA, a code from the app or a recovery code. */
+/**
+ * Password first; then, when the account has 2FA, a code from the app or a recovery code. With single
+ * sign-on on, "Sign in with SSO" under the form.
+ */
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactElement {
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [email, setEmail] = useState('');
@@ -164,6 +168,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
           </button>
         </div>
       </form>
+      <SsoSignInOffer />
     </CenteredScreen>
   );
 }

@@ -1,6 +1,8 @@
 import type { ReactElement } from 'react';
 import { api } from '../../api/admin.js';
 import { LoadState } from '../../components/LoadState.js';
+import { ReadOnly, ReadOnlyNotice } from '../../components/ReadOnly.js';
+import { useAbilities } from '../../lib/access.js';
 import { BASE, followLink, navigate } from '../../lib/router.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { RoleEditor } from './RoleEditor.js';
@@ -12,13 +14,16 @@ import { RoleEditor } from './RoleEditor.js';
 export function RolesPage({ path }: { path: string }): ReactElement {
   const [roles, reload] = useLoad(api.roles);
   const chosen = path.startsWith('/roles/') ? path.slice('/roles/'.length) : undefined;
+  // A role's definition reaches every holder: changing roles is a whole-workspace power.
+  const { editWorkspaceDirectory: editable } = useAbilities();
 
   return (
     <div className="page page-wide">
+      {editable ? null : <ReadOnlyNotice>Your roles let you see what each role allows, not change it.</ReadOnlyNotice>}
       <LoadState loaded={roles}>
         {(list) => {
           const role = list.find((item) => item.id === chosen);
-          const creating = chosen === 'new';
+          const creating = chosen === 'new' && editable;
           return (
             <div className="split split-list">
               <nav className="card role-list" aria-label="Roles">
@@ -37,24 +42,28 @@ export function RolesPage({ path }: { path: string }): ReactElement {
                     </li>
                   ))}
                 </ul>
-                <a
-                  href={`${BASE}/roles/new`}
-                  className="btn btn-secondary btn-small role-new"
-                  onClick={(event) => followLink(event, '/roles/new')}
-                  data-testid="role-new"
-                >
-                  New role
-                </a>
+                {editable ? (
+                  <a
+                    href={`${BASE}/roles/new`}
+                    className="btn btn-secondary btn-small role-new"
+                    onClick={(event) => followLink(event, '/roles/new')}
+                    data-testid="role-new"
+                  >
+                    New role
+                  </a>
+                ) : null}
               </nav>
               {role || creating ? (
-                <RoleEditor
-                  key={role?.id ?? 'new'}
-                  role={role}
-                  onSaved={(saved) => {
-                    reload();
-                    if (creating) navigate(`/roles/${saved.id}`, { replace: true });
-                  }}
-                />
+                <ReadOnly readOnly={!editable}>
+                  <RoleEditor
+                    key={role?.id ?? 'new'}
+                    role={role}
+                    onSaved={(saved) => {
+                      reload();
+                      if (creating) navigate(`/roles/${saved.id}`, { replace: true });
+                    }}
+                  />
+                </ReadOnly>
               ) : (
                 <div className="card detail-card detail-card-empty" data-testid="role-none">
                   <p className="text-secondary">

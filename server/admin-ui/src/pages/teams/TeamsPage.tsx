@@ -4,6 +4,8 @@ import { api } from '../../api/admin.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { TeamIcon } from '../../components/icons.js';
 import { LoadState } from '../../components/LoadState.js';
+import { ReadOnly, ReadOnlyNotice } from '../../components/ReadOnly.js';
+import { useAbilities } from '../../lib/access.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { NewTeamForm } from './NewTeamForm.js';
 import { TeamMembers } from './TeamMembers.js';
@@ -17,6 +19,8 @@ export function TeamsPage(): ReactElement {
   const [teams, reloadTeams] = useLoad(api.teams);
   const [users] = useLoad(api.users);
   const [selected, setSelected] = useState<string>();
+  // Teams decide what a "team" scope reaches: changing them is a whole-workspace power.
+  const { editWorkspaceDirectory: editable } = useAbilities();
 
   return (
     <div className="page">
@@ -24,28 +28,35 @@ export function TeamsPage(): ReactElement {
         A team includes its sub-teams: a manager of Sales also manages Sales · North. Roles with the “team” scope reach
         the records of the teams the user manages.
       </p>
+      {editable ? null : (
+        <ReadOnlyNotice>Your roles let you see the teams, not change them or who is in them.</ReadOnlyNotice>
+      )}
       <LoadState loaded={teams}>
         {(list) => (
           <>
-            <NewTeamForm
-              teams={list}
-              onCreated={(team) => {
-                setSelected(team.id);
-                reloadTeams();
-              }}
-            />
+            {editable ? (
+              <NewTeamForm
+                teams={list}
+                onCreated={(team) => {
+                  setSelected(team.id);
+                  reloadTeams();
+                }}
+              />
+            ) : null}
             {list.length === 0 ? (
               <EmptyState icon={<TeamIcon size={24} />} title="No teams yet" testId="teams-empty">
-                <p>Create a team above, then sub-teams inside it.</p>
+                <p>{editable ? 'Create a team above, then sub-teams inside it.' : 'Nobody has made a team yet.'}</p>
               </EmptyState>
             ) : (
               <div className="split split-even">
                 <TeamTree teams={list} selected={selected} onSelect={setSelected} />
-                <SelectedTeam
-                  team={list.find((team) => team.id === selected)}
-                  users={users.state === 'ready' ? users.value : []}
-                  onChanged={reloadTeams}
-                />
+                <ReadOnly readOnly={!editable}>
+                  <SelectedTeam
+                    team={list.find((team) => team.id === selected)}
+                    users={users.state === 'ready' ? users.value : []}
+                    onChanged={reloadTeams}
+                  />
+                </ReadOnly>
               </div>
             )}
           </>

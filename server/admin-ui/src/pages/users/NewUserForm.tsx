@@ -19,7 +19,6 @@ export function NewUserForm({
 }): ReactElement {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [isAdmin, setIsAdmin] = useState(false);
   const [errors, setErrors] = useState<{ email?: string | undefined; password?: string | undefined }>({});
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -36,7 +35,7 @@ export function NewUserForm({
     setFailure(undefined);
     if (found.email || found.password) return;
     setBusy(true);
-    const result = await api.createUser({ email, password, isAdmin });
+    const result = await api.createUser({ email, password });
     setBusy(false);
     if (result.ok) return onCreated(result.value);
     if (result.error.code === 'VALIDATION') setErrors({ password: result.error.message });
@@ -80,10 +79,7 @@ export function NewUserForm({
           )}
         </Field>
       </div>
-      <label className="choice">
-        <input type="checkbox" checked={isAdmin} onChange={(event) => setIsAdmin(event.target.checked)} />
-        <span>Admin: may use these admin pages</span>
-      </label>
+      <p className="field-hint">A new account holds no role: it can do nothing until you give it roles, next.</p>
       {failure ? (
         <Alert tone="error" testId="user-form-error">
           <p>{failure}</p>

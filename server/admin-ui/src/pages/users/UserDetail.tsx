@@ -3,6 +3,8 @@ import type { RoleView, UserView } from '../../../../../common/api/server-admin.
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { ReadOnly } from '../../components/ReadOnly.js';
+import { useAbilities } from '../../lib/access.js';
 import { UserSessions } from './UserSessions.js';
 import { UserStatusBadges } from './UserStatusBadges.js';
 
@@ -22,6 +24,7 @@ export function UserDetail({
   const [pending, setPending] = useState<string>();
   const [confirmDisable, setConfirmDisable] = useState(false);
   const [sessionsRound, setSessionsRound] = useState(0);
+  const abilities = useAbilities();
 
   async function toggleRole(role: RoleView, hold: boolean): Promise<void> {
     setPending(role.id);
@@ -53,55 +56,60 @@ export function UserDetail({
         </Alert>
       ) : null}
 
-      <fieldset className="detail-section">
-        <legend className="section-label">Roles</legend>
-        <p className="field-hint">The widest grant of the roles held wins; a hidden field stays hidden.</p>
-        <ul className="check-list">
-          {roles.map((role) => (
-            <li key={role.id}>
-              <label className="choice">
-                <input
-                  type="checkbox"
-                  checked={user.roleIds.includes(role.id)}
-                  disabled={pending === role.id}
-                  onChange={(event) => void toggleRole(role, event.target.checked)}
-                  data-testid={`user-role-${role.name}`}
-                />
-                <span>{role.name}</span>
-              </label>
-            </li>
-          ))}
-        </ul>
-      </fieldset>
+      <ReadOnly readOnly={!abilities.editUsers}>
+        <fieldset className="detail-section">
+          <legend className="section-label">Roles</legend>
+          <p className="field-hint">The widest grant of the roles held wins; a hidden field stays hidden.</p>
+          <ul className="check-list">
+            {roles.map((role) => (
+              <li key={role.id}>
+                <label className="choice">
+                  <input
+                    type="checkbox"
+                    checked={user.roleIds.includes(role.id)}
+                    disabled={pending === role.id}
+                    onChange={(event) => void toggleRole(role, event.target.checked)}
+                    data-testid={`user-role-${role.name}`}
+                  />
+                  <span>{role.name}</span>
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      </ReadOnly>
 
-      <div className="detail-section">
-        <h3 className="section-label">Account</h3>
-        {user.disabled ? (
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            onClick={() => void setDisabled(false)}
-            data-testid="user-enable"
-          >
-            Enable account
-          </button>
-        ) : (
-          <>
+      {/* Disabling locks someone out of everything: a whole-workspace power (users: edit, all). */}
+      {abilities.editWorkspaceDirectory ? (
+        <div className="detail-section">
+          <h3 className="section-label">Account</h3>
+          {user.disabled ? (
             <button
               type="button"
               className="btn btn-secondary btn-small"
-              disabled={isSelf}
-              onClick={() => setConfirmDisable(true)}
-              data-testid="user-disable"
+              onClick={() => void setDisabled(false)}
+              data-testid="user-enable"
             >
-              Disable account
+              Enable account
             </button>
-            {isSelf ? <p className="field-hint">This is you: another admin can disable your account.</p> : null}
-          </>
-        )}
-      </div>
+          ) : (
+            <>
+              <button
+                type="button"
+                className="btn btn-secondary btn-small"
+                disabled={isSelf}
+                onClick={() => setConfirmDisable(true)}
+                data-testid="user-disable"
+              >
+                Disable account
+              </button>
+              {isSelf ? <p className="field-hint">This is you: another admin can disable your account.</p> : null}
+            </>
+          )}
+        </div>
+      ) : null}
 
-      <UserSessions key={sessionsRound} userId={user.id} />
+      <UserSessions key={sessionsRound} userId={user.id} mayRevoke={abilities.editUsers} />
 
       <ConfirmDialog
         open={confirmDisable}

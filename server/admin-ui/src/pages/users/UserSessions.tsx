@@ -6,7 +6,7 @@ import { formatDate } from '../../lib/format.js';
 import { useLoad } from '../../lib/useLoad.js';
 
 /** A user's live sessions (each desktop and browser signed in); revoking one signs that device out. */
-export function UserSessions({ userId }: { userId: string }): ReactElement {
+export function UserSessions({ userId, mayRevoke }: { userId: string; mayRevoke: boolean }): ReactElement {
   const [sessions, reload] = useLoad(() => api.userSessions(userId), userId);
   const [failure, setFailure] = useState<string>();
 
@@ -41,14 +41,16 @@ export function UserSessions({ userId }: { userId: string }): ReactElement {
                       Last seen {formatDate(session.lastSeenAt)} · ends {formatDate(session.expiresAt)}
                     </span>
                   </div>
-                  <button
-                    type="button"
-                    className="btn btn-secondary btn-small"
-                    onClick={() => void revoke(session.id)}
-                    data-testid="user-session-revoke"
-                  >
-                    Revoke
-                  </button>
+                  {mayRevoke ? (
+                    <button
+                      type="button"
+                      className="btn btn-secondary btn-small"
+                      onClick={() => void revoke(session.id)}
+                      data-testid="user-session-revoke"
+                    >
+                      Revoke
+                    </button>
+                  ) : null}
                 </li>
               ))}
             </ul>

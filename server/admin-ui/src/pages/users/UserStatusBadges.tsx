@@ -1,7 +1,10 @@
 import type { ReactElement } from 'react';
 import type { UserView } from '../../../../../common/api/server-admin.js';
 
-/** Admin, disabled and 2FA at a glance, as words (never colour alone). */
+/**
+ * Active or disabled and 2FA at a glance, as words (never colour alone). What a user may do is their
+ * roles (the Roles column); the old admin flag only marks who set the workspace up, so it is not shown.
+ */
 export function UserStatusBadges({ user }: { user: UserView }): ReactElement {
   return (
     <span className="chips">
@@ -10,7 +13,6 @@ export function UserStatusBadges({ user }: { user: UserView }): ReactElement {
       ) : (
         <span className="badge badge-success">Active</span>
       )}
-      {user.isAdmin ? <span className="badge badge-accent">Admin</span> : null}
       {user.twoFactorEnabled ? <span className="badge badge-neutral">2FA</span> : null}
     </span>
   );

@@ -4,6 +4,8 @@ import { api } from '../../api/admin.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { UsersIcon } from '../../components/icons.js';
 import { LoadState } from '../../components/LoadState.js';
+import { ReadOnlyNotice } from '../../components/ReadOnly.js';
+import { useAbilities } from '../../lib/access.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { NewUserForm } from './NewUserForm.js';
 import { UserDetail } from './UserDetail.js';
@@ -15,6 +17,7 @@ export function UsersPage({ selfId }: { selfId: string }): ReactElement {
   const [roles] = useLoad(api.roles);
   const [selected, setSelected] = useState<string>();
   const [creating, setCreating] = useState(false);
+  const abilities = useAbilities();
 
   const roleNames = new Map((roles.state === 'ready' ? roles.value : []).map((role) => [role.id, role.name]));
 
@@ -22,19 +25,25 @@ export function UsersPage({ selfId }: { selfId: string }): ReactElement {
     <div className="page">
       <div className="page-toolbar">
         <p className="text-secondary page-intro">
-          Accounts sign in to the desktop app and, for admins, here. Roles decide what each may do in the app.
+          Accounts sign in to the desktop app and, when their roles allow, here. Roles decide what each may do.
         </p>
-        <button
-          type="button"
-          className="btn btn-primary"
-          aria-expanded={creating}
-          onClick={() => setCreating(!creating)}
-          data-testid="user-new"
-        >
-          New user
-        </button>
+        {abilities.createUsers ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            aria-expanded={creating}
+            onClick={() => setCreating(!creating)}
+            data-testid="user-new"
+          >
+            New user
+          </button>
+        ) : null}
       </div>
-      {creating ? (
+      {/* Said once here; the detail card disables its own controls. */}
+      {abilities.editUsers ? null : (
+        <ReadOnlyNotice>Your roles let you see these accounts, not change them.</ReadOnlyNotice>
+      )}
+      {creating && abilities.createUsers ? (
         <NewUserForm
           onCreated={(user) => {
             setCreating(false);

@@ -54,7 +54,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     const { secrets, notices } = await loadServerSecrets(database.db, source);
     await migrate(database.db, database.kind, clock.now, undefined, { secrets });
-    const context = await makeServerContext(database.db, database.kind, clock, secrets);
+    const context = await makeServerContext(database.db, database.kind, clock, secrets, database.raw);
     // The workspace and its key pair are made on the first start, before any desktop asks for them;
     // a key that does not open stops the start here.
     const workspace = await workspaceOf(context);

@@ -70,16 +70,7 @@ export class SessionStore {
       revoked_at: row.revoked_at,
       auth_method: row.auth_method,
     };
-    if (now - session.last_seen_at >= this.policy.touchEveryMs) {
-      session.last_seen_at = now;
-      session.expires_at = Math.min(now + this.policy.idleMs, session.created_at + this.policy.absoluteMs);
-      await this.db
-        .updateTable('sessions')
-        .set({ last_seen_at: session.last_seen_at, expires_at: session.expires_at })
-        .where('id', '=', session.id)
-        .where('revoked_at', 'is', null)
-        .execute();
-    }
+    await this.touchIfDue(session, now);
     const user: UsersTable = {
       id: row.user_id,
       email: row.email,
@@ -90,6 +81,25 @@ export class SessionStore {
       disabled_at: row.disabled_at,
     };
     return { session, user };
+  }
+
+  /**
+   * Slides a live session's expiry (now + idle, never past created + absolute), writing at most once
+   * per `touchEveryMs` (a minute): reads don't each cost a write, and an expiry computed from a
+   * last_seen_at up to a minute old is at most a minute early. Updates `session` in place; returns the
+   * write to wait for, or undefined when none was due.
+   */
+  touchIfDue(session: SessionsTable, now: number): Promise<void> | undefined {
+    if (now - session.last_seen_at < this.policy.touchEveryMs) return undefined;
+    session.last_seen_at = now;
+    session.expires_at = Math.min(now + this.policy.idleMs, session.created_at + this.policy.absoluteMs);
+    return this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: session.last_seen_at, expires_at: session.expires_at })
+      .where('id', '=', session.id)
+      .where('revoked_at', 'is', null)
+      .execute()
+      .then(() => undefined);
   }
 
   /** Revokes the session of a token (logout, or rotation at login); false when it was not live. */

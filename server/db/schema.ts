@@ -102,8 +102,19 @@ export type RolesTable = {
 
 export type UserRolesTable = { user_id: string; role_id: string; assigned_at: number };
 
-/** The rights last compiled for a user (their hash) and the policy version they were given. */
-export type PolicyVersionsTable = { user_id: string; rights_hash: string; version: number; updated_at: number };
+/**
+ * The rights last compiled for a user (their hash) and the policy version they were given; since
+ * 0009 also the last copy signed for that version (null until signed, cleared when the version moves).
+ */
+export type PolicyVersionsTable = {
+  user_id: string;
+  rights_hash: string;
+  version: number;
+  updated_at: number;
+  jws: string | null;
+  issued_at: number | null;
+  expires_at: number | null;
+};
 
 /** A user's TOTP secret; enabled once a first code confirmed it. */
 export type UserTotpTable = {

@@ -3,7 +3,7 @@ import type { ServerContext } from '../context.js';
 import { defaultAdminUiDir } from './admin-ui-files.js';
 import { installRouteAccess } from './authorize.js';
 import { installErrorHandling } from './errors.js';
-import { installIpAllowlist } from './ip-allowlist-hook.js';
+import { installRequestChecks } from './request-checks.js';
 import { registerAdminAuditLogRoutes } from './routes/admin-audit-log.js';
 import { registerAdminAuditVerifyRoute } from './routes/admin-audit-verify.js';
 import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
@@ -24,7 +24,6 @@ import { registerHealthRoute } from './routes/health.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
 import { registerSsoRoutes } from './routes/sso.js';
-import { installSecurityHeaders } from './security-headers.js';
 
 export type BuildServerOptions = {
   logger?: FastifyServerOptions['logger'];
@@ -49,11 +48,11 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
       for (const method of [route.method].flat()) observe({ method, url: route.url });
     });
   }
-  installSecurityHeaders(app);
   installErrorHandling(app);
-  installIpAllowlist(app, context);
   // Before any route: every route must declare who may call it (route-access.ts), checked here.
-  installRouteAccess(app, context);
+  installRouteAccess(app);
+  // Security headers, IP allowlist, route access: one hook before every handler.
+  installRequestChecks(app, context);
   registerHealthRoute(app, context);
   registerAuthRoutes(app, context);
   registerAdminSessionRoutes(app, context);

@@ -26,6 +26,7 @@ export type WorkspaceDeps = { db: Kysely<ServerDatabase>; clock: Clock; secrets:
  * alone does not let anyone sign policies.
  */
 const loaded = new WeakMap<object, Promise<Workspace>>();
+const ready = new WeakMap<object, Workspace>();
 
 /** The workspace of a database, loaded (or made) once per instance: it never changes while serving. */
 export function workspaceOf(deps: WorkspaceDeps): Promise<Workspace> {
@@ -33,10 +34,18 @@ export function workspaceOf(deps: WorkspaceDeps): Promise<Workspace> {
   if (!workspace) {
     workspace = loadWorkspace(deps.db, deps.secrets, deps.clock.now());
     // A failure (database down) must not stick: the next request tries again.
-    workspace.catch(() => loaded.delete(deps.db));
+    workspace.then(
+      (value) => ready.set(deps.db, value),
+      () => loaded.delete(deps.db),
+    );
     loaded.set(deps.db, workspace);
   }
   return workspace;
+}
+
+/** The workspace once loaded (the server loads it at start), without waiting; else undefined. */
+export function workspaceIfLoaded(deps: WorkspaceDeps): Workspace | undefined {
+  return ready.get(deps.db);
 }
 
 export async function loadWorkspace(

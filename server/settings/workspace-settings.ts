@@ -19,11 +19,19 @@ export class WorkspaceSettingsStore {
     readonly cacheMs = 5_000,
   ) {}
 
-  async get(): Promise<WorkspaceSettings> {
+  /** The settings if the cache holds them (younger than cacheMs), without waiting: the per-request checks. */
+  peek(): WorkspaceSettings | undefined {
     const now = this.clock.now();
     if (this.cached && now - this.cached.readAt < this.cacheMs && now >= this.cached.readAt) {
       return this.cached.settings;
     }
+    return undefined;
+  }
+
+  async get(): Promise<WorkspaceSettings> {
+    const cached = this.peek();
+    if (cached) return cached;
+    const now = this.clock.now();
     const row = await this.db
       .selectFrom('workspace_settings')
       .select(['require_2fa', 'ip_allowlist', 'grant_max_minutes'])

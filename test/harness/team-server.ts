@@ -83,7 +83,7 @@ export async function startInstance(
     const source = { kind: 'text', text: options.secretKey ?? TEST_SECRET_KEY, origin: 'the test key' } as const;
     const { secrets } = await loadServerSecrets(database.db, source);
     await migrate(database.db, database.kind, clock.now, undefined, { secrets });
-    context = await makeServerContext(database.db, database.kind, clock, secrets);
+    context = await makeServerContext(database.db, database.kind, clock, secrets, database.raw);
   } catch (error) {
     await database.close();
     throw error;

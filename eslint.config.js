@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import { dirname, resolve, sep } from 'node:path';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -9,6 +10,45 @@ const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const group = (group, message) => ({ group, message });
 
+/**
+ * `layers/imports-within`: every relative import of a file must resolve inside one of the allowed
+ * folders. Patterns on the import text can't say "server/ but not server/admin-ui/" (the same module
+ * is `../../http/x.js` from one file and `../http/x.js` from another); the resolved path can.
+ */
+const layersPlugin = {
+  rules: {
+    'imports-within': {
+      meta: {
+        type: 'problem',
+        schema: [
+          {
+            type: 'object',
+            properties: { allow: { type: 'array', items: { type: 'string' } }, message: { type: 'string' } },
+            required: ['allow', 'message'],
+          },
+        ],
+      },
+      create(context) {
+        const { allow, message } = context.options[0];
+        const roots = allow.map((dir) => resolve(import.meta.dirname, dir));
+        const check = (node, source) => {
+          if (typeof source !== 'string' || !source.startsWith('.')) return;
+          const target = resolve(dirname(context.filename), source);
+          if (!roots.some((root) => target === root || target.startsWith(root + sep))) {
+            context.report({ node, message: `${message} (${source})` });
+          }
+        };
+        return {
+          ImportDeclaration: (node) => check(node, node.source.value),
+          ExportNamedDeclaration: (node) => check(node, node.source?.value),
+          ExportAllDeclaration: (node) => check(node, node.source.value),
+          ImportExpression: (node) => check(node, node.source.value),
+        };
+      },
+    },
+  },
+};
+
 export default tseslint.config(
   {
     ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', 'coverage/**'],
@@ -18,7 +58,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['renderer/vite.config.ts'] },
+        projectService: { allowDefaultProject: ['renderer/vite.config.ts', 'server/admin-ui/vite.config.ts'] },
         tsconfigRootDir: import.meta.dirname,
       },
       globals: { ...globals.node },
@@ -95,9 +135,35 @@ export default tseslint.config(
   },
   {
     files: ['server/**/*.ts'],
+    ignores: ['server/admin-ui/**'],
     rules: restrict([
       group(['**/main/**', '**/renderer/**', '**/preload/**'], 'server/ shares only common/ with the app.'),
+      group(['**/admin-ui/**'], 'The server serves the admin UI as built files; it never imports its code.'),
     ]),
+  },
+  {
+    // The admin web UI is a web page like the renderer: common/ and UI libraries, nothing of the
+    // server around it, the desktop app or Node.
+    files: ['server/admin-ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks, layers: layersPlugin },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...restrict([
+        group([...NODE_BUILTINS, 'electron'], 'The admin UI is a web page: no Node or Electron modules.'),
+        group(
+          ['**/main/**', '**/renderer/**', '**/preload/**'],
+          'The admin UI shares only common/ with the app (copy a component, do not import it).',
+        ),
+      ]),
+      'layers/imports-within': [
+        'error',
+        {
+          allow: ['server/admin-ui/src', 'common'],
+          message: 'The admin UI talks to the server only over HTTP: import admin-ui/src or common/ only',
+        },
+      ],
+    },
   },
   {
     files: ['test/**/*.ts'],

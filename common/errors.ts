@@ -26,6 +26,12 @@ export const ErrorCode = z.enum([
   'PROFILE_EXISTS',
   'PROFILE_LOCKED',
   'POLICY_EXPIRED',
+  /** Team server: no server secret key was given (or its key file is missing or malformed). */
+  'SERVER_KEY_MISSING',
+  /** Team server: the secrets in the database are sealed with another server key than the one given. */
+  'SERVER_KEY_MISMATCH',
+  /** Team server: a sealed value does not open (tampered, truncated, or moved to another row or column). */
+  'SEALED_VALUE_INVALID',
   /** More data than a call may return (e.g. an attachment over the download limit). */
   'TOO_LARGE',
   'INTERNAL',

@@ -2,18 +2,23 @@ import { parseArgs } from 'node:util';
 import { runAuditCommand } from './audit/audit-cli.js';
 import { databaseTargetFromUrl } from './db/database.js';
 import { defaultServerDataDir, sqliteFileIn } from './data-dir.js';
+import { keySourceFor, KEY_ENV } from './secrets/key-source.js';
+import { runSecretsCommand } from './secrets/secrets-cli.js';
 import { startServer } from './start.js';
 
 const DEFAULT_PORT = 7700;
 
-const USAGE = `Usage: npm run server -- [--data-dir DIR] [--port N] [--host ADDRESS] [--trust-proxy]
+const USAGE = `Usage: npm run server -- [--data-dir DIR] [--port N] [--host ADDRESS] [--trust-proxy] [--secret-key-file PATH]
        npm run server -- audit verify [--data-dir DIR] [--json]
+       npm run server -- secrets status|rotate|generate-key [--help]
 
   --data-dir DIR   where the embedded SQLite file lives (default: $CLIENTELE_SERVER_DATA_DIR
                    or the OS app-data folder, "Clientele Server")
   --port N         port to listen on (default: $PORT or ${DEFAULT_PORT}; 0 picks a free one)
   --host ADDRESS   address to listen on (default: 127.0.0.1)
   --trust-proxy    behind a TLS-terminating proxy: honour X-Forwarded-Proto and -For
+  --secret-key-file PATH   the server secret key (base64), instead of $${KEY_ENV}; on SQLite
+                   with neither, the data dir's server-secret.key (made on the first start)
   DATABASE_URL=postgres://user@host:port/db   use PostgreSQL instead of SQLite
 `;
 
@@ -28,12 +33,20 @@ async function main(): Promise<void> {
     process.exitCode = result.exitCode;
     return;
   }
+  if (process.argv[2] === 'secrets') {
+    const result = await runSecretsCommand(process.argv.slice(3), process.env);
+    out(result.stdout);
+    if (result.stderr) process.stderr.write(`${result.stderr}\n`);
+    process.exitCode = result.exitCode;
+    return;
+  }
   const { values } = parseArgs({
     options: {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       'trust-proxy': { type: 'boolean' },
+      'secret-key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -52,12 +65,15 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     port,
     trustProxy: values['trust-proxy'] ?? false,
+    secretKey: keySourceFor({ env: process.env, keyFile: values['secret-key-file'], database }),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   // One write, so whoever reads stdout gets the URL and the link together.
   const lines = [
     `Clientele team server on ${server.url} (${database.kind === 'sqlite' ? database.file : 'PostgreSQL'})`,
     `Workspace key fingerprint (desktops pin it at enrollment): ${server.workspaceFingerprint}`,
+    `Server secret key id: ${server.secretKeyId}`,
+    ...server.secretKeyNotices,
   ];
   if (server.bootstrapLink) {
     const expires = new Date(server.bootstrapExpiresAt ?? 0).toISOString();

@@ -85,7 +85,17 @@ import {
   ImportResult,
 } from '../domain/csv.js';
 import { PolicyView } from '../rbac/policy.js';
-import { PolicyRefreshResult, TeamEnrollInput, TeamStatus } from './team.js';
+import {
+  PolicyRefreshResult,
+  TeamEnrollInput,
+  TeamServerSso,
+  TeamSsoFlowInput,
+  TeamSsoInput,
+  TeamSsoStarted,
+  TeamStatus,
+  TeamServerUrl,
+} from './team.js';
+import { GrantRequestInput, GrantView } from './server-grants.js';
 import { call, type Contract } from './define.js';
 
 /**
@@ -133,6 +143,32 @@ export const contract = {
     output: TeamStatus,
     permission: { object: 'settings', action: 'edit' },
   }),
+  // The same right as team.enroll: each of these leads to enrolling (or asks a server whether it can).
+  'team.ssoStatus': call({
+    summary: 'Ask a team server whether it offers single sign-on (to show "Sign in with SSO")',
+    input: z.object({ serverUrl: TeamServerUrl }).strict(),
+    output: TeamServerSso,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'team.enrollSso': call({
+    summary:
+      "Start enrolling through the team server's single sign-on: the sign-in page to open in the browser (loopback redirect, PKCE)",
+    input: TeamSsoInput,
+    output: TeamSsoStarted,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'team.completeSso': call({
+    summary: 'Wait for the SSO sign-in in the browser, then enroll as team.enroll does (pin the key, apply the policy)',
+    input: TeamSsoFlowInput,
+    output: TeamStatus,
+    permission: { object: 'settings', action: 'edit' },
+  }),
+  'team.cancelSso': call({
+    summary: 'Stop waiting for an SSO sign-in started with team.enrollSso',
+    input: TeamSsoFlowInput,
+    output: z.object({ cancelled: z.boolean() }),
+    permission: { object: 'settings', action: 'edit' },
+  }),
   // Public like policy.get: anyone may see whether and where the profile is enrolled.
   'team.status': call({
     summary: 'Whether the profile is enrolled: server, user, workspace key fingerprint, policy version and expiry',
@@ -146,6 +182,28 @@ export const contract = {
     summary: 'Fetch the team policy now instead of waiting for the next interval',
     input: z.object({}).strict(),
     output: PolicyRefreshResult,
+    permission: 'public',
+  }),
+  // Just-in-time grants. Public on purpose: asking for a permission one lacks is the point, so no
+  // permission of the policy can gate it (a user with no role at all may ask). Nothing is granted
+  // here: the team server authenticates the sealed session, applies its rules and audits, and an
+  // approval reaches this profile only as a signed policy. Each user sees and cancels only their own.
+  'team.requestGrant': call({
+    summary: 'Ask the team server for one extra permission for a while (object, action, scope, minutes, reason)',
+    input: GrantRequestInput,
+    output: GrantView,
+    permission: 'public',
+  }),
+  'team.listGrants': call({
+    summary: 'My access requests on the team server, newest first, with their status and expiry',
+    input: z.object({}).strict(),
+    output: z.array(GrantView),
+    permission: 'public',
+  }),
+  'team.cancelGrant': call({
+    summary: 'Withdraw one of my access requests, or give back a grant before it expires',
+    input: z.object({ id: z.string().uuid() }).strict(),
+    output: GrantView,
     permission: 'public',
   }),
   'profile.rotateRecoveryKey': call({
@@ -245,6 +303,7 @@ export const contract = {
     input: DownloadAttachmentInput,
     output: AttachmentContent,
     permission: { object: 'email', action: 'view' },
+    sensitiveView: { target: (input) => `message:${input.messageId}/part:${input.partId}` },
   }),
   'contacts.list': call({
     summary: 'Contacts, most recent mail activity first, keyset-paged; search by a prefix of the name or an address',
@@ -293,6 +352,7 @@ export const contract = {
     input: GetMessageInput,
     output: MessageDetail,
     permission: { object: 'email', action: 'view' },
+    sensitiveView: { target: (input) => `message:${input.id}` },
   }),
   // Blocking deletes stored email: it takes the right to delete email (not settings.edit, which
   // would let whoever may change settings delete mail). Unblocking brings that mail back: same right.

@@ -13,6 +13,12 @@ export type CallSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.Zo
   readonly output: O;
   readonly permission: CallPermission;
   readonly summary: string;
+  /**
+   * A sensitive view: every successful call of an enrolled profile is reported to the team server's
+   * audit log (as exports are), naming what was viewed. For reads of what a CRM guards most (the
+   * content of a customer's mail), not for every list.
+   */
+  readonly sensitiveView?: { readonly target: (input: z.output<I>) => string };
 };
 
 export type Contract = Record<string, CallSpec>;

@@ -50,16 +50,18 @@ export const RoleView = z.object({
 });
 export type RoleView = z.infer<typeof RoleView>;
 
-export const NewUserInput = z
-  .object({ email: Email, password: NewPassword, isAdmin: z.boolean().default(false) })
-  .strict();
+/** A new account; its rights come from the roles it is given afterwards. */
+export const NewUserInput = z.object({ email: Email, password: NewPassword }).strict();
 export type NewUserInput = z.infer<typeof NewUserInput>;
 
 export const UserView = z.object({
   id: z.string(),
   email: z.string(),
+  /** The account made by the one-time setup link. It grants nothing by itself: rights come from roles. */
   isAdmin: z.boolean(),
   disabled: z.boolean(),
+  /** Two-factor sign-in is on (what "require 2FA" waits for). */
+  twoFactorEnabled: z.boolean(),
   roleIds: z.array(z.string()),
 });
 export type UserView = z.infer<typeof UserView>;

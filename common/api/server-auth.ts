@@ -47,6 +47,7 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const SessionUser = z.object({
   id: z.string(),
   email: z.string(),
+  /** The account made by the one-time setup link. It grants nothing by itself: rights come from roles. */
   isAdmin: z.boolean(),
 });
 export type SessionUser = z.infer<typeof SessionUser>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GrantMinutes } from './server-grants.js';
 
 /**
  * Two-factor sign-in and the workspace security settings of the team server, shared with the
@@ -56,12 +57,14 @@ export const IP_ALLOWLIST_MAX = 200;
 export const WorkspaceSecuritySettings = z.object({
   require2fa: z.boolean(),
   ipAllowlist: z.array(Cidr).max(IP_ALLOWLIST_MAX),
+  /** The longest a just-in-time grant may last, in minutes (default 8 h, at most 7 days). */
+  grantMaxMinutes: GrantMinutes,
 });
 export type WorkspaceSecuritySettings = z.infer<typeof WorkspaceSecuritySettings>;
 
-/** PUT /api/admin/settings: either setting or both. */
+/** PUT /api/admin/settings: any of the settings. */
 export const WorkspaceSettingsInput = WorkspaceSecuritySettings.partial().refine(
-  (value) => value.require2fa !== undefined || value.ipAllowlist !== undefined,
-  { message: 'Send require2fa, ipAllowlist or both.' },
+  (value) => value.require2fa !== undefined || value.ipAllowlist !== undefined || value.grantMaxMinutes !== undefined,
+  { message: 'Send require2fa, ipAllowlist, grantMaxMinutes or several of them.' },
 );
 export type WorkspaceSettingsInput = z.infer<typeof WorkspaceSettingsInput>;

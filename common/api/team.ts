@@ -45,17 +45,18 @@ export const TeamServerUrl = z
     return `${scheme}://${host}${port === undefined ? '' : `:${port}`}`;
   });
 
+/** The workspace key's fingerprint as the admin published it: when given, any other key is refused. */
+const ExpectedFingerprint = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{43}$/);
+
 export const TeamEnrollInput = z
   .object({
     serverUrl: TeamServerUrl,
     email: z.string().trim().min(1).max(254),
     password: z.string().min(1).max(1024),
-    /** The workspace key's fingerprint as the admin published it: when given, any other key is refused. */
-    expectedFingerprint: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9_-]{43}$/)
-      .optional(),
+    expectedFingerprint: ExpectedFingerprint.optional(),
     /**
      * For an account with two-factor sign-in: the 6-digit code from the authenticator app, or one of
      * the recovery codes. A first try without it answers SECOND_FACTOR_REQUIRED.
@@ -64,6 +65,28 @@ export const TeamEnrollInput = z
   })
   .strict();
 export type TeamEnrollInput = z.infer<typeof TeamEnrollInput>;
+
+/** Enrollment through the team server's single sign-on: the rest happens in the browser. */
+export const TeamSsoInput = z
+  .object({ serverUrl: TeamServerUrl, expectedFingerprint: ExpectedFingerprint.optional() })
+  .strict();
+export type TeamSsoInput = z.infer<typeof TeamSsoInput>;
+
+/** A started SSO enrollment: open `authorizationUrl` (unless the core opened it), then team.completeSso. */
+export const TeamSsoStarted = z.object({
+  flowId: z.string(),
+  authorizationUrl: z.string(),
+  /** True when the core handed the URL to the system browser itself. */
+  browserOpened: z.boolean(),
+  expiresAt: z.string(),
+});
+export type TeamSsoStarted = z.infer<typeof TeamSsoStarted>;
+
+export const TeamSsoFlowInput = z.object({ flowId: z.string().min(1).max(100) }).strict();
+
+/** Whether a team server offers single sign-on (so the form can show "Sign in with SSO"). */
+export const TeamServerSso = z.object({ ssoEnabled: z.boolean() });
+export type TeamServerSso = z.infer<typeof TeamServerSso>;
 
 export const TeamStatus = z.object({
   enrolled: z.boolean(),

@@ -21,6 +21,7 @@ import type { OAuthOptions } from '../sync/oauth/options.js';
 import { profileHandlers } from './services/profile-handlers.js';
 import { policyHandlers } from './services/policy-handlers.js';
 import { teamHandlers } from './services/team-handlers.js';
+import { teamSsoHandlers } from './services/team-sso-handlers.js';
 import { settingsHandlers } from './services/settings-handlers.js';
 import { mailHandlers } from './services/mail-handlers.js';
 import { messageHandlers } from './services/message-handlers.js';
@@ -141,6 +142,15 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   }
   const { closeFlows, ...oauthCalls } = oauthHandlers(profiles, engine, options.log, options.oauth);
   const team = teamHandlers(profiles, serverPolicies, policyFetcher, options.log, options.team?.fetch);
+  // Enrollment through the team server's SSO: the same browser opener and wait as Gmail/Microsoft sign-in.
+  const { closeFlows: closeSsoFlows, ...teamSso } = teamSsoHandlers(profiles, serverPolicies, options.log, {
+    ...(options.oauth?.openBrowser ? { openBrowser: options.oauth.openBrowser } : {}),
+    ...(options.oauth?.flowTimeoutMs ? { flowTimeoutMs: options.oauth.flowTimeoutMs } : {}),
+    ...(options.team?.fetch ? { fetch: options.team.fetch } : {}),
+    onEnrolled: (status) => {
+      if (status.policy) events.policyChanged(status.policy.version);
+    },
+  });
   const handlers: Handlers = {
     ...profileHandlers(profiles),
     ...policyHandlers(policies),
@@ -151,6 +161,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       if (status.policy) events.policyChanged(status.policy.version);
       return status;
     },
+    ...teamSso,
     ...settingsHandlers(profiles),
     ...accountHandlers(profiles, engine, options.log, options.oauth),
     ...oauthCalls,
@@ -175,10 +186,11 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       const team = profiles.requireStore().team;
       if (team.enrollment()) team.enqueueAudit('call.forbidden', event, new Date(serverPolicies.now()));
     },
-    // So are exports: data leaving the app is on the server's record, whoever allowed it.
-    onAudited: (event) => {
+    // So are exports (data leaving the app) and sensitive views: on the server's record, whoever allowed them.
+    onAudited: ({ kind, ...detail }) => {
       const team = profiles.requireStore().team;
-      if (team.enrollment()) team.enqueueAudit('call.export', event, new Date(serverPolicies.now()));
+      const name = kind === 'export' ? 'call.export' : 'call.sensitive_view';
+      if (team.enrollment()) team.enqueueAudit(name, detail, new Date(serverPolicies.now()));
     },
   });
   let closing: Promise<void> | null = null;
@@ -190,7 +202,8 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     close: () =>
       (closing ??= (async () => {
         closeFlows();
-        policyFetcher.stop();
+        closeSsoFlows();
+        await policyFetcher.stop();
         // An upload in flight finishes first: it deletes what the server acknowledged from the store.
         await auditUploader.stop();
         await engine.stop();

@@ -1,6 +1,7 @@
 import { AUDIT_UPLOAD_MAX_EVENTS, AuditUploadOutput, type AuditUploadInput } from '../../common/api/server-audit.js';
 import type { TeamRepository } from '../store/repositories/team-repository.js';
 import type { Logger } from '../util/logger.js';
+import { jitteredDelay, PeriodicTask, type SetTimer } from '../util/periodic-task.js';
 import type { PolicyEndpoint } from './policy-fetcher.js';
 
 export type UploadOutcome =
@@ -16,7 +17,7 @@ export type AuditUploaderOptions = {
   log: Logger;
   fetch?: typeof globalThis.fetch;
   random?: () => number;
-  setTimer?: (run: () => void, ms: number) => { cancel(): void };
+  setTimer?: SetTimer;
   requestTimeoutMs?: number;
   batchSize?: number;
 };
@@ -33,54 +34,42 @@ const MAX_BATCHES_PER_RUN = 20;
  * lost is harmless. Offline, events simply wait.
  */
 export class AuditUploader {
-  private timer: { cancel(): void } | null = null;
-  private running = false;
-  private inFlight: Promise<UploadOutcome> | null = null;
+  private readonly task: PeriodicTask<UploadOutcome>;
 
-  constructor(private readonly options: AuditUploaderOptions) {}
+  constructor(private readonly options: AuditUploaderOptions) {
+    this.task = new PeriodicTask({
+      run: () =>
+        this.uploadNow().catch((error: unknown): UploadOutcome => ({
+          kind: 'failed',
+          acknowledged: 0,
+          status: null,
+          message: error instanceof Error ? error.message : String(error),
+        })),
+      nextDelayMs: () => this.nextDelayMs(),
+      onScheduledResult: (outcome) => {
+        if (outcome.kind === 'failed')
+          this.options.log.info({ status: outcome.status }, 'audit upload failed; events stay queued');
+      },
+      ...(options.setTimer ? { setTimer: options.setTimer } : {}),
+    });
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.tick();
+    this.task.start();
   }
 
   /** Stops the schedule; resolves once a run in flight is over (it may still write to the store). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
-    await this.inFlight;
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   nextDelayMs(): number {
-    const random = this.options.random ?? Math.random;
-    return AUDIT_UPLOAD_MIN_MS + Math.floor(random() * (AUDIT_UPLOAD_MAX_MS - AUDIT_UPLOAD_MIN_MS));
+    return jitteredDelay(AUDIT_UPLOAD_MIN_MS, AUDIT_UPLOAD_MAX_MS, this.options.random);
   }
 
   /** One run (batches until the outbox is empty); concurrent callers share it. Never throws. */
   uploadOnce(): Promise<UploadOutcome> {
-    this.inFlight ??= this.uploadNow()
-      .catch((error: unknown): UploadOutcome => ({
-        kind: 'failed',
-        acknowledged: 0,
-        status: null,
-        message: error instanceof Error ? error.message : String(error),
-      }))
-      .finally(() => {
-        this.inFlight = null;
-      });
-    return this.inFlight;
-  }
-
-  private tick(): void {
-    void this.uploadOnce().then((outcome) => {
-      if (outcome.kind === 'failed')
-        this.options.log.info({ status: outcome.status }, 'audit upload failed; events stay queued');
-      if (!this.running) return;
-      const setTimer = this.options.setTimer ?? defaultTimer;
-      this.timer = setTimer(() => this.tick(), this.nextDelayMs());
-    });
+    return this.task.runOnce();
   }
 
   private async uploadNow(): Promise<UploadOutcome> {
@@ -148,10 +137,4 @@ function parseJson(text: string): { value?: unknown } | null {
   } catch {
     return null;
   }
-}
-
-function defaultTimer(run: () => void, ms: number): { cancel(): void } {
-  const handle = setTimeout(run, ms);
-  handle.unref();
-  return { cancel: () => clearTimeout(handle) };
 }

@@ -19,7 +19,8 @@ import type { EmailVisibility, Policy } from '../../common/rbac/permissions.js';
  * - email visibility 'metadata': no subject, snippet or body on mail.list / mail.get / search.messages /
  *   timeline.forRecord (thread items) / mail.listAttachments; mail.downloadAttachment is refused.
  *   'subject': the subject stays; bodies (text, html, snippets) go, attachments are refused.
- * Not yet covered: a search for words of a body the user may not read still finds the message.
+ * The search itself only matches what the user may read (search-handlers.ts, searchColumnsFor): a hit
+ * for a word of a hidden body would reveal the body.
  */
 export type OutputFilter<N extends CallName> = (value: CallOutput<N>, policy: Policy) => CallOutput<N>;
 export type OutputFilters = { [N in CallName]?: OutputFilter<N> };

@@ -1,5 +1,6 @@
 import type { PolicyRejection } from '../../common/rbac/policy.js';
 import type { Logger } from '../util/logger.js';
+import { jitteredDelay, PeriodicTask, type SetTimer } from '../util/periodic-task.js';
 import type { ServerPolicySource } from './server-policy-source.js';
 
 /** Where to ask and as whom; null while the profile is not enrolled (or locked). */
@@ -20,7 +21,7 @@ export type PolicyFetcherOptions = {
   fetch?: typeof globalThis.fetch;
   /** 0..1; jitter spreads the desktops of one workspace over the interval. */
   random?: () => number;
-  setTimer?: (run: () => void, ms: number) => { cancel(): void };
+  setTimer?: SetTimer;
   requestTimeoutMs?: number;
   /**
    * A fixed delay between fetches instead of the 60–120 s jitter: for tests and demos only (see
@@ -41,48 +42,39 @@ export const POLICY_FETCH_MAX_MS = 120_000;
  * good policy stays in force; only its expiry plus the offline grace ends it (ServerPolicySource).
  */
 export class PolicyFetcher {
-  private timer: { cancel(): void } | null = null;
-  private running = false;
-  private inFlight: Promise<FetchOutcome> | null = null;
+  private readonly task: PeriodicTask<FetchOutcome>;
 
-  constructor(private readonly options: PolicyFetcherOptions) {}
+  constructor(private readonly options: PolicyFetcherOptions) {
+    this.task = new PeriodicTask({
+      run: () => this.fetchNow(),
+      nextDelayMs: () => this.nextDelayMs(),
+      onScheduledResult: (outcome) => {
+        if (outcome.kind === 'failed')
+          this.options.log.info({ status: outcome.status }, 'policy fetch failed; kept the policy in force');
+      },
+      ...(options.setTimer ? { setTimer: options.setTimer } : {}),
+    });
+  }
 
   /** Fetches now, then on the jittered interval until stop(). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.tick();
+    this.task.start();
   }
 
-  stop(): void {
-    this.running = false;
-    this.timer?.cancel();
-    this.timer = null;
+  /** Stops the schedule; resolves once a fetch in flight is over. */
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** The delay before the next fetch: uniform in [60 s, 120 s), or the fixed test interval. */
   nextDelayMs(): number {
     if (this.options.intervalMs !== undefined) return this.options.intervalMs;
-    const random = this.options.random ?? Math.random;
-    return POLICY_FETCH_MIN_MS + Math.floor(random() * (POLICY_FETCH_MAX_MS - POLICY_FETCH_MIN_MS));
+    return jitteredDelay(POLICY_FETCH_MIN_MS, POLICY_FETCH_MAX_MS, this.options.random);
   }
 
   /** One fetch; concurrent callers share it. Never throws. */
   fetchOnce(): Promise<FetchOutcome> {
-    this.inFlight ??= this.fetchNow().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
-  }
-
-  private tick(): void {
-    void this.fetchOnce().then((outcome) => {
-      if (outcome.kind === 'failed')
-        this.options.log.info({ status: outcome.status }, 'policy fetch failed; kept the policy in force');
-      if (!this.running) return;
-      const setTimer = this.options.setTimer ?? defaultTimer;
-      this.timer = setTimer(() => this.tick(), this.nextDelayMs());
-    });
+    return this.task.runOnce();
   }
 
   private async fetchNow(): Promise<FetchOutcome> {
@@ -121,12 +113,6 @@ export class PolicyFetcher {
     this.options.onUpdated?.(verdict.document.version);
     return { kind: 'updated', version: verdict.document.version };
   }
-}
-
-function defaultTimer(run: () => void, ms: number): { cancel(): void } {
-  const handle = setTimeout(run, ms);
-  handle.unref();
-  return { cancel: () => clearTimeout(handle) };
 }
 
 /** The environment variable that shortens the policy fetch interval (tests, demos). */

@@ -1,9 +1,12 @@
+import { z } from 'zod';
 import { LoginOutput } from '../../common/api/server-auth.js';
 import { WorkspaceInfo } from '../../common/api/server-admin.js';
+import { GrantView, type GrantRequestInput } from '../../common/api/server-grants.js';
 import { SecondFactorChallengeOutput } from '../../common/api/server-second-factor.js';
+import { SsoStatus, type SsoExchangeInput } from '../../common/api/server-sso.js';
 import { AppError } from '../../common/errors.js';
 
-/** The few team server calls enrollment makes, with the server's failures turned into AppErrors. */
+/** The team server calls the desktop makes, with the server's failures turned into AppErrors. */
 export class TeamServerClient {
   constructor(
     private readonly serverUrl: string,
@@ -47,6 +50,30 @@ export class TeamServerClient {
     return parsed.data;
   }
 
+  /** Whether the server offers single sign-on; a server from before SSO (404) does not. */
+  async ssoEnabled(): Promise<boolean> {
+    const response = await this.request('/api/auth/sso/status', {});
+    if (response.status === 404) return false;
+    const parsed = SsoStatus.safeParse(await this.value(response));
+    if (!parsed.success) throw new AppError('VALIDATION', 'The team server did not answer as expected (SSO status).');
+    return parsed.data.enabled;
+  }
+
+  /** Where the browser starts an SSO sign-in that ends at this desktop's loopback redirect. */
+  ssoStartUrl(params: { redirectUri: string; codeChallenge: string; state: string }): string {
+    const url = new URL('/api/auth/sso/start', this.serverUrl);
+    url.searchParams.set('redirect_uri', params.redirectUri);
+    url.searchParams.set('code_challenge', params.codeChallenge);
+    url.searchParams.set('code_challenge_method', 'S256');
+    url.searchParams.set('state', params.state);
+    return url.href;
+  }
+
+  /** The one-time code from the loopback, with this desktop's PKCE verifier, for a session. */
+  async ssoExchange(input: SsoExchangeInput): Promise<LoginOutput> {
+    return this.session(await this.post('/api/auth/sso/exchange', input));
+  }
+
   async workspace(): Promise<WorkspaceInfo> {
     const parsed = WorkspaceInfo.safeParse(await this.value(await this.request('/api/workspace', {})));
     if (!parsed.success) throw new AppError('VALIDATION', 'The server did not describe a Clientele workspace.');
@@ -60,6 +87,39 @@ export class TeamServerClient {
     });
     if (response.status !== 200) await this.value(response);
     return { jws: (await response.text()).trim(), etag: response.headers.get('etag') };
+  }
+
+  /** Asks for a just-in-time grant (POST /api/grants); the server decides whether it may be asked. */
+  async requestGrant(token: string, input: GrantRequestInput): Promise<GrantView> {
+    return this.parsed(GrantView, await this.authed('POST', '/api/grants', token, input));
+  }
+
+  /** The user's own requests, newest first. */
+  async myGrants(token: string): Promise<GrantView[]> {
+    return this.parsed(z.array(GrantView), await this.authed('GET', '/api/grants/mine', token));
+  }
+
+  async cancelGrant(token: string, id: string): Promise<GrantView> {
+    return this.parsed(GrantView, await this.authed('POST', `/api/grants/${encodeURIComponent(id)}/cancel`, token, {}));
+  }
+
+  private async authed(method: 'GET' | 'POST', path: string, token: string, body?: unknown): Promise<unknown> {
+    return this.value(
+      await this.request(path, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+  }
+
+  private parsed<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new AppError('VALIDATION', 'The team server did not answer as expected.');
+    return parsed.data;
   }
 
   /** Best effort: a session opened by a failed enrollment should not linger on the server. */
@@ -105,6 +165,9 @@ export class TeamServerClient {
     if (response.status === 400) throw new AppError('VALIDATION', message);
     // E.g. a workspace that requires 2FA and an account without it yet: the server says what to do.
     if (response.status === 403) throw new AppError('FORBIDDEN', message);
+    // E.g. an access request for what the user already holds, or one decided already.
+    if (response.status === 404) throw new AppError('NOT_FOUND', message);
+    if (response.status === 409) throw new AppError('CONFLICT', message);
     throw new AppError('TEMPORARY', message);
   }
 }

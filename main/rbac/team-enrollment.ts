@@ -1,4 +1,5 @@
 import { calculateJwkThumbprint } from 'jose';
+import type { LoginOutput } from '../../common/api/server-auth.js';
 import type { TeamEnrollInput, TeamStatus } from '../../common/api/team.js';
 import { AppError } from '../../common/errors.js';
 import type { TeamEnrollment } from '../store/repositories/team-repository.js';
@@ -25,11 +26,24 @@ export type EnrollmentDeps = {
  */
 export async function enrollWithTeamServer(input: TeamEnrollInput, deps: EnrollmentDeps): Promise<void> {
   const client = new TeamServerClient(input.serverUrl, deps.fetch);
+  const login = await client.login(input.email, input.password, input.secondFactorCode);
+  await enrollWithSession(client, login, input, deps);
+}
+
+/**
+ * The rest of an enrollment once a sign-in (password, or single sign-on: team-sso-flow.ts) gave a
+ * session: the same checks and the same all-or-nothing store whichever way the user signed in.
+ */
+export async function enrollWithSession(
+  client: TeamServerClient,
+  login: LoginOutput,
+  input: { serverUrl: string; expectedFingerprint?: string | undefined },
+  deps: EnrollmentDeps,
+): Promise<void> {
   // The session this profile held: ended once the new one is stored, and only on the same server
   // (no other server may learn it). A refused enrollment leaves it working.
   const enrolledHere = deps.store.team.enrollment()?.serverUrl === input.serverUrl;
   const previousToken = enrolledHere ? deps.store.secrets.get(TEAM_SESSION_SECRET) : null;
-  const login = await client.login(input.email, input.password, input.secondFactorCode);
   try {
     const workspace = await client.workspace();
     const fingerprint = await calculateJwkThumbprint(workspace.publicKeyJwk, 'sha256');

@@ -7,7 +7,7 @@ import {
   type SearchRepository,
   type SearchRow,
 } from '../store/repositories/search-repository.js';
-import { buildMatchExpression } from './search-query.js';
+import { buildMatchExpression, type SearchColumn } from './search-query.js';
 
 export type SearchRequest = {
   query: string;
@@ -15,6 +15,8 @@ export type SearchRequest = {
   limit: number;
   cursor?: string | undefined;
   accountId?: string | undefined;
+  /** Limit the match to these columns (what the user may read); every column when absent. */
+  columns?: readonly SearchColumn[] | undefined;
 };
 
 /** Newest: the search key of the last hit; ranked: how many hits came before (ranks move as mail arrives). */
@@ -25,7 +27,7 @@ export function searchMessages(
   repository: SearchRepository,
   request: SearchRequest,
 ): { hits: SearchHit[]; next: string | null; rankedAmongNewest?: number } {
-  const match = buildMatchExpression(request.query);
+  const match = buildMatchExpression(request.query, request.columns);
   if (match === null) return { hits: [], next: null };
   const cursor = request.cursor === undefined ? null : decodeCursor(request.cursor, request.order);
   const common = { match, accountId: request.accountId ?? null, limit: request.limit + 1 };

@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { DatabaseKind } from '../db/database.js';
 import type { ServerDatabase, UsersTable } from '../db/schema.js';
+import { adminRoleId } from '../rbac/admin-role.js';
 import { normalizeEmail } from './email.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { hashPassword } from './passwords.js';
@@ -66,6 +67,9 @@ export async function redeemBootstrapToken(
       disabled_at: null,
     };
     await trx.insertInto('users').values(user).execute();
+    // Rights come from roles: the first admin holds "Admin" (the is_admin flag only marks the set-up).
+    const roleId = await adminRoleId(trx, now);
+    await trx.insertInto('user_roles').values({ user_id: user.id, role_id: roleId, assigned_at: now }).execute();
     // Every other outstanding link dies with the first admin.
     await trx.updateTable('bootstrap_tokens').set({ used_at: now }).where('used_at', 'is', null).execute();
     // In the same transaction: the admin exists exactly when its creation is on record.
@@ -74,7 +78,7 @@ export async function redeemBootstrapToken(
       actorUserId: user.id,
       at: now,
       target: `user:${user.id}`,
-      details: { email: user.email },
+      details: { email: user.email, roleId },
     });
     return user;
   });

@@ -3,6 +3,7 @@ import { AppError } from '../../common/errors.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
 import { normalizeEmail } from './email.js';
+import { hasPassword } from './no-password.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
 import { issueChallenge } from './second-factor-challenges.js';
@@ -59,11 +60,15 @@ export async function login(
   }
 
   const user = await findUserByEmail(deps.db, input.email);
-  const passwordMatches = await verifyPassword(user?.password_hash ?? deps.dummyHash, input.password);
+  // An account made by single sign-on has no password: checked against the dummy hash so it answers
+  // as slowly as any other, and never accepted.
+  const usable = user !== undefined && hasPassword(user.password_hash);
+  const passwordMatches =
+    (await verifyPassword(usable ? user.password_hash : deps.dummyHash, input.password)) && usable;
   // The failure was recorded by begin(); only a success takes it back.
   if (!user || !passwordMatches || user.disabled_at !== null) {
     await failed(
-      !user ? 'unknown_account' : !passwordMatches ? 'wrong_password' : 'account_disabled',
+      !user ? 'unknown_account' : !usable ? 'no_password' : !passwordMatches ? 'wrong_password' : 'account_disabled',
       user?.id ?? null,
     );
     throw new AppError('AUTH', GENERIC_LOGIN_FAILURE);
@@ -77,21 +82,35 @@ export async function login(
   return { kind: 'session', ...(await openSession(deps, user, input, now)) };
 }
 
-/** The end of a successful sign-in (password, or password and second factor): a new session, audited. */
+/**
+ * The end of every successful sign-in (password, password and second factor, single sign-on): a new
+ * session, audited as `auth.login` with its method. `sso` carries what the IdP said (issuer, amr).
+ */
 export async function openSession(
   deps: LoginDeps,
   user: UsersTable,
-  input: { currentToken: string | undefined; ip?: string; secondFactor?: 'totp' | 'recovery_code' },
+  input: {
+    currentToken: string | undefined;
+    ip?: string;
+    secondFactor?: 'totp' | 'recovery_code';
+    sso?: Record<string, unknown>;
+  },
   now: number,
 ): Promise<LoginSuccess> {
   if (input.currentToken) await deps.sessions.revokeByToken(input.currentToken, now);
-  const { token, session } = await deps.sessions.create(user.id, now);
+  const method = input.sso ? 'sso' : 'password';
+  const { token, session } = await deps.sessions.create(user.id, now, method);
   await recordAudit(deps.db, {
     action: 'auth.login',
     actorUserId: user.id,
     at: now,
     target: `session:${session.id}`,
-    details: input.secondFactor ? { ip: input.ip, secondFactor: input.secondFactor } : { ip: input.ip },
+    details: {
+      ip: input.ip,
+      method,
+      ...(input.secondFactor ? { secondFactor: input.secondFactor } : {}),
+      ...input.sso,
+    },
   });
   return { token, session, user };
 }

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit-log.js';
 import { normalizeEmail } from './email.js';
 import { openSession, type LoginDeps, type LoginSuccess } from './login.js';
 import { findChallengeUser, spendChallenge } from './second-factor-challenges.js';
-import { acceptRecoveryCode, acceptTotpCode, remainingRecoveryCodes } from './second-factor.js';
+import { acceptRecoveryCode, acceptTotpCode, remainingRecoveryCodes, type TotpDeps } from './second-factor.js';
 
 export const WRONG_CODE = 'The code is incorrect or was already used.';
 const DEAD_CHALLENGE = 'The sign-in has expired or was already completed. Sign in again.';
@@ -15,7 +15,7 @@ export type CodeInput = { code?: string | undefined; recoveryCode?: string | und
  * as passwords). Throws RATE_LIMIT or AUTH; on success takes back the account's failures.
  */
 export async function checkSecondFactor(
-  deps: Pick<LoginDeps, 'db' | 'throttle'>,
+  deps: Pick<LoginDeps, 'db' | 'throttle'> & TotpDeps,
   user: { id: string; email: string },
   input: CodeInput & { ip?: string },
   now: number,
@@ -37,7 +37,7 @@ export async function checkSecondFactor(
   const method = input.code !== undefined ? 'totp' : 'recovery_code';
   const accepted =
     input.code !== undefined
-      ? await acceptTotpCode(deps.db, user.id, input.code, now)
+      ? await acceptTotpCode(deps, user.id, input.code, now)
       : input.recoveryCode !== undefined && (await acceptRecoveryCode(deps.db, user.id, input.recoveryCode, now));
   if (!accepted) {
     await recordAudit(deps.db, {
@@ -63,7 +63,7 @@ export async function checkSecondFactor(
 
 /** The second step of a sign-in with 2FA: a live challenge and a good code give the session. */
 export async function completeSecondFactor(
-  deps: LoginDeps,
+  deps: LoginDeps & TotpDeps,
   input: CodeInput & { challenge: string; currentToken: string | undefined; ip?: string },
   now: number,
 ): Promise<LoginSuccess> {

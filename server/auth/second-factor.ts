@@ -1,11 +1,27 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../common/errors.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { placeOf, USER_TOTP_SECRET } from '../secrets/sealed-columns.js';
+import type { ServerSecrets } from '../secrets/server-secrets.js';
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.js';
 import { newId } from './tokens.js';
 import { matchTotpCode, newTotpSecret } from './totp.js';
 
-/** A user's TOTP and recovery codes: set-up, confirmation, checking a code once, disabling. */
+/**
+ * A user's TOTP and recovery codes: set-up, confirmation, checking a code once, disabling.
+ * The TOTP secret is stored sealed with the server secret key, bound to the user's id.
+ */
+
+export type TotpDeps = { db: Kysely<ServerDatabase>; secrets: ServerSecrets };
+
+/** A stored secret that does not open fails the request (500), naming the key problem in the log. */
+function openSecret(secrets: ServerSecrets, userId: string, sealed: string): string {
+  const opened = secrets.open(sealed, placeOf(USER_TOTP_SECRET, userId));
+  if (opened.ok) return opened.value;
+  throw new AppError('INTERNAL', "This account's two-factor secret can't be read on the server.", {
+    details: opened.error,
+  });
+}
 
 export async function hasSecondFactor(db: Kysely<ServerDatabase>, userId: string): Promise<boolean> {
   const row = await db
@@ -18,7 +34,7 @@ export async function hasSecondFactor(db: Kysely<ServerDatabase>, userId: string
 }
 
 /** Starts (or restarts) set-up with a fresh secret; refused while 2FA is on (disable it first). */
-export async function beginTotpSetup(db: Kysely<ServerDatabase>, userId: string, now: number): Promise<string> {
+export async function beginTotpSetup({ db, secrets }: TotpDeps, userId: string, now: number): Promise<string> {
   if (await hasSecondFactor(db, userId)) {
     throw new AppError('CONFLICT', 'Two-factor sign-in is already on; turn it off first to set up a new device.');
   }
@@ -26,7 +42,13 @@ export async function beginTotpSetup(db: Kysely<ServerDatabase>, userId: string,
   await db.deleteFrom('user_totp').where('user_id', '=', userId).execute();
   await db
     .insertInto('user_totp')
-    .values({ user_id: userId, secret, created_at: now, enabled_at: null, last_time_step: null })
+    .values({
+      user_id: userId,
+      secret_sealed: secrets.seal(secret, placeOf(USER_TOTP_SECRET, userId)),
+      created_at: now,
+      enabled_at: null,
+      last_time_step: null,
+    })
     .execute();
   return secret;
 }
@@ -36,7 +58,7 @@ export async function beginTotpSetup(db: Kysely<ServerDatabase>, userId: string,
  * time they exist in clear). Codes from an earlier set-up are replaced.
  */
 export async function confirmTotpSetup(
-  db: Kysely<ServerDatabase>,
+  { db, secrets }: TotpDeps,
   userId: string,
   code: string,
   now: number,
@@ -48,7 +70,7 @@ export async function confirmTotpSetup(
     .where('enabled_at', 'is', null)
     .executeTakeFirst();
   if (!pending) throw new AppError('CONFLICT', 'Start the set-up first (POST /api/auth/totp/setup).');
-  const timeStep = await matchTotpCode(pending.secret, code, now, null);
+  const timeStep = await matchTotpCode(openSecret(secrets, userId, pending.secret_sealed), code, now, null);
   if (timeStep === undefined) return undefined;
 
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode());
@@ -80,20 +102,20 @@ export async function confirmTotpSetup(
  * becomes. The conditional update makes it single use even when two requests race with one code.
  */
 export async function acceptTotpCode(
-  db: Kysely<ServerDatabase>,
+  { db, secrets }: TotpDeps,
   userId: string,
   code: string,
   now: number,
 ): Promise<boolean> {
   const row = await db
     .selectFrom('user_totp')
-    .select(['secret', 'last_time_step'])
+    .select(['secret_sealed', 'last_time_step'])
     .where('user_id', '=', userId)
     .where('enabled_at', 'is not', null)
     .executeTakeFirst();
   if (!row) return false;
   const lastTimeStep = row.last_time_step === null ? null : Number(row.last_time_step);
-  const timeStep = await matchTotpCode(row.secret, code, now, lastTimeStep);
+  const timeStep = await matchTotpCode(openSecret(secrets, userId, row.secret_sealed), code, now, lastTimeStep);
   if (timeStep === undefined) return false;
   const result = await db
     .updateTable('user_totp')

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ServerDatabase, SessionsTable, UsersTable } from '../db/schema.js';
+import type { ServerDatabase, SessionAuthMethod, SessionsTable, UsersTable } from '../db/schema.js';
 import { hashToken, newId, newToken } from './tokens.js';
 
 /**
@@ -22,7 +22,11 @@ export class SessionStore {
   ) {}
 
   /** A new session with a fresh token; the token itself is returned once and never stored. */
-  async create(userId: string, now: number): Promise<{ token: string; session: SessionsTable }> {
+  async create(
+    userId: string,
+    now: number,
+    authMethod: SessionAuthMethod = 'password',
+  ): Promise<{ token: string; session: SessionsTable }> {
     const token = newToken();
     const session: SessionsTable = {
       id: newId(),
@@ -32,6 +36,7 @@ export class SessionStore {
       last_seen_at: now,
       expires_at: Math.min(now + this.policy.idleMs, now + this.policy.absoluteMs),
       revoked_at: null,
+      auth_method: authMethod,
     };
     await this.db.insertInto('sessions').values(session).execute();
     return { token, session };
@@ -63,17 +68,9 @@ export class SessionStore {
       last_seen_at: row.last_seen_at,
       expires_at: row.expires_at,
       revoked_at: row.revoked_at,
+      auth_method: row.auth_method,
     };
-    if (now - session.last_seen_at >= this.policy.touchEveryMs) {
-      session.last_seen_at = now;
-      session.expires_at = Math.min(now + this.policy.idleMs, session.created_at + this.policy.absoluteMs);
-      await this.db
-        .updateTable('sessions')
-        .set({ last_seen_at: session.last_seen_at, expires_at: session.expires_at })
-        .where('id', '=', session.id)
-        .where('revoked_at', 'is', null)
-        .execute();
-    }
+    await this.touchIfDue(session, now);
     const user: UsersTable = {
       id: row.user_id,
       email: row.email,
@@ -84,6 +81,25 @@ export class SessionStore {
       disabled_at: row.disabled_at,
     };
     return { session, user };
+  }
+
+  /**
+   * Slides a live session's expiry (now + idle, never past created + absolute), writing at most once
+   * per `touchEveryMs` (a minute): reads don't each cost a write, and an expiry computed from a
+   * last_seen_at up to a minute old is at most a minute early. Updates `session` in place; returns the
+   * write to wait for, or undefined when none was due.
+   */
+  touchIfDue(session: SessionsTable, now: number): Promise<void> | undefined {
+    if (now - session.last_seen_at < this.policy.touchEveryMs) return undefined;
+    session.last_seen_at = now;
+    session.expires_at = Math.min(now + this.policy.idleMs, session.created_at + this.policy.absoluteMs);
+    return this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: session.last_seen_at, expires_at: session.expires_at })
+      .where('id', '=', session.id)
+      .where('revoked_at', 'is', null)
+      .execute()
+      .then(() => undefined);
   }
 
   /** Revokes the session of a token (logout, or rotation at login); false when it was not live. */

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 
 /** 256 random bits, URL-safe: session and bootstrap tokens. */
 export function newToken(): string {
@@ -10,7 +10,8 @@ export function newToken(): string {
  * (no salt or slow hash needed), and a copy of the database holds no usable token.
  */
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // One-shot hash (Node >= 20.12): a third of createHash's cost, on every request.
+  return hash('sha256', token, 'hex');
 }
 
 export function newId(): string {

@@ -6,6 +6,7 @@ export function findUserByEmail(db: Kysely<ServerDatabase>, email: string): Prom
   return db.selectFrom('users').selectAll().where('email_normalized', '=', normalizeEmail(email)).executeTakeFirst();
 }
 
+/** Whether the setup link was used: the is_admin flag marks that first account and authorizes nothing. */
 export async function adminExists(db: Kysely<ServerDatabase>): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('is_admin', '=', 1).limit(1).executeTakeFirst();
   return row !== undefined;

@@ -10,9 +10,20 @@ export type DatabaseKind = 'sqlite' | 'postgres';
 
 export type DatabaseTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 
+/**
+ * The driver under Kysely, for the one hot statement that bypasses its query builder
+ * (server/auth/caller-query.ts): the better-sqlite3 connection, or on PostgreSQL a small pool of its
+ * own (`readers`, see openDatabase).
+ */
+export type RawDatabase = { kind: 'sqlite'; sqlite: Sqlite.Database } | { kind: 'postgres'; readers: pg.Pool };
+
+/** Connections of the PostgreSQL readers pool: the caller read's batches in flight at once. */
+export const POSTGRES_READERS = 2;
+
 export type OpenDatabase = {
   kind: DatabaseKind;
   db: Kysely<ServerDatabase>;
+  raw: RawDatabase;
   close(): Promise<void>;
 };
 
@@ -39,16 +50,31 @@ export function openDatabase(target: DatabaseTarget): OpenDatabase {
     // A second process on the same file waits for the writer instead of failing at once.
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<ServerDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { kind: 'sqlite', db, close: () => db.destroy() };
+    return { kind: 'sqlite', db, raw: { kind: 'sqlite', sqlite }, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({
+  // Timestamps are BIGINT milliseconds: read them as numbers, as SQLite does (safe up to 2^53).
+  const types = { getTypeParser: int8AsNumber };
+  const pool = new pg.Pool({ connectionString: target.url, max: 10, types });
+  // The caller read (one named statement per request batch) on connections of its own, which always
+  // use the statement's generic plan: with the default plan_cache_mode PostgreSQL re-planned the
+  // batched statement on every execution (its custom plans look cheaper than the generic one), which
+  // cost three times its execution. Kysely's queries keep the default on the main pool.
+  const readers = new pg.Pool({
     connectionString: target.url,
-    max: 10,
-    // Timestamps are BIGINT milliseconds: read them as numbers, as SQLite does (safe up to 2^53).
-    types: { getTypeParser: int8AsNumber },
+    max: POSTGRES_READERS,
+    types,
+    options: '-c plan_cache_mode=force_generic_plan',
   });
   const db = new Kysely<ServerDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: 'postgres', db, close: () => db.destroy() };
+  return {
+    kind: 'postgres',
+    db,
+    raw: { kind: 'postgres', readers },
+    close: async () => {
+      await db.destroy();
+      await readers.end();
+    },
+  };
 }
 
 export function databaseTargetFromUrl(url: string | undefined, sqliteFile: string): DatabaseTarget {

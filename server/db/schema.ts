@@ -8,7 +8,13 @@ export type UsersTable = {
   email: string;
   /** Lower-cased, NFC-normalized email: unique, so one address can't hold two accounts by case. */
   email_normalized: string;
+  /** Argon2id PHC string, or NO_PASSWORD (server/auth/no-password.ts) for an account made by SSO. */
   password_hash: string;
+  /**
+   * 1 for the account made by the one-time setup link. It authorizes nothing (rights come from
+   * roles; that account got the "Admin" role): it only tells whether the workspace was set up, so
+   * no further setup link is issued.
+   */
   is_admin: number;
   created_at: number;
   disabled_at: number | null;
@@ -23,7 +29,11 @@ export type SessionsTable = {
   last_seen_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** How the session was opened: 'password' (2FA rules apply) or 'sso' (the IdP's own factors). */
+  auth_method: SessionAuthMethod;
 };
+
+export type SessionAuthMethod = 'password' | 'sso';
 
 /** One row per failed login, keyed by the normalized email (known account or not). */
 export type LoginAttemptsTable = {
@@ -67,8 +77,8 @@ export type WorkspaceTable = {
   id: string;
   /** The public key as JWK JSON. */
   public_key_jwk: string;
-  /** PKCS8 PEM. Plain for now; to be encrypted at rest with a server secret. */
-  private_key_pkcs8: string;
+  /** The PKCS8 PEM sealed with the server secret key (server/secrets, place: WORKSPACE_PRIVATE_KEY). */
+  private_key_sealed: string;
   policy_lifetime_hours: number;
   offline_grace_hours: number;
   created_at: number;
@@ -92,14 +102,25 @@ export type RolesTable = {
 
 export type UserRolesTable = { user_id: string; role_id: string; assigned_at: number };
 
-/** The rights last compiled for a user (their hash) and the policy version they were given. */
-export type PolicyVersionsTable = { user_id: string; rights_hash: string; version: number; updated_at: number };
+/**
+ * The rights last compiled for a user (their hash) and the policy version they were given; since
+ * 0009 also the last copy signed for that version (null until signed, cleared when the version moves).
+ */
+export type PolicyVersionsTable = {
+  user_id: string;
+  rights_hash: string;
+  version: number;
+  updated_at: number;
+  jws: string | null;
+  issued_at: number | null;
+  expires_at: number | null;
+};
 
 /** A user's TOTP secret; enabled once a first code confirmed it. */
 export type UserTotpTable = {
   user_id: string;
-  /** Base32. Plain for now: the server has no secret-key facility yet. */
-  secret: string;
+  /** The Base32 secret sealed with the server secret key (server/secrets, place: USER_TOTP_SECRET). */
+  secret_sealed: string;
   created_at: number;
   enabled_at: number | null;
   /** The last RFC 6238 time step accepted: each code is good once. */
@@ -130,7 +151,88 @@ export type WorkspaceSettingsTable = {
   singleton: number;
   require_2fa: number;
   ip_allowlist: string;
+  /** The longest a just-in-time grant may last (migration 0005). */
+  grant_max_minutes: number;
   updated_at: number;
+};
+
+/** The OIDC single sign-on configuration (singleton = 1). */
+export type SsoConfigTable = {
+  singleton: number;
+  enabled: number;
+  issuer: string | null;
+  client_id: string | null;
+  /** Write-only through the API, never returned or logged. Sealed with the server secret key (server/secrets), bound to this row. */
+  client_secret_sealed: string | null;
+  /** JSON array of lower-case mail domains. */
+  allowed_email_domains: string;
+  auto_provision: number;
+  default_role_id: string | null;
+  updated_at: number;
+};
+
+/** A user's link to an IdP subject: (issuer, subject) is unique, and one subject per user and issuer. */
+export type UserIdentitiesTable = {
+  id: string;
+  user_id: string;
+  issuer: string;
+  subject: string;
+  email: string;
+  created_at: number;
+  last_login_at: number;
+};
+
+/** A sign-in sent to the IdP and not back yet (10 minutes, single use). */
+export type SsoPendingTable = {
+  id: string;
+  state_hash: string;
+  nonce: string;
+  code_verifier: string;
+  redirect_uri: string;
+  browser_binding_hash: string;
+  client_redirect_uri: string | null;
+  client_code_challenge: string | null;
+  client_state: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+};
+
+/** A desktop's one-time code, bound to its PKCE challenge and loopback redirect. */
+export type SsoExchangeCodesTable = {
+  id: string;
+  code_hash: string;
+  user_id: string;
+  code_challenge: string;
+  redirect_uri: string;
+  details: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+};
+
+/**
+ * A just-in-time grant (migration 0005): requested by user_id, then approved (with expires_at),
+ * denied, cancelled by the user, revoked by an approver, or expired. Object, action and scope are
+ * common/rbac's names.
+ */
+export type AccessGrantsTable = {
+  id: string;
+  user_id: string;
+  object: string;
+  action: string;
+  scope: string;
+  reason: string;
+  requested_minutes: number;
+  status: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  approved_minutes: number | null;
+  expires_at: number | null;
+  ended_by: string | null;
+  ended_at: number | null;
+  note: string | null;
 };
 
 export type ServerDatabase = {
@@ -150,4 +252,9 @@ export type ServerDatabase = {
   recovery_codes: RecoveryCodesTable;
   second_factor_challenges: SecondFactorChallengesTable;
   workspace_settings: WorkspaceSettingsTable;
+  sso_config: SsoConfigTable;
+  user_identities: UserIdentitiesTable;
+  sso_pending: SsoPendingTable;
+  sso_exchange_codes: SsoExchangeCodesTable;
+  access_grants: AccessGrantsTable;
 };

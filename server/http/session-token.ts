@@ -16,7 +16,8 @@ export function readSessionToken(request: FastifyRequest): string | undefined {
   return token;
 }
 
-function readCookie(header: string | undefined, name: string): string | undefined {
+/** One cookie of a Cookie header, by name. */
+export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const index = part.indexOf('=');

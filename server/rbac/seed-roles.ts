@@ -22,8 +22,13 @@ function every(scope: Scope, actions: readonly RbacAction[] = RbacAction.options
 
 /**
  * The roles a new workspace starts with (migration 0002); the admin edits them like any other.
- * Admin: everything. Sales manager: the team's work, export included. Sales rep: sees the team's
- * contacts and companies, works on their own records, and may not export.
+ * Admin: everything. Sales manager: the team's work, export included, and the team's people
+ * (users: edit 'team' lets a manager give a team member a role within their own rights and approve
+ * their just-in-time grants). Sales rep: sees the team's contacts and companies, works on their own
+ * records, and may not export. `settings` at scope 'own' is the user's own desktop settings; the
+ * workspace's settings on the server need scope 'all' (migration 0005 narrowed workspaces seeded
+ * before; it never widens an existing role, so older workspaces' managers get users: edit 'team'
+ * only when an admin adds it).
  */
 export const SEED_ROLES: readonly SeedRole[] = [
   {
@@ -36,8 +41,8 @@ export const SEED_ROLES: readonly SeedRole[] = [
     name: 'Sales manager',
     permissions: {
       ...Object.fromEntries(WORK_OBJECTS.map((object) => [object, every('team')])),
-      settings: { view: 'all', edit: 'all' },
-      users: { view: 'team' },
+      settings: { view: 'own', edit: 'own' },
+      users: { view: 'team', edit: 'team' },
     },
     fieldRules: {},
     emailVisibility: 'full',
@@ -52,7 +57,7 @@ export const SEED_ROLES: readonly SeedRole[] = [
       note: { view: 'own', create: 'own', edit: 'own', delete: 'own' },
       task: { view: 'own', create: 'own', edit: 'own', delete: 'own' },
       report: { view: 'own' },
-      settings: { view: 'all', edit: 'all' },
+      settings: { view: 'own', edit: 'own' },
     },
     fieldRules: {},
     emailVisibility: 'full',

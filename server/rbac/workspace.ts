@@ -1,9 +1,13 @@
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, importPKCS8, type CryptoKey } from 'jose';
 import type { Kysely } from 'kysely';
 import type { WorkspaceInfo } from '../../common/api/server-admin.js';
+import { AppError } from '../../common/errors.js';
 import { POLICY_JWS_ALG } from '../../common/rbac/policy.js';
 import { newId } from '../auth/tokens.js';
+import type { Clock } from '../clock.js';
 import type { ServerDatabase, WorkspaceTable } from '../db/schema.js';
+import { placeOf, WORKSPACE_PRIVATE_KEY } from '../secrets/sealed-columns.js';
+import type { ServerSecrets } from '../secrets/server-secrets.js';
 
 export type Workspace = {
   info: WorkspaceInfo;
@@ -12,35 +16,52 @@ export type Workspace = {
   offlineGraceHours: number;
 };
 
+export type WorkspaceDeps = { db: Kysely<ServerDatabase>; clock: Clock; secrets: ServerSecrets };
+
 /**
  * The workspace row, made on first use: its id and an Ed25519 key pair. Instances that start together
  * each try to insert the one row (singleton = 1) and all keep whichever landed first, so every
- * instance signs with the same key. The private key lives in the database as PKCS8 so stateless
- * instances share it; it should be encrypted at rest with a server secret (not yet done).
+ * instance signs with the same key. The private key lives in the database so stateless instances
+ * share it, sealed with the server secret key (bound to the workspace id): reading the database
+ * alone does not let anyone sign policies.
  */
 const loaded = new WeakMap<object, Promise<Workspace>>();
+const ready = new WeakMap<object, Workspace>();
 
 /** The workspace of a database, loaded (or made) once per instance: it never changes while serving. */
-export function workspaceOf(db: Kysely<ServerDatabase>, now: () => number): Promise<Workspace> {
-  let workspace = loaded.get(db);
+export function workspaceOf(deps: WorkspaceDeps): Promise<Workspace> {
+  let workspace = loaded.get(deps.db);
   if (!workspace) {
-    workspace = loadWorkspace(db, now());
+    workspace = loadWorkspace(deps.db, deps.secrets, deps.clock.now());
     // A failure (database down) must not stick: the next request tries again.
-    workspace.catch(() => loaded.delete(db));
-    loaded.set(db, workspace);
+    workspace.then(
+      (value) => ready.set(deps.db, value),
+      () => loaded.delete(deps.db),
+    );
+    loaded.set(deps.db, workspace);
   }
   return workspace;
 }
 
-export async function loadWorkspace(db: Kysely<ServerDatabase>, now: number): Promise<Workspace> {
+/** The workspace once loaded (the server loads it at start), without waiting; else undefined. */
+export function workspaceIfLoaded(deps: WorkspaceDeps): Workspace | undefined {
+  return ready.get(deps.db);
+}
+
+export async function loadWorkspace(
+  db: Kysely<ServerDatabase>,
+  secrets: ServerSecrets,
+  now: number,
+): Promise<Workspace> {
   let row = await db.selectFrom('workspace').selectAll().where('singleton', '=', 1).executeTakeFirst();
   if (!row) {
     const { publicKey, privateKey } = await generateKeyPair(POLICY_JWS_ALG, { crv: 'Ed25519', extractable: true });
+    const id = newId();
     const candidate: WorkspaceTable = {
       singleton: 1,
-      id: newId(),
+      id,
       public_key_jwk: JSON.stringify(await exportJWK(publicKey)),
-      private_key_pkcs8: await exportPKCS8(privateKey),
+      private_key_sealed: secrets.seal(await exportPKCS8(privateKey), placeOf(WORKSPACE_PRIVATE_KEY, id)),
       policy_lifetime_hours: 24,
       offline_grace_hours: 72,
       created_at: now,
@@ -52,10 +73,24 @@ export async function loadWorkspace(db: Kysely<ServerDatabase>, now: number): Pr
       .execute();
     row = await db.selectFrom('workspace').selectAll().where('singleton', '=', 1).executeTakeFirstOrThrow();
   }
-  return workspaceFromRow(row);
+  return workspaceFromRow(row, secrets);
 }
 
-async function workspaceFromRow(row: WorkspaceTable): Promise<Workspace> {
+/**
+ * A key that does not open is an error, never a reason to make a new key pair: every desktop pinned
+ * this one and would refuse every policy signed with another.
+ */
+function openPrivateKey(row: WorkspaceTable, secrets: ServerSecrets): string {
+  const opened = secrets.open(row.private_key_sealed, placeOf(WORKSPACE_PRIVATE_KEY, row.id));
+  if (opened.ok) return opened.value;
+  throw new AppError(
+    opened.error.code,
+    `The workspace signing key can't be read: ${opened.error.message} ` +
+      'Start the server with the server secret key the database was sealed with (README: "Server secret key").',
+  );
+}
+
+async function workspaceFromRow(row: WorkspaceTable, secrets: ServerSecrets): Promise<Workspace> {
   const jwk = JSON.parse(row.public_key_jwk) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
   const publicKeyJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
   return {
@@ -64,7 +99,7 @@ async function workspaceFromRow(row: WorkspaceTable): Promise<Workspace> {
       publicKeyJwk,
       fingerprint: await calculateJwkThumbprint(publicKeyJwk, 'sha256'),
     },
-    privateKey: await importPKCS8(row.private_key_pkcs8, POLICY_JWS_ALG),
+    privateKey: await importPKCS8(openPrivateKey(row, secrets), POLICY_JWS_ALG),
     policyLifetimeHours: Number(row.policy_lifetime_hours),
     offlineGraceHours: Number(row.offline_grace_hours),
   };

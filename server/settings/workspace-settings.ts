@@ -19,20 +19,29 @@ export class WorkspaceSettingsStore {
     readonly cacheMs = 5_000,
   ) {}
 
-  async get(): Promise<WorkspaceSettings> {
+  /** The settings if the cache holds them (younger than cacheMs), without waiting: the per-request checks. */
+  peek(): WorkspaceSettings | undefined {
     const now = this.clock.now();
     if (this.cached && now - this.cached.readAt < this.cacheMs && now >= this.cached.readAt) {
       return this.cached.settings;
     }
+    return undefined;
+  }
+
+  async get(): Promise<WorkspaceSettings> {
+    const cached = this.peek();
+    if (cached) return cached;
+    const now = this.clock.now();
     const row = await this.db
       .selectFrom('workspace_settings')
-      .select(['require_2fa', 'ip_allowlist'])
+      .select(['require_2fa', 'ip_allowlist', 'grant_max_minutes'])
       .where('singleton', '=', 1)
       .executeTakeFirstOrThrow();
     // Parsed again on the way out: a row edited by hand into something invalid fails loudly, not open.
     const parsed = WorkspaceSecuritySettings.parse({
       require2fa: row.require_2fa === 1,
       ipAllowlist: JSON.parse(row.ip_allowlist) as unknown,
+      grantMaxMinutes: Number(row.grant_max_minutes),
     });
     const settings: WorkspaceSettings = { ...parsed, allowlist: compileAllowlist(parsed.ipAllowlist) };
     this.cached = { settings, readAt: now };
@@ -45,6 +54,7 @@ export class WorkspaceSettingsStore {
       .set({
         require_2fa: settings.require2fa ? 1 : 0,
         ip_allowlist: JSON.stringify(settings.ipAllowlist),
+        grant_max_minutes: settings.grantMaxMinutes,
         updated_at: now,
       })
       .where('singleton', '=', 1)

@@ -5,19 +5,22 @@ import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import type { PolicyView } from '../../common/rbac/policy.js';
 import { startServer, type RunningServer } from '../../server/start.js';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
-import { launchChromium, onboard, openAppWindow, screenshot } from '../harness/chromium.js';
+import { openAdminUi, signInWithPassword, unexpected } from '../harness/admin-ui.js';
+import { launchChromium, onboard, openAppWindow, screenshotBothThemes } from '../harness/chromium.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // Issue 7's loop as a rep lives it, in Chromium against browser mode and a real team server on
-// 127.0.0.1: the admin (through the admin API: there is no admin web UI yet) gives a rep "Sales rep"
-// plus contact export; the rep enrolls in Settings and sees Export CSV on Contacts; the admin takes
-// export away; within one policy fetch interval (shortened to 2 s with CLIENTELE_POLICY_FETCH_INTERVAL_MS)
-// the app hides Export and the export call itself answers FORBIDDEN.
+// 127.0.0.1: the admin (set-up through the admin API) gives a rep "Sales rep" plus contact export;
+// the rep enrolls in Settings and sees Export CSV on Contacts; the admin, in the admin web UI's role
+// matrix, takes export away; within one policy fetch interval (shortened to 2 s with
+// CLIENTELE_POLICY_FETCH_INTERVAL_MS) the app hides Export and the export call itself answers FORBIDDEN.
 
 const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody guesses' };
 const REP = { email: 'rep@example.com', password: 'rep passphrase of decent length' };
 const FETCH_INTERVAL_MS = 2_000;
+/** After the admin saved: one fetch interval, plus the fetch, verification, event and re-render. */
+const WITHIN_ONE_INTERVAL_MS = FETCH_INTERVAL_MS + 3_000;
 
 type Body<T> = { ok: boolean; value: T; error?: { code: string; message: string } };
 
@@ -59,13 +62,7 @@ function callFromPage(name: string): Promise<{ ok: boolean; error?: { code: stri
   }, name);
 }
 
-async function screenshots(name: string): Promise<void> {
-  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
-  await screenshot(page, `${name}-light`);
-  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
-  await screenshot(page, `${name}-dark`);
-  await page.emulateMedia({ colorScheme: 'light' });
-}
+const screenshots = (name: string): Promise<void> => screenshotBothThemes(page, name);
 
 beforeAll(async () => {
   keyring = await startSecretService('unlocked');
@@ -154,13 +151,28 @@ describe('a rep on a team server', () => {
     await page.getByTestId('page-companies').waitFor();
     expect(await page.getByTestId('companies-export').count()).toBe(0);
 
-    // The admin takes contact export away; the next policy fetch (2 s) brings it to the app.
-    await admin('PUT', `/api/admin/roles/${salesRep.id}`, {
-      permissions: { ...salesRep.permissions, contact: { ...salesRep.permissions.contact, export: 'none' } },
-    });
+    // The admin, in the admin web UI (its own browser context and cookie), opens "Sales rep" in the
+    // role matrix and takes contact export away.
     await page.getByTestId('nav-contacts').click();
     await page.getByTestId('page-contacts').waitFor();
-    await expect.poll(() => page.getByTestId('contacts-export').count(), { timeout: 20_000, interval: 250 }).toBe(0);
+    const adminUi = await openAdminUi(browser, `${server.url}/admin/roles`);
+    await signInWithPassword(adminUi.page, ADMIN);
+    await adminUi.page.getByTestId('role-open').filter({ hasText: 'Sales rep' }).click();
+    expect(await adminUi.page.getByTestId('matrix-contact-export').inputValue()).toBe('team');
+    await adminUi.page.getByTestId('matrix-contact-export').selectOption('none');
+    await adminUi.page.getByTestId('role-save').click();
+    await expect.poll(() => adminUi.page.getByTestId('role-status').textContent()).toContain('Saved');
+    const savedAt = Date.now();
+    const stored = (await admin<RoleView[]>('GET', '/api/admin/roles')).find((role) => role.id === salesRep.id)!;
+    expect(stored.permissions.contact).toEqual({ ...salesRep.permissions.contact, export: undefined });
+    expect(unexpected(adminUi.errors)).toEqual([]);
+    await adminUi.context.close();
+
+    // Within one policy fetch interval the app has the new policy: Export is gone, and the core refuses it.
+    await expect
+      .poll(() => page.getByTestId('contacts-export').count(), { timeout: WITHIN_ONE_INTERVAL_MS, interval: 100 })
+      .toBe(0);
+    expect(Date.now() - savedAt).toBeLessThanOrEqual(WITHIN_ONE_INTERVAL_MS);
     expect(await callFromPage('contacts.export')).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // The Export button went away by the policy.changed event (the UI's own re-read is every 30 s).

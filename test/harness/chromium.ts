@@ -36,6 +36,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
+/** The page as it is, once light and once dark (`<name>-light.png`, `<name>-dark.png`), then light again. */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+  await screenshot(page, `${name}-light`);
+  await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+  await screenshot(page, `${name}-dark`);
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
 /** Console errors, CSP violations and uncaught exceptions of a page: an e2e test expects none. */
 export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];

@@ -5,6 +5,8 @@ import { makeServerContext, type ServerContext } from '../../server/context.js';
 import { openDatabase, type DatabaseTarget, type OpenDatabase } from '../../server/db/database.js';
 import { migrate } from '../../server/db/migrator.js';
 import { buildServer } from '../../server/http/app.js';
+import { loadServerSecrets } from '../../server/secrets/load-secrets.js';
+import { newServerKeyText } from '../../server/secrets/server-key.js';
 import { makeTempDir } from './temp-dir.js';
 import { startPostgres, type PostgresCluster } from './postgres.js';
 
@@ -30,6 +32,19 @@ export class DatabaseFactory {
 
   constructor(readonly backend: DatabaseBackend) {}
 
+  /** The PostgreSQL cluster, once a first fresh() started it (tests that read its files or dump it). */
+  get postgres(): PostgresCluster | undefined {
+    return this.cluster;
+  }
+
+  /** A SQLite target named server.db in a folder of its own: the layout the CLI's --data-dir expects. */
+  async freshInDataDir(): Promise<{ target: DatabaseTarget; dataDir: string }> {
+    this.counter += 1;
+    const dataDir = join(this.temp.path, `data-${this.counter}`);
+    if (this.backend === 'sqlite') return { target: { kind: 'sqlite', file: join(dataDir, 'server.db') }, dataDir };
+    return { target: await this.fresh(), dataDir };
+  }
+
   async fresh(): Promise<DatabaseTarget> {
     this.counter += 1;
     if (this.backend === 'sqlite') return { kind: 'sqlite', file: join(this.temp.path, `server-${this.counter}.db`) };
@@ -50,11 +65,29 @@ export type ServerInstance = {
   close(): Promise<void>;
 };
 
-/** One server instance on its own connection(s) to the target; several may share one database. */
-export async function startInstance(target: DatabaseTarget, clock: ManualClock): Promise<ServerInstance> {
+/** The server secret key instances get unless a test gives another: one per test file. */
+export const TEST_SECRET_KEY = newServerKeyText();
+
+/**
+ * One server instance on its own connection(s) to the target; several may share one database.
+ * Like startServer: the key is checked against the database before it is migrated.
+ */
+export async function startInstance(
+  target: DatabaseTarget,
+  clock: ManualClock,
+  options: { secretKey?: string } = {},
+): Promise<ServerInstance> {
   const database = openDatabase(target);
-  await migrate(database.db, database.kind, clock.now);
-  const context = await makeServerContext(database.db, database.kind, clock);
+  let context: ServerContext;
+  try {
+    const source = { kind: 'text', text: options.secretKey ?? TEST_SECRET_KEY, origin: 'the test key' } as const;
+    const { secrets } = await loadServerSecrets(database.db, source);
+    await migrate(database.db, database.kind, clock.now, undefined, { secrets });
+    context = await makeServerContext(database.db, database.kind, clock, secrets, database.raw);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const app = buildServer(context);
   await app.ready();
   return {

@@ -13,6 +13,7 @@ const REP = { email: 'rep@example.com', password: 'rep passphrase of decent leng
 const temp = makeTempDir('clientele-cli-team-');
 let keyring: SecretService;
 let server: RunningServer;
+let admin: string;
 
 type Body<T> = { ok: boolean; value: T };
 
@@ -36,7 +37,7 @@ beforeAll(async () => {
     port: 0,
   });
   const token = server.bootstrapLink!.split('#token=')[1];
-  const admin = (await api<{ token: string }>('POST', '/api/auth/bootstrap', null, { token, ...ADMIN })).token;
+  admin = (await api<{ token: string }>('POST', '/api/auth/bootstrap', null, { token, ...ADMIN })).token;
   const rep = await api<UserView>('POST', '/api/admin/users', admin, REP);
   const roles = await api<RoleView[]>('GET', '/api/admin/roles', admin);
   await api('PUT', `/api/admin/users/${rep.id}/roles/${roles.find((r) => r.name === 'Sales rep')!.id}`, admin);
@@ -83,5 +84,74 @@ describe('clientele team', () => {
     // Sales rep may not export: the CLI's calls go through the same policy.
     const exported = await cli(['call', 'contacts.export', '{}', '--json']);
     expect(exported.json).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
+  it('asks for a grant, lists it, follows its approval, and gives it back', async () => {
+    const badMinutes = await cli([
+      'team',
+      'grant',
+      'request',
+      '--object',
+      'contact',
+      '--action',
+      'export',
+      '--scope',
+      'own',
+      '--minutes',
+      'soon',
+      '--reason',
+      'x',
+    ]);
+    expect(badMinutes.code).not.toBe(0);
+    expect(badMinutes.stderr).toContain('a whole number of minutes');
+
+    const asked = await cli([
+      'team',
+      'grant',
+      'request',
+      '--object',
+      'contact',
+      '--action',
+      'export',
+      '--scope',
+      'own',
+      '--minutes',
+      '60',
+      '--reason',
+      'The customer asked for a copy',
+    ]);
+    expect(asked.stderr).toBe('');
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toMatch(
+      /^Asked; waiting for an approver\.\n[0-9a-f-]{36} {2}pending {4}export contact \(own\) {2}asked for 60 min\n$/,
+    );
+    const id = asked.stdout.split('\n')[1]!.slice(0, 36);
+
+    const listed = await cli(['team', 'grant', 'list', '--json']);
+    expect(listed.json).toMatchObject({
+      ok: true,
+      value: [{ id, status: 'pending', reason: 'The customer asked for a copy' }],
+    });
+
+    await api('POST', `/api/grants/${id}/approve`, admin, { minutes: 45 });
+    expect((await cli(['team', 'grant', 'list'])).stdout).toMatch(
+      new RegExp(`^${id} {2}approved {3}export contact \\(own\\) {2}until \\S+Z\\n$`),
+    );
+    expect((await cli(['call', 'team.refreshPolicy', '{}', '--json'])).json).toMatchObject({
+      ok: true,
+      value: { outcome: 'updated' },
+    });
+    expect((await cli(['call', 'contacts.export', '{}', '--json'])).json).toMatchObject({ ok: true });
+
+    const cancelled = await cli(['team', 'grant', 'cancel', id]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toMatch(/^Cancelled\.\n/);
+    expect((await cli(['call', 'contacts.export', '{}', '--json'])).json).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    const again = await cli(['team', 'grant', 'cancel', id]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe('Error CONFLICT: This access request is cancelled already.\n');
   });
 });

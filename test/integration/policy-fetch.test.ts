@@ -79,7 +79,7 @@ beforeEach(async () => {
   });
 });
 afterEach(async () => {
-  fetcher.stop();
+  await fetcher.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   store.close();
   dir.remove();
@@ -163,7 +163,7 @@ describe('PolicyFetcher', () => {
     next = nextSchedule();
     fire();
     await next;
-    periodic.stop();
+    await periodic.stop();
     expect(seen).toHaveLength(2);
     expect(seen[1]).toMatchObject({ ifNoneMatch: '"p1"' });
     expect(delays).toEqual([90_000, 90_000]);

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newServerKeyText } from '../../server/secrets/server-key.js';
 import { startPostgres, type PostgresCluster } from '../harness/postgres.js';
 import { runServerCommand, startServerProcess } from '../harness/server-process.js';
 import type { ApiBody } from '../harness/team-server.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 const ADMIN = { email: 'first.admin@example.com', password: 'the first admin passphrase' };
+const SECRET_KEY = newServerKeyText();
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: ApiBody }> {
   const response = await fetch(url, {
@@ -36,7 +38,8 @@ describe('npm run server', () => {
       setup: async () => {
         cluster ??= await startPostgres();
         const url = await cluster.createDatabase('server_cli');
-        return { args: [], env: { ...process.env, DATABASE_URL: url } };
+        // PostgreSQL takes its server secret key from the environment (it never makes one).
+        return { args: [], env: { ...process.env, DATABASE_URL: url, CLIENTELE_SERVER_SECRET_KEY: SECRET_KEY } };
       },
       check: () => undefined,
     },
@@ -50,9 +53,13 @@ describe('npm run server', () => {
       try {
         expect(first.output).toContain('No admin yet');
         expect(first.bootstrapToken).toMatch(/^[\w-]{43}$/);
+        // The link opens the admin UI's set-up page, which `npm run server` built (a fresh clone needs nothing else).
+        expect(first.output).toContain(`${first.url}/admin/setup#token=`);
         const page = await fetch(`${first.url}/setup`);
+        expect(page.url).toBe(`${first.url}/admin/setup`);
         expect(page.status).toBe(200);
         expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+        expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/admin\/assets\/index-[\w-]+\.js">/);
         const created = await postJson(`${first.url}/api/auth/bootstrap`, { token: first.bootstrapToken, ...ADMIN });
         expect(created.status).toBe(201);
         const reused = await postJson(`${first.url}/api/auth/bootstrap`, { token: first.bootstrapToken, ...ADMIN });

@@ -4,6 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import type { PolicyRefreshResult, TeamStatus } from '../../common/api/team.js';
 import type { PolicyView } from '../../common/rbac/policy.js';
+import { readKeyFile } from '../../server/secrets/key-file.js';
+import { dataDirKeyFile } from '../../server/secrets/key-source.js';
+import { placeOf, WORKSPACE_PRIVATE_KEY } from '../../server/secrets/sealed-columns.js';
+import { ServerSecrets } from '../../server/secrets/server-secrets.js';
 import { startServer } from '../../server/start.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { ManualClock } from '../harness/team-server.js';
@@ -151,19 +155,22 @@ describe('enrollment with a real team server', () => {
       replay = null;
       expect(await core.call('contacts.export', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-      // The server's workspace key changes (a new key pair in its database, the server restarted on
-      // the same address): its policies no longer verify against the pinned key, whatever they grant.
+      // The server's workspace key changes (a new key pair in its database, sealed with its server
+      // key, the server restarted on the same address): its policies no longer verify against the
+      // pinned key, whatever they grant.
       const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
       const database = (await import('../../server/db/database.js')).openDatabase({
         kind: 'sqlite',
         file: databaseFile,
       });
       await server.close();
+      const secrets = new ServerSecrets(readKeyFile(dataDirKeyFile(databaseFile))!);
+      const { id } = await database.db.selectFrom('workspace').select('id').executeTakeFirstOrThrow();
       await database.db
         .updateTable('workspace')
         .set({
           public_key_jwk: JSON.stringify(await exportJWK(publicKey)),
-          private_key_pkcs8: await exportPKCS8(privateKey),
+          private_key_sealed: secrets.seal(await exportPKCS8(privateKey), placeOf(WORKSPACE_PRIVATE_KEY, id)),
         })
         .execute();
       await database.close();

@@ -30,6 +30,11 @@ const PUBLIC_CALLS: readonly string[] = [
   'policy.get',
   'team.status',
   'team.refreshPolicy',
+  // Asking the team server for a permission one lacks can't need that permission (the server
+  // decides, and an approval arrives only as a signed policy).
+  'team.requestGrant',
+  'team.listGrants',
+  'team.cancelGrant',
 ];
 
 const HOUR = 3_600_000;
@@ -55,6 +60,18 @@ const ROLES: Record<string, RoleGrants[]> = {
     { permissions: { deal: { view: 'team' }, company: { view: 'team', export: 'none' } } },
   ],
   'no role': [],
+  // A rep's roles, plus a live just-in-time grant of contact export and one that has expired.
+  'rep with grants': [
+    { permissions: Object.fromEntries(WORK_OBJECTS.map((o) => [o, { view: 'own' }])), emailVisibility: 'subject' },
+  ],
+};
+
+/** Just-in-time grants the server signed into a role's policy (object, action, how long from NOW). */
+const GRANTS: Record<string, { object: RbacObject; action: RbacAction; hours: number }[]> = {
+  'rep with grants': [
+    { object: 'contact', action: 'export', hours: 1 },
+    { object: 'company', action: 'export', hours: -1 },
+  ],
 };
 
 /** What the role's definitions grant, read straight from them (not through the evaluator). */
@@ -125,11 +142,21 @@ beforeAll(async () => {
     // One store, one policy at a time: each role gets its policy verified into the store, then a
     // frozen copy of what the real source serves for it.
     const combined = combineRoles(grants);
+    const jit = GRANTS[role] ?? [];
     const document = policyDocument(NOW, {
       version: ++version,
       ...combined,
       permissions: combined.permissions,
+      grants: jit.map((grant, index) => ({
+        id: `grant-${index}`,
+        object: grant.object,
+        action: grant.action,
+        scope: 'own',
+        expiresAt: new Date(NOW + grant.hours * HOUR).toISOString(),
+      })),
     });
+    // Read from the grants' own definitions: live ones count, the expired one does not.
+    const byGrant = (p: Permission) => jit.some((g) => g.hours > 0 && g.object === p.object && g.action === p.action);
     const source = new ServerPolicySource(
       () => store.team,
       silentLogger(),
@@ -137,7 +164,11 @@ beforeAll(async () => {
     );
     expect(await source.accept(await signer.sign(document), null)).toMatchObject({ ok: true });
     const policy = source.current();
-    cases.push({ role, source: { current: () => policy, now: () => NOW }, allows: (p) => granted(grants, p) });
+    cases.push({
+      role,
+      source: { current: () => policy, now: () => NOW },
+      allows: (p) => granted(grants, p) || byGrant(p),
+    });
     // The same role offline past its grace: read-only.
     const late = NOW + 200 * HOUR;
     const locked = new ServerPolicySource(

@@ -74,6 +74,22 @@ describe('Dispatcher', () => {
     expect(policies.current).not.toHaveBeenCalled();
   });
 
+  it('gives the service the policy it authorized the call with, and none to a public call', async () => {
+    const rep: Policy = { source: 'server', userId: 'u3', permissions: { settings: { view: 'all' } } };
+    const seen: unknown[] = [];
+    const dispatcher = new Dispatcher(
+      handlers({
+        'settings.get': async (_input, context) => (seen.push(context.policy), DEFAULT_SETTINGS),
+        'app.state': async (_input, context) => (seen.push(context.policy), { phase: 'onboarding' as const }),
+      }),
+      { current: () => rep },
+      silentLogger(),
+    );
+    expect((await dispatcher.dispatch(caller, 'settings.get', {})).ok).toBe(true);
+    expect((await dispatcher.dispatch(caller, 'app.state', {})).ok).toBe(true);
+    expect(seen).toEqual([rep, null]);
+  });
+
   it('passes the policy source error through (e.g. locked profile)', async () => {
     const policies = {
       current: (): Policy => {

@@ -15,7 +15,9 @@ const eslint = new ESLint({
 
 async function importErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result!.messages.filter((message) => message.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages
+    .filter((message) => message.ruleId === 'no-restricted-imports' || message.ruleId === 'layers/imports-within')
+    .map((m) => m.message);
 }
 
 describe('layer rules', () => {
@@ -31,6 +33,25 @@ describe('layer rules', () => {
     ['server/x.ts', "import { Store } from '../main/store/store.js';\nexport const x = Store;"],
     ['server/http/x.ts', "import { api } from '../../renderer/src/api/transport.js';\nexport const x = api;"],
     ['common/x.ts', "import { startServer } from '../server/start.js';\nexport const x = startServer;"],
+    // The admin web UI: a web page beside the server, sharing only common/ with anything.
+    ['server/admin-ui/src/x.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    [
+      'server/admin-ui/src/pages/x.tsx',
+      "import { buildServer } from '../../../http/app.js';\nexport const x = buildServer;",
+    ],
+    [
+      'server/admin-ui/src/x.tsx',
+      "import { recordAudit } from '../../audit/audit-log.js';\nexport const x = recordAudit;",
+    ],
+    [
+      'server/admin-ui/src/x.tsx',
+      "import { Field } from '../../../renderer/src/components/Field.js';\nexport const x = Field;",
+    ],
+    [
+      'server/admin-ui/src/x.tsx',
+      "import { startCore } from '../../../main/core/core.js';\nexport const x = startCore;",
+    ],
+    ['server/http/x.ts', "import { App } from '../admin-ui/src/App.js';\nexport const x = App;"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await importErrors(filePath, code)).not.toEqual([]);
   });
@@ -41,6 +62,12 @@ describe('layer rules', () => {
     ['main/core/x.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['common/x.ts', "import { z } from 'zod';\nexport const x = z;"],
     ['server/auth/x.ts', "import { AppError } from '../../common/errors.js';\nexport const x = AppError;"],
+    [
+      'server/admin-ui/src/pages/x.tsx',
+      "import { Email } from '../../../../common/api/server-auth.js';\nexport const x = Email;",
+    ],
+    ['server/admin-ui/src/pages/x.tsx', "import { api } from '../api/admin.js';\nexport const x = api;"],
+    ['server/admin-ui/src/x.tsx', "import { useState } from 'react';\nexport const x = useState;"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await importErrors(filePath, code)).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3-multiple-ciphers';
-import { buildMatchExpression, MAX_QUERY_TERMS } from '../../main/search/search-query.js';
+import type { EmailVisibility } from '../../common/rbac/permissions.js';
+import { buildMatchExpression, MAX_QUERY_TERMS, searchColumnsFor } from '../../main/search/search-query.js';
 
 // Every expression must be valid FTS5 whatever was typed: run each one against a real FTS5 table.
 const db = new Database(':memory:');
@@ -79,5 +80,41 @@ describe('buildMatchExpression', () => {
     const many = Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ');
     expect(buildMatchExpression(many)?.split(' AND ')).toHaveLength(MAX_QUERY_TERMS);
     expect(buildMatchExpression('x'.repeat(10_000))).toBe(`"${'x'.repeat(64)}"*`);
+  });
+});
+
+describe('searchColumnsFor: a search matches only what the user may read', () => {
+  const mail = new Database(':memory:');
+  mail.exec(
+    `CREATE VIRTUAL TABLE m USING fts5 (subject, body, participants, tokenize = 'unicode61 remove_diacritics 2')`,
+  );
+  mail
+    .prepare('INSERT INTO m VALUES (?, ?, ?)')
+    .run('Quarterly plan', 'The budget is confidential', 'Ann ann@acme.test');
+  const hits = (query: string, visibility: EmailVisibility): number => {
+    const expression = buildMatchExpression(query, searchColumnsFor(visibility)) as string;
+    return (mail.prepare('SELECT count(*) AS n FROM m WHERE m MATCH ?').get(expression) as { n: number }).n;
+  };
+
+  it('matches every column with full visibility', () => {
+    expect(searchColumnsFor('full')).toBeUndefined();
+    expect(hits('budget', 'full')).toBe(1);
+    expect(hits('quarterly', 'full')).toBe(1);
+    expect(hits('ann', 'full')).toBe(1);
+  });
+
+  it('never matches a body below full visibility, nor a subject at metadata', () => {
+    expect(hits('budget', 'subject')).toBe(0);
+    expect(hits('confid', 'subject')).toBe(0);
+    expect(hits('quarterly', 'subject')).toBe(1);
+    expect(hits('budget', 'metadata')).toBe(0);
+    expect(hits('quarterly', 'metadata')).toBe(0);
+    expect(hits('ann@acme.test', 'metadata')).toBe(1);
+  });
+
+  it('applies the filter to every word, so a readable word cannot pull in a hidden one', () => {
+    expect(hits('quarterly budget', 'subject')).toBe(0);
+    expect(hits('quarterly plan', 'subject')).toBe(1);
+    expect(buildMatchExpression('a:b OR cat', ['participants'])).toBe('{participants} : ("a:b" AND "OR" AND "cat"*)');
   });
 });

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SearchOrder } from '../../common/domain/search.js';
+import type { EmailVisibility } from '../../common/rbac/permissions.js';
+import { searchColumnsFor } from '../../main/search/search-query.js';
 import { indexingFigure, searchMessages } from '../../main/search/search-service.js';
 import type { Address, IncomingMessage, PageToApply } from '../../main/store/repositories/mail-repository.js';
 import { MIGRATIONS } from '../../main/store/migrations/index.js';
@@ -278,6 +280,38 @@ describe('search index', () => {
     expect(ids(store, 'cafe vu')).toEqual([1]);
     expect(ids(store, 'NEAR("cafe" OR')).toEqual([]);
     expect(ids(store, '')).toEqual([]);
+    store.close();
+  });
+
+  it('matches only the columns a restricted reader may read, in both orders', () => {
+    const { store } = openStore();
+    const a = addAccount(store, 'a');
+    apply(store, 'a', a, {
+      upserts: [
+        message(1, {
+          subject: 'Renewal terms',
+          text: 'Discount of forty percent',
+          from: [{ name: 'Ann', address: 'ann@acme.test' }],
+        }),
+        message(2, {
+          subject: 'Discount request',
+          text: 'See attached',
+          from: [{ name: 'Bob', address: 'bob@acme.test' }],
+        }),
+      ],
+    });
+    indexAll(store);
+    const find = (query: string, visibility: EmailVisibility, order: SearchOrder): number[] =>
+      searchMessages(store.search, { query, order, limit: 10, columns: searchColumnsFor(visibility) }).hits.map(
+        (hit) => hit.messageId,
+      );
+    for (const order of ['newest', 'ranked'] as const) {
+      expect(find('discount', 'full', order).sort()).toEqual([1, 2]);
+      expect(find('discount', 'subject', order)).toEqual([2]);
+      expect(find('forty', 'subject', order)).toEqual([]);
+      expect(find('discount', 'metadata', order)).toEqual([]);
+      expect(find('ann@acme.test', 'metadata', order)).toEqual([1]);
+    }
     store.close();
   });
 

@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { contract, isCallName } from '../../../common/api/contract.js';
+import type { CallSpec } from '../../../common/api/define.js';
 import { AppError, isAppError, type AppErrorShape } from '../../../common/errors.js';
 import { denialMessage, isAllowed } from '../../../common/rbac/evaluate.js';
 import type { Policy } from '../../../common/rbac/permissions.js';
 import type { Result } from '../../../common/result.js';
 import type { Logger } from '../../util/logger.js';
 import { filterOutput, OUTPUT_FILTERS, type OutputFilters } from '../../rbac/output-filters.js';
-import type { Caller, Handlers } from './handlers.js';
+import type { Caller, HandlerContext, Handlers } from './handlers.js';
 
 export type PolicySource = {
   /** The policy in force, or throws (PROFILE_LOCKED, POLICY_EXPIRED) when none can be applied. */
@@ -18,8 +19,13 @@ export type PolicySource = {
 /** A refused call, for the team server's audit log (queued in the store by the core). */
 export type ForbiddenEvent = { call: string; transport: Caller['transport']; message: string };
 
-/** A completed call the team server's audit log must learn of (an export), queued by the core. */
-export type AuditedCallEvent = { call: string; transport: Caller['transport']; rows?: number };
+/**
+ * A completed call the team server's audit log must learn of, queued by the core: an export (data
+ * leaving the app, with its row count) or a sensitive view (what was read, named by the contract).
+ */
+export type AuditedCallEvent =
+  | { kind: 'export'; call: string; transport: Caller['transport']; rows?: number }
+  | { kind: 'view'; call: string; transport: Caller['transport']; target: string };
 
 /** Actions whose every successful call is audited: data leaving the app. */
 const AUDITED_ACTIONS: ReadonlySet<string> = new Set(['export']);
@@ -27,7 +33,7 @@ const AUDITED_ACTIONS: ReadonlySet<string> = new Set(['export']);
 export type DispatcherOptions = {
   /** Told of every FORBIDDEN result; must not throw. */
   onForbidden?: (event: ForbiddenEvent) => void;
-  /** Told of every successful call with an audited action (exports); must not throw. */
+  /** Told of every successful export and sensitive view; must not throw. */
   onAudited?: (event: AuditedCallEvent) => void;
   /** Field rules and email visibility per call; main/rbac/output-filters.ts by default. */
   filters?: OutputFilters;
@@ -63,15 +69,24 @@ export class Dispatcher {
       }
       const parsed = spec.input.safeParse(rawInput ?? {});
       if (!parsed.success) return { ok: false, error: validationError(parsed.error) };
-      const handler = this.handlers[method] as (input: unknown, context: { caller: Caller }) => Promise<unknown>;
-      const value = (spec.output as z.ZodType).parse(await handler(parsed.data, { caller }));
+      const handler = this.handlers[method] as (input: unknown, context: HandlerContext) => Promise<unknown>;
+      const value = (spec.output as z.ZodType).parse(await handler(parsed.data, { caller, policy }));
+      // Filtered before anything is audited: a filter may still refuse (an attachment below full
+      // email visibility), and a refused call is a refusal, not an export or a view.
+      const shown = policy ? filterOutput(this.options.filters ?? OUTPUT_FILTERS, method, value, policy) : value;
       if (spec.permission !== 'public' && AUDITED_ACTIONS.has(spec.permission.action)) {
-        this.audited(method, caller, value);
+        const rows = (value as { rows?: unknown } | null)?.rows;
+        this.audited({
+          kind: 'export',
+          call: method,
+          transport: caller.transport,
+          ...(typeof rows === 'number' ? { rows } : {}),
+        });
       }
-      return {
-        ok: true,
-        value: policy ? filterOutput(this.options.filters ?? OUTPUT_FILTERS, method, value, policy) : value,
-      };
+      const view = (spec as CallSpec).sensitiveView;
+      if (view)
+        this.audited({ kind: 'view', call: method, transport: caller.transport, target: view.target(parsed.data) });
+      return { ok: true, value: shown };
     } catch (error) {
       const shape = this.toShape(error, method);
       if (shape.code === 'FORBIDDEN')
@@ -80,13 +95,12 @@ export class Dispatcher {
     }
   }
 
-  private audited(call: string, caller: Caller, value: unknown): void {
-    const rows = (value as { rows?: unknown } | null)?.rows;
+  private audited(event: AuditedCallEvent): void {
     try {
-      this.options.onAudited?.({ call, transport: caller.transport, ...(typeof rows === 'number' ? { rows } : {}) });
+      this.options.onAudited?.(event);
     } catch (error) {
-      // The export already happened; failing to queue its record must not hide the result.
-      this.log.warn({ err: error, call }, 'could not queue the audit event of a call');
+      // The call already happened; failing to queue its record must not hide the result.
+      this.log.warn({ err: error, call: event.call }, 'could not queue the audit event of a call');
     }
   }
 

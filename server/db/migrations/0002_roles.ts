@@ -15,7 +15,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('singleton', 'integer', (col) => col.primaryKey())
     .addColumn('id', 'text', (col) => col.notNull())
     .addColumn('public_key_jwk', 'text', (col) => col.notNull())
-    /** PKCS8 PEM; shared through the database so stateless instances sign with one key. */
+    /** PKCS8 PEM; shared through the database so stateless instances sign with one key. 0007 seals it. */
     .addColumn('private_key_pkcs8', 'text', (col) => col.notNull())
     .addColumn('policy_lifetime_hours', 'integer', (col) => col.notNull().defaultTo(24))
     .addColumn('offline_grace_hours', 'integer', (col) => col.notNull().defaultTo(72))

@@ -10,7 +10,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('user_totp')
     .addColumn('user_id', 'text', (col) => col.primaryKey().references('users.id').onDelete('cascade'))
-    /** Base32 RFC 6238 secret. Plain for now: the server has no secret-key facility yet (see README). */
+    /** Base32 RFC 6238 secret, plain here; 0007 renames it secret_sealed and seals it with the server key. */
     .addColumn('secret', 'text', (col) => col.notNull())
     .addColumn('created_at', 'bigint', (col) => col.notNull())
     .addColumn('enabled_at', 'bigint')

@@ -6,26 +6,26 @@ import { recordAudit } from '../../audit/audit-log.js';
 import { hasSecondFactor } from '../../auth/second-factor.js';
 import { compileAllowlist, isLoopback } from '../../net/ip-allowlist.js';
 import type { ServerContext } from '../../context.js';
+import { callerOf } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
-import { requireAdmin } from '../require-admin.js';
 
-/** "Require 2FA for everyone" and the IP allowlist. */
+/** "Require 2FA for everyone", the IP allowlist and the longest a just-in-time grant may last. */
 export function registerAdminSettingsRoutes(app: FastifyInstance, context: ServerContext): void {
-  app.get('/api/admin/settings', async (request, reply) => {
-    await requireAdmin(context, request);
-    const { require2fa, ipAllowlist } = await context.settings.get();
-    const output: WorkspaceSecuritySettings = { require2fa, ipAllowlist };
+  app.get('/api/admin/settings', async (_request, reply) => {
+    const { require2fa, ipAllowlist, grantMaxMinutes } = await context.settings.get();
+    const output: WorkspaceSecuritySettings = { require2fa, ipAllowlist, grantMaxMinutes };
     return reply.send(ok(output));
   });
 
   app.put('/api/admin/settings', async (request, reply) => {
-    const { user } = await requireAdmin(context, request);
+    const { user } = callerOf(request);
     const input = parseBody(WorkspaceSettingsInput, request.body);
     const now = context.clock.now();
     const before = await context.settings.get();
     const next: WorkspaceSecuritySettings = {
       require2fa: input.require2fa ?? before.require2fa,
       ipAllowlist: input.ipAllowlist ? [...new Set(input.ipAllowlist)] : before.ipAllowlist,
+      grantMaxMinutes: input.grantMaxMinutes ?? before.grantMaxMinutes,
     };
     // Two guards against an admin locking themselves out by mistake (loopback stays a way back in).
     if (next.require2fa && !before.require2fa && !(await hasSecondFactor(context.db, user.id))) {
@@ -40,6 +40,9 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, context: Serve
     if (next.require2fa !== before.require2fa) changes.require2fa = { from: before.require2fa, to: next.require2fa };
     if (JSON.stringify(next.ipAllowlist) !== JSON.stringify(before.ipAllowlist)) {
       changes.ipAllowlist = { from: before.ipAllowlist, to: next.ipAllowlist };
+    }
+    if (next.grantMaxMinutes !== before.grantMaxMinutes) {
+      changes.grantMaxMinutes = { from: before.grantMaxMinutes, to: next.grantMaxMinutes };
     }
     if (Object.keys(changes).length > 0) {
       await recordAudit(context.db, {

@@ -6,17 +6,30 @@ import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import { newId } from '../../auth/tokens.js';
 import type { ServerContext } from '../../context.js';
+import { effectiveScope } from '../../rbac/caller-rights.js';
+import { teamsManagedBy } from '../../rbac/teams.js';
+import { callerOf, callerRights } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
-import { requireAdmin } from '../require-admin.js';
 
 const MemberParams = z.object({ teamId: z.string().uuid(), userId: z.string().uuid() });
 
-/** Teams form a hierarchy (a parent team includes its sub-teams); members may be the team's managers. */
+/**
+ * Teams form a hierarchy (a parent team includes its sub-teams); members may be the team's managers.
+ * Membership decides what a 'team' scope reaches, so changing it needs users:edit for the whole
+ * workspace (server/http/route-access.ts). The list shows the teams within the caller's scope over
+ * users: all of them, the ones they manage (with sub-teams), or the ones they belong to.
+ */
 export function registerAdminTeamRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/admin/teams', async (request, reply) => {
-    await requireAdmin(context, request);
-    const teams = await context.db.selectFrom('teams').selectAll().orderBy('name').execute();
+    const { user } = callerOf(request);
+    const scope = effectiveScope(await callerRights(context, request), { object: 'users', action: 'view' });
     const members = await context.db.selectFrom('team_members').selectAll().execute();
+    let visible: ReadonlySet<string> | null = null;
+    if (scope === 'team') visible = new Set(await teamsManagedBy(context.db, user.id));
+    if (scope === 'own') visible = new Set(members.filter((m) => m.user_id === user.id).map((m) => m.team_id));
+    const teams = (await context.db.selectFrom('teams').selectAll().orderBy('name').execute()).filter(
+      (team) => visible === null || visible.has(team.id),
+    );
     const views: TeamView[] = teams.map((team) => ({
       id: team.id,
       name: team.name,
@@ -29,7 +42,7 @@ export function registerAdminTeamRoutes(app: FastifyInstance, context: ServerCon
   });
 
   app.post('/api/admin/teams', async (request, reply) => {
-    const { user: admin } = await requireAdmin(context, request);
+    const { user: admin } = callerOf(request);
     const input = parseBody(TeamInput, request.body);
     if (input.parentId) {
       const parent = await context.db
@@ -57,7 +70,7 @@ export function registerAdminTeamRoutes(app: FastifyInstance, context: ServerCon
   });
 
   app.put('/api/admin/teams/:teamId/members/:userId', async (request, reply) => {
-    const { user: admin } = await requireAdmin(context, request);
+    const { user: admin } = callerOf(request);
     const { teamId, userId } = parseBody(MemberParams, request.params);
     const { manager } = parseBody(TeamMemberInput, request.body);
     const team = await context.db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
@@ -80,7 +93,7 @@ export function registerAdminTeamRoutes(app: FastifyInstance, context: ServerCon
   });
 
   app.delete('/api/admin/teams/:teamId/members/:userId', async (request, reply) => {
-    const { user: admin } = await requireAdmin(context, request);
+    const { user: admin } = callerOf(request);
     const { teamId, userId } = parseBody(MemberParams, request.params);
     const deleted = await context.db
       .deleteFrom('team_members')

@@ -9,27 +9,48 @@ import { hashPassword } from '../../auth/passwords.js';
 import { newId } from '../../auth/tokens.js';
 import { findUserByEmail } from '../../auth/users.js';
 import type { ServerContext } from '../../context.js';
+import { effectiveScope } from '../../rbac/caller-rights.js';
+import { inReach, usersInReach } from '../../rbac/reach.js';
+import { callerOf, callerRights } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
-import { requireAdmin } from '../require-admin.js';
 
-/** The admin creates accounts (same password rules as the bootstrap) and lists them with their roles. */
+/**
+ * Accounts (same password rules as the bootstrap) and the directory with each user's roles. The list
+ * shows the users within the caller's scope over users: everyone, their teams, or themself.
+ */
 export function registerAdminUserRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/admin/users', async (request, reply) => {
-    await requireAdmin(context, request);
+    const { user: caller } = callerOf(request);
+    const rights = await callerRights(context, request);
+    const reach = await usersInReach(
+      context.db,
+      caller.id,
+      effectiveScope(rights, { object: 'users', action: 'view' }),
+    );
     const users = await context.db.selectFrom('users').selectAll().orderBy('email_normalized').execute();
     const assignments = await context.db.selectFrom('user_roles').select(['user_id', 'role_id']).execute();
-    const views: UserView[] = users.map((user) => ({
-      id: user.id,
-      email: user.email,
-      isAdmin: user.is_admin === 1,
-      disabled: user.disabled_at !== null,
-      roleIds: assignments.filter((a) => a.user_id === user.id).map((a) => a.role_id),
-    }));
+    const withTotp = await context.db
+      .selectFrom('user_totp')
+      .select('user_id')
+      .where('enabled_at', 'is not', null)
+      .execute();
+    const twoFactor = new Set(withTotp.map((row) => row.user_id));
+    const views: UserView[] = users
+      .filter((user) => inReach(reach, user.id))
+      .map((user) => ({
+        id: user.id,
+        email: user.email,
+        isAdmin: user.is_admin === 1,
+        disabled: user.disabled_at !== null,
+        twoFactorEnabled: twoFactor.has(user.id),
+        roleIds: assignments.filter((a) => a.user_id === user.id).map((a) => a.role_id),
+      }));
     return reply.send(ok(views));
   });
 
+  // A new account has no role and no team: it can do nothing until someone gives it a role.
   app.post('/api/admin/users', async (request, reply) => {
-    const { user: admin } = await requireAdmin(context, request);
+    const { user: admin } = callerOf(request);
     const input = parseBody(NewUserInput, request.body);
     assertAcceptablePassword(input.password, input.email);
     if (await findUserByEmail(context.db, input.email)) {
@@ -44,7 +65,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
         email: input.email.trim(),
         email_normalized: normalizeEmail(input.email),
         password_hash: await hashPassword(input.password),
-        is_admin: input.isAdmin ? 1 : 0,
+        is_admin: 0,
         created_at: now,
         disabled_at: null,
       })
@@ -54,9 +75,16 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
       actorUserId: admin.id,
       at: now,
       target: `user:${id}`,
-      details: { email: input.email.trim(), isAdmin: input.isAdmin },
+      details: { email: input.email.trim() },
     });
-    const view: UserView = { id, email: input.email.trim(), isAdmin: input.isAdmin, disabled: false, roleIds: [] };
+    const view: UserView = {
+      id,
+      email: input.email.trim(),
+      isAdmin: false,
+      disabled: false,
+      twoFactorEnabled: false,
+      roleIds: [],
+    };
     return reply.status(201).send(ok(view));
   });
 }

@@ -4,7 +4,7 @@ import { ok } from '../../../common/result.js';
 import { recordAuditBatch } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireSession } from '../require-session.js';
+import { callerOf } from '../authorize.js';
 
 /**
  * The desktop's queued events (refused calls, rejected policies, exports...) join the server's log.
@@ -13,7 +13,7 @@ import { requireSession } from '../require-session.js';
  */
 export function registerAuditEventRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/api/audit/events', async (request, reply) => {
-    const { user, session } = await requireSession(context, request);
+    const { user, session } = callerOf(request);
     const input = parseBody(AuditUploadInput, request.body);
     const now = context.clock.now();
     const results = await recordAuditBatch(

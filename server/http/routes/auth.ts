@@ -1,14 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import type { AccountSessionView } from '../../../common/api/server-admin-accounts.js';
 import { BootstrapInput, LoginInput, type LoginOutput, type SessionView } from '../../../common/api/server-auth.js';
 import type { SecondFactorChallengeOutput } from '../../../common/api/server-second-factor.js';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import { redeemBootstrapToken } from '../../auth/bootstrap.js';
 import { login } from '../../auth/login.js';
+import { hasSecondFactor } from '../../auth/second-factor.js';
 import type { SessionsTable, UsersTable } from '../../db/schema.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireSession, SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
+import { adminAccessOf } from '../../rbac/admin-access.js';
+import { callerOf, callerRights } from '../authorize.js';
+import { SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
 
 export function sessionView(session: SessionsTable, user: UsersTable): SessionView {
@@ -80,7 +84,15 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
 
   app.get('/api/auth/session', async (request, reply) => {
     // Reachable without 2FA so a client can show who is signed in while set-up is pending.
-    const { session, user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
-    return reply.send(ok(sessionView(session, user)));
+    const { session, user } = callerOf(request);
+    const output: AccountSessionView = {
+      ...sessionView(session, user),
+      secondFactor: {
+        enabled: await hasSecondFactor(context.db, user.id),
+        setupRequired: await secondFactorSetupRequired(context, user.id),
+      },
+      access: adminAccessOf(await callerRights(context, request)),
+    };
+    return reply.send(ok(output));
   });
 }

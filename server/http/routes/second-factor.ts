@@ -15,7 +15,7 @@ import { beginTotpSetup, confirmTotpSetup, hasSecondFactor, removeSecondFactor }
 import { totpUri } from '../../auth/totp.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
-import { requireSession } from '../require-session.js';
+import { callerOf } from '../authorize.js';
 import { readSessionToken, setSessionCookie } from '../session-token.js';
 import { sessionView } from './auth.js';
 
@@ -36,17 +36,17 @@ export function registerSecondFactorRoutes(app: FastifyInstance, context: Server
 
   // Set-up is reachable while the workspace requires 2FA and the user has none: it is the way out.
   app.post('/api/auth/totp/setup', async (request, reply) => {
-    const { user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
-    const secret = await beginTotpSetup(context.db, user.id, context.clock.now());
+    const { user } = callerOf(request);
+    const secret = await beginTotpSetup(context, user.id, context.clock.now());
     const output: TotpSetupOutput = { otpauthUri: totpUri(secret, user.email), secret };
     return reply.send(ok(output));
   });
 
   app.post('/api/auth/totp/confirm', async (request, reply) => {
-    const { user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
+    const { user } = callerOf(request);
     const input = parseBody(TotpConfirmInput, request.body);
     const now = context.clock.now();
-    const recoveryCodes = await confirmTotpSetup(context.db, user.id, input.code, now);
+    const recoveryCodes = await confirmTotpSetup(context, user.id, input.code, now);
     if (!recoveryCodes) throw new AppError('VALIDATION', 'The code does not match; check the device clock and retry.');
     await recordAudit(context.db, {
       action: 'auth.2fa_enabled',
@@ -61,7 +61,7 @@ export function registerSecondFactorRoutes(app: FastifyInstance, context: Server
 
   // A stolen session alone can't turn 2FA off: it takes a current code, under the login throttle.
   app.post('/api/auth/totp/disable', async (request, reply) => {
-    const { user } = await requireSession(context, request, { allowWithoutSecondFactor: true });
+    const { user } = callerOf(request);
     const input = parseBody(TotpDisableInput, request.body);
     const now = context.clock.now();
     if (!(await hasSecondFactor(context.db, user.id))) {

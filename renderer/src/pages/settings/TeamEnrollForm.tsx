@@ -4,6 +4,7 @@ import type { AppErrorShape } from '../../../../common/errors.js';
 import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
 import { Field } from '../../components/Field.js';
+import { TeamSsoProgress, useSsoOffered, useTeamSso } from './TeamSsoSignIn.js';
 
 type Problems = Partial<Record<'serverUrl' | 'email' | 'password' | 'fingerprint', string>>;
 
@@ -50,7 +51,9 @@ function refusalTitle(error: AppErrorShape): string {
  * Enrollment (team.enroll): the core signs in, pins the workspace key (checked against the
  * fingerprint, if given), verifies the first policy, and stores nothing unless all of that worked.
  * The password leaves React state as soon as the core answered, unless the answer asks for the
- * second factor (the sign-in is then tried again with the password and the code).
+ * second factor (the sign-in is then tried again with the password and the code). When the server
+ * offers single sign-on, "Sign in with SSO" enrolls through the browser instead (team.enrollSso):
+ * it needs only the address and, if given, the fingerprint.
  */
 export function TeamEnrollForm({ onEnrolled }: { onEnrolled: (status: TeamStatus) => void }): ReactElement {
   const [serverUrl, setServerUrl] = useState('');
@@ -63,10 +66,28 @@ export function TeamEnrollForm({ onEnrolled }: { onEnrolled: (status: TeamStatus
   // Shown once the server said the account has two-factor sign-in.
   const [askCode, setAskCode] = useState(false);
   const [secondFactorCode, setSecondFactorCode] = useState('');
+  const ssoOffered = useSsoOffered(serverUrl);
+  const sso = useTeamSso(onEnrolled);
+  const ssoBusy = sso.state.kind === 'starting' || sso.state.kind === 'waiting';
+
+  const startSso = (): void => {
+    if (busy || ssoBusy) return;
+    const found: Problems = {};
+    const url = serverUrlProblem(serverUrl);
+    if (url) found.serverUrl = url;
+    const expected = fingerprint.trim();
+    if (expected !== '' && !FINGERPRINT.test(expected)) {
+      found.fingerprint = 'A key fingerprint is 43 letters, digits, - or _ (as the server printed it)';
+    }
+    setProblems(found);
+    setRefusal(null);
+    if (Object.keys(found).length > 0) return;
+    sso.start({ serverUrl, ...(expected === '' ? {} : { expectedFingerprint: expected }) });
+  };
 
   const submit = async (event: FormEvent<HTMLFormElement>): Promise<void> => {
     event.preventDefault();
-    if (busy) return;
+    if (busy || ssoBusy) return;
     const found = localProblems(serverUrl, email, password, fingerprint);
     setProblems(found);
     setRefusal(null);
@@ -105,7 +126,7 @@ export function TeamEnrollForm({ onEnrolled }: { onEnrolled: (status: TeamStatus
         Join your organisation&apos;s team server: your admin&apos;s roles then decide what this profile may see and do,
         even offline. Your mail and records stay on this computer.
       </p>
-      <fieldset className="form-fieldset" disabled={busy}>
+      <fieldset className="form-fieldset" disabled={busy || ssoBusy}>
         <Field id="team-server-url" label="Server address" error={problems.serverUrl} errorTestId="team-url-error">
           {(control) => (
             <input
@@ -190,9 +211,29 @@ export function TeamEnrollForm({ onEnrolled }: { onEnrolled: (status: TeamStatus
           <p>{refusal.message}</p>
         </Alert>
       ) : null}
-      <button type="submit" className="btn btn-primary" disabled={busy} data-testid="team-enroll-submit">
-        {busy ? 'Enrolling…' : 'Enroll'}
-      </button>
+      <TeamSsoProgress sso={sso} />
+      <div className="actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || ssoBusy} data-testid="team-enroll-submit">
+          {busy ? 'Enrolling…' : 'Enroll'}
+        </button>
+        {ssoOffered ? (
+          <>
+            <button
+              type="button"
+              className="btn btn-secondary"
+              disabled={busy || ssoBusy}
+              onClick={startSso}
+              data-testid="team-enroll-sso"
+            >
+              Sign in with SSO
+            </button>
+            <span className="actions-hint">
+              Your team server offers single sign-on: sign in on your organisation&apos;s page in your browser, with no
+              password to type here.
+            </span>
+          </>
+        ) : null}
+      </div>
     </form>
   );
 }

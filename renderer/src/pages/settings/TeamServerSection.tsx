@@ -7,16 +7,18 @@ import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { usePolicy } from '../../policy/PolicyProvider.js';
 import { TeamEnrollForm } from './TeamEnrollForm.js';
+import { TeamGrantsPanel } from './TeamGrantsPanel.js';
 
 type Load = { kind: 'loading' } | { kind: 'loaded'; status: TeamStatus } | { kind: 'error'; error: AppErrorShape };
 
 /**
  * Settings → Team server (issue 7): the enrollment form while the profile is solo; once enrolled, the
- * server, user, pinned workspace key, the policy's version and expiry, and "Refresh policy".
+ * server, user, pinned workspace key, the policy's version and expiry, "Refresh policy", and the
+ * user's just-in-time access requests.
  */
 export function TeamServerSection(): ReactElement {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const { reload: reloadPolicy } = usePolicy();
+  const { policy: policyInForce, reload: reloadPolicy } = usePolicy();
 
   // Bumped to read team.status again (after a refresh, or Retry).
   const [version, setVersion] = useState(0);
@@ -31,7 +33,9 @@ export function TeamServerSection(): ReactElement {
     return () => {
       current = false;
     };
-  }, [version]);
+    // Read again whenever the policy in force was re-read (a fetched policy, announced by
+    // policy.changed), so the version and "Last fetched" shown follow it.
+  }, [version, policyInForce]);
 
   const enrolled = (status: TeamStatus): void => {
     setLoad({ kind: 'loaded', status });
@@ -114,6 +118,7 @@ function EnrolledView({ status, onRefreshed }: { status: TeamStatus; onRefreshed
         {refreshing ? 'Refreshing…' : 'Refresh policy'}
       </button>
       {outcome ? <RefreshOutcome outcome={outcome} /> : null}
+      <TeamGrantsPanel />
     </>
   );
 }

@@ -76,7 +76,7 @@ async function run(): Promise<void> {
     if (process.platform !== 'darwin') app.quit();
   });
 
-  // Quit waits for the core to close its store (WAL checkpoint, profile lock); electron-updater
+  // Quit waits for the core to close its store (last transaction, profile lock); electron-updater
   // installs a downloaded update on the 'quit' that follows.
   let coreStopped = false;
   let stopping = false;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { MIGRATIONS } from '../../main/store/migrations/index.js';
@@ -77,6 +77,60 @@ describe('SQLCipher store', () => {
     expect(pages.subarray(0, 15).toString('latin1')).toBe('SQLite format 3');
     expect(pages.includes(Buffer.from(visible))).toBe(true); // the check can see plaintext...
     expect(pages.includes(Buffer.from(password))).toBe(false); // ...but not the sealed secret.
+  });
+
+  it('journals transactions encrypted, and rolls one cut short back on the next open', () => {
+    const { dir, path } = tempDb();
+    const keys = newKeys();
+    const store = Store.open(path, keys, { create: true });
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('truncate');
+    expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    const before = `committed-${randomBytes(8).toString('hex')}`;
+    store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('marker', JSON.stringify(before));
+    // A transaction in progress, as a kill -9 would find it: the journal holds the old pages, and a
+    // tiny page cache has already spilled changed pages into the database file.
+    store.db.pragma('cache_size = 2');
+    store.db.exec('BEGIN IMMEDIATE');
+    store.db.prepare('UPDATE settings SET value = ? WHERE key = ?').run(JSON.stringify('changed'), 'marker');
+    const filler = store.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+    for (let i = 0; i < 500; i++) filler.run(`filler-${i}`, JSON.stringify('x'.repeat(1000)));
+    const crashed = join(dir, 'crashed');
+    mkdirSync(crashed);
+    for (const suffix of ['', '-journal']) copyFileSync(`${path}${suffix}`, join(crashed, `clientele.db${suffix}`));
+    store.db.exec('ROLLBACK');
+    store.close();
+
+    const journal = readFileSync(join(crashed, 'clientele.db-journal'));
+    expect(journal.length).toBeGreaterThan(0);
+    expect(journal.includes(Buffer.from(before))).toBe(false); // the old page, encrypted
+    const reopened = Store.open(join(crashed, 'clientele.db'), keys, { create: false });
+    const value = reopened.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get('marker');
+    expect(JSON.parse(value as string)).toBe(before);
+    expect(reopened.db.prepare("SELECT count(*) FROM settings WHERE key LIKE 'filler-%'").pluck().get()).toBe(0);
+    expect(reopened.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    reopened.close();
+  });
+
+  it('opens a store written in WAL mode (an earlier version, killed with its WAL) with every commit', () => {
+    const { dir, path } = tempDb();
+    const keys = newKeys();
+    Store.open(path, keys, { create: true }).close();
+    // As versions before the rollback journal wrote it, never checkpointed: the rows only in the WAL.
+    const old = openEncryptedDatabase(path, keys.databaseKey, { create: false });
+    old.pragma('journal_mode = WAL');
+    old.pragma('wal_autocheckpoint = 0');
+    const insert = old.prepare('INSERT INTO settings (key, value) VALUES (?, ?)');
+    for (let i = 0; i < 50; i++) insert.run(`row-${i}`, JSON.stringify(i));
+    const killed = join(dir, 'killed');
+    mkdirSync(killed);
+    for (const suffix of ['', '-wal']) copyFileSync(`${path}${suffix}`, join(killed, `clientele.db${suffix}`));
+    old.close();
+
+    const store = Store.open(join(killed, 'clientele.db'), keys, { create: false });
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('truncate');
+    expect(store.db.prepare("SELECT count(*) FROM settings WHERE key LIKE 'row-%'").pluck().get()).toBe(50);
+    store.close();
+    expect(existsSync(join(killed, 'clientele.db-wal'))).toBe(false);
   });
 
   it('refuses a sealed secret moved to another name', () => {

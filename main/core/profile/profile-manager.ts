@@ -181,6 +181,9 @@ export class ProfileManager {
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     for (const path of [
       this.paths.database,
+      // A hot journal must stay with its database (it rolls back a transaction cut short);
+      // -wal and -shm are from profiles written in WAL mode.
+      `${this.paths.database}-journal`,
       `${this.paths.database}-wal`,
       `${this.paths.database}-shm`,
       this.paths.recoveryFile,

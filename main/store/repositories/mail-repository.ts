@@ -133,7 +133,7 @@ export class MailRepository {
       // last_date = max(last_date, date), written only when it changes: an UPDATE rewrites the
       // row and its threads_by_subject entry even to the same value, and in a newest-first sync
       // most messages are older than their thread's latest (two random pages per message, each
-      // encrypted into the WAL and again at checkpoint).
+      // journaled and written again, encrypted both times).
       touchThread: db.prepare<[string, number, string]>(
         'UPDATE threads SET last_date = ? WHERE id = ? AND (last_date IS NULL OR last_date < ?)',
       ),

@@ -6,7 +6,6 @@ import type { Clock } from './clock.js';
 import { CallerReader } from './auth/caller-query.js';
 import { CallerStore } from './auth/callers.js';
 import type { DatabaseKind, RawDatabase } from './db/database.js';
-import { workspaceOf } from './rbac/workspace.js';
 import type { ServerDatabase } from './db/schema.js';
 import type { ServerSecrets } from './secrets/server-secrets.js';
 import { WorkspaceSettingsStore } from './settings/workspace-settings.js';
@@ -43,11 +42,15 @@ export async function makeServerContext(
   raw?: RawDatabase,
 ): Promise<ServerContext> {
   const sessions = new SessionStore(db);
+  const settings = new WorkspaceSettingsStore(db, clock);
   const callers = new CallerStore({
     db,
     reader: new CallerReader(db, kind, raw),
     sessions,
-    offlineGraceHours: async () => (await workspaceOf({ db, clock, secrets })).offlineGraceHours,
+    offlineGraceHours: () => {
+      const cached = settings.peek();
+      return cached ? cached.offlineGraceHours : settings.get().then((read) => read.offlineGraceHours);
+    },
   });
   return {
     db,
@@ -57,7 +60,7 @@ export async function makeServerContext(
     sessions,
     callers,
     dummyHash: await makeDummyHash(),
-    settings: new WorkspaceSettingsStore(db, clock),
+    settings,
     secrets,
     oidc: new OidcClients(clock),
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OfflineGraceHours } from '../rbac/policy.js';
 import { GrantMinutes } from './server-grants.js';
 
 /**
@@ -59,12 +60,17 @@ export const WorkspaceSecuritySettings = z.object({
   ipAllowlist: z.array(Cidr).max(IP_ALLOWLIST_MAX),
   /** The longest a just-in-time grant may last, in minutes (default 8 h, at most 7 days). */
   grantMaxMinutes: GrantMinutes,
+  /**
+   * How long past its policy's expiry a desktop that cannot reach the server keeps working (default
+   * 72 h); after that it locks read-only. Part of every signed policy: a change re-issues them all.
+   */
+  offlineGraceHours: OfflineGraceHours,
 });
 export type WorkspaceSecuritySettings = z.infer<typeof WorkspaceSecuritySettings>;
 
 /** PUT /api/admin/settings: any of the settings. */
 export const WorkspaceSettingsInput = WorkspaceSecuritySettings.partial().refine(
-  (value) => value.require2fa !== undefined || value.ipAllowlist !== undefined || value.grantMaxMinutes !== undefined,
-  { message: 'Send require2fa, ipAllowlist, grantMaxMinutes or several of them.' },
+  (value) => Object.values(value).some((setting) => setting !== undefined),
+  { message: 'Send require2fa, ipAllowlist, grantMaxMinutes, offlineGraceHours or several of them.' },
 );
 export type WorkspaceSettingsInput = z.infer<typeof WorkspaceSettingsInput>;

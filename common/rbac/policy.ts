@@ -16,6 +16,10 @@ export const POLICY_JWS_ALG = 'EdDSA';
 export const POLICY_JWS_TYPE = 'clientele-policy+jws';
 
 export const DEFAULT_OFFLINE_GRACE_HOURS = 72;
+/** The longest offline grace an admin may set: 90 days. */
+export const MAX_OFFLINE_GRACE_HOURS = 24 * 90;
+/** Hours past a policy's expiry that a desktop which cannot reach the server keeps it (0: none). */
+export const OfflineGraceHours = z.number().int().min(0).max(MAX_OFFLINE_GRACE_HOURS);
 
 export const PolicyDocument = z
   .object({
@@ -31,12 +35,7 @@ export const PolicyDocument = z
     emailVisibility: EmailVisibility,
     grants: z.array(Grant),
     /** Set by the admin: how long past expiresAt a desktop that cannot reach the server keeps the policy. */
-    offlineGraceHours: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 90)
-      .default(DEFAULT_OFFLINE_GRACE_HOURS),
+    offlineGraceHours: OfflineGraceHours.default(DEFAULT_OFFLINE_GRACE_HOURS),
   })
   .strict();
 export type PolicyDocument = z.infer<typeof PolicyDocument>;

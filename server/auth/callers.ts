@@ -25,8 +25,11 @@ export type CallerStoreDeps = {
   db: Kysely<ServerDatabase>;
   reader: CallerReader;
   sessions: SessionStore;
-  /** The workspace's offline grace (part of the policy's rights). */
-  offlineGraceHours: () => Promise<number>;
+  /**
+   * The workspace's offline grace (part of the policy's rights): a setting the admin edits, read
+   * through the settings' short cache (synchronous while it holds them).
+   */
+  offlineGraceHours: () => MaybePromise<number>;
 };
 
 /**
@@ -38,7 +41,6 @@ export type CallerStoreDeps = {
  */
 export class CallerStore {
   readonly memo = new RightsMemo();
-  private grace: number | undefined;
 
   constructor(private readonly deps: CallerStoreDeps) {}
 
@@ -63,14 +65,16 @@ export class CallerStore {
     now: number,
     policy: PolicyRead,
   ): MaybePromise<LoadedCaller> {
-    // The workspace row is loaded once per instance and does not change while serving (workspace.ts).
-    const grace = this.grace;
-    if (grace === undefined) {
-      return this.deps.offlineGraceHours().then((hours) => {
-        this.grace = hours;
-        return this.withRights(row, session, now, policy);
-      });
-    }
+    return after(this.deps.offlineGraceHours(), (grace) => this.compiled(row, session, now, policy, grace));
+  }
+
+  private compiled(
+    row: CallerRow,
+    session: SessionsTable,
+    now: number,
+    policy: PolicyRead,
+    grace: number,
+  ): MaybePromise<LoadedCaller> {
     const texts = { roles: row[COL.roles] as string, grants: row[COL.grants] as string };
     const compiled = this.memo.compile(texts, grace, now);
     if (compiled === 'due') {

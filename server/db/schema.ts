@@ -80,6 +80,7 @@ export type WorkspaceTable = {
   /** The PKCS8 PEM sealed with the server secret key (server/secrets, place: WORKSPACE_PRIVATE_KEY). */
   private_key_sealed: string;
   policy_lifetime_hours: number;
+  /** No longer read: the grace is a workspace setting since migration 0010 (workspace_settings). */
   offline_grace_hours: number;
   created_at: number;
 };
@@ -153,6 +154,8 @@ export type WorkspaceSettingsTable = {
   ip_allowlist: string;
   /** The longest a just-in-time grant may last (migration 0005). */
   grant_max_minutes: number;
+  /** How long past its expiry a desktop offline keeps its policy (migration 0010). */
+  offline_grace_hours: number;
   updated_at: number;
 };
 

@@ -28,12 +28,12 @@ export type IssuedPolicy = { jws: string; document: PolicyDocument; rightsHash: 
 export async function compileRights(
   db: Kysely<ServerDatabase>,
   userId: string,
-  workspace: Workspace,
+  offlineGraceHours: number,
   now: number,
 ): Promise<CompiledRights> {
   const combined = combineRoles(await rolesOfUser(db, userId));
   const grants = await liveGrantsOf(db, userId, now);
-  return { ...combined, grants, offlineGraceHours: workspace.offlineGraceHours };
+  return { ...combined, grants, offlineGraceHours };
 }
 
 export function rightsHash(rights: CompiledRights): string {
@@ -164,16 +164,6 @@ export async function readCopyJws(
   return row?.jws ?? undefined;
 }
 
-/** The version alone (policyStateFor without the copy). */
-export async function policyVersionFor(
-  db: Kysely<ServerDatabase>,
-  userId: string,
-  hash: string,
-  now: number,
-): Promise<number> {
-  return (await policyStateFor(db, userId, hash, now)).version;
-}
-
 /** Signs the user's policy for these rights and version, as the desktop's verifier expects (main/rbac/policy-verifier.ts). */
 export async function signPolicy(
   workspace: Workspace,
@@ -217,17 +207,4 @@ export async function storeSignedCopy(
     .where((eb) => eb.or([eb('issued_at', 'is', null), eb('issued_at', '<', issuedAt)]))
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
-}
-
-/** Compiles, versions and signs the user's policy (a new signature, whatever copy is stored). */
-export async function issuePolicy(
-  db: Kysely<ServerDatabase>,
-  workspace: Workspace,
-  userId: string,
-  now: number,
-): Promise<IssuedPolicy> {
-  const rights = await compileRights(db, userId, workspace, now);
-  const hash = rightsHash(rights);
-  const version = await policyVersionFor(db, userId, hash, now);
-  return signPolicy(workspace, userId, rights, hash, version, now);
 }

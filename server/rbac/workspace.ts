@@ -13,7 +13,6 @@ export type Workspace = {
   info: WorkspaceInfo;
   privateKey: CryptoKey;
   policyLifetimeHours: number;
-  offlineGraceHours: number;
 };
 
 export type WorkspaceDeps = { db: Kysely<ServerDatabase>; clock: Clock; secrets: ServerSecrets };
@@ -101,6 +100,5 @@ async function workspaceFromRow(row: WorkspaceTable, secrets: ServerSecrets): Pr
     },
     privateKey: await importPKCS8(openPrivateKey(row, secrets), POLICY_JWS_ALG),
     policyLifetimeHours: Number(row.policy_lifetime_hours),
-    offlineGraceHours: Number(row.offline_grace_hours),
   };
 }

@@ -34,7 +34,7 @@ export class WorkspaceSettingsStore {
     const now = this.clock.now();
     const row = await this.db
       .selectFrom('workspace_settings')
-      .select(['require_2fa', 'ip_allowlist', 'grant_max_minutes'])
+      .select(['require_2fa', 'ip_allowlist', 'grant_max_minutes', 'offline_grace_hours'])
       .where('singleton', '=', 1)
       .executeTakeFirstOrThrow();
     // Parsed again on the way out: a row edited by hand into something invalid fails loudly, not open.
@@ -42,6 +42,7 @@ export class WorkspaceSettingsStore {
       require2fa: row.require_2fa === 1,
       ipAllowlist: JSON.parse(row.ip_allowlist) as unknown,
       grantMaxMinutes: Number(row.grant_max_minutes),
+      offlineGraceHours: Number(row.offline_grace_hours),
     });
     const settings: WorkspaceSettings = { ...parsed, allowlist: compileAllowlist(parsed.ipAllowlist) };
     this.cached = { settings, readAt: now };
@@ -55,6 +56,7 @@ export class WorkspaceSettingsStore {
         require_2fa: settings.require2fa ? 1 : 0,
         ip_allowlist: JSON.stringify(settings.ipAllowlist),
         grant_max_minutes: settings.grantMaxMinutes,
+        offline_grace_hours: settings.offlineGraceHours,
         updated_at: now,
       })
       .where('singleton', '=', 1)

@@ -224,6 +224,23 @@ describe('the admin web UI', () => {
     await page.getByTestId('settings-allowlist-input').fill('');
     await page.getByTestId('settings-allowlist-save').click();
     await expect.poll(() => page.getByTestId('settings-allowlist-status').textContent()).toContain('every address');
+
+    // The desktops' offline grace and the longest grant: checked here first, then saved on the server.
+    await page.getByTestId('settings-offline-grace-input').fill('-3');
+    await page.getByTestId('settings-desktop-policy-save').click();
+    expect(await page.getByTestId('settings-desktop-policy-error').textContent()).toContain(
+      'Offline grace: a whole number from 0 to 2160',
+    );
+    await page.getByTestId('settings-offline-grace-input').fill('24');
+    await page.getByTestId('settings-grant-max-input').fill('4');
+    await page.getByTestId('settings-desktop-policy-save').click();
+    await expect.poll(() => page.getByTestId('settings-desktop-policy-status').textContent()).toContain('next policy');
+    // Read back from the server: away from the page and back.
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-desktop-policy').waitFor();
+    expect(await page.getByTestId('settings-offline-grace-input').inputValue()).toBe('24');
+    expect(await page.getByTestId('settings-grant-max-input').inputValue()).toBe('4');
     await screenshotBothThemes(page, '90-admin-settings');
   });
 

@@ -120,7 +120,8 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('stored policy copies on 
   it('keeps the newest signature: an older one never replaces the stored copy', async () => {
     const first = await fetchPolicy(server.app, ws.rep.token);
     const workspace = await workspaceOf(server.context);
-    const rights = await compileRights(server.context.db, ws.rep.id, workspace, clock.now());
+    const { offlineGraceHours } = await server.context.settings.get();
+    const rights = await compileRights(server.context.db, ws.rep.id, offlineGraceHours, clock.now());
     const hash = rightsHash(rights);
     // A signature made (say, by a slower instance) before the stored one: not kept.
     const older = await signPolicy(workspace, ws.rep.id, rights, hash, 1, clock.now() - 60_000);

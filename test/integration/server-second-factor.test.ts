@@ -248,6 +248,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('two-factor sign-in on %s
         require2fa: false,
         ipAllowlist: [],
         grantMaxMinutes: 480,
+        offlineGraceHours: 72,
       });
     });
 
@@ -256,7 +257,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('two-factor sign-in on %s
       await enableTotp(adminToken);
       const on = await call('PUT', '/api/admin/settings', adminToken, { require2fa: true });
       expect(on.status).toBe(200);
-      expect(on.body.value).toEqual({ require2fa: true, ipAllowlist: [], grantMaxMinutes: 480 });
+      expect(on.body.value).toEqual({ require2fa: true, ipAllowlist: [], grantMaxMinutes: 480, offlineGraceHours: 72 });
       expect(await auditActions()).toContain('workspace.settings_changed');
 
       await addUser();

@@ -7,6 +7,7 @@ import * as sso from './0006_sso.js';
 import * as sealedSecrets from './0007_sealed_secrets.js';
 import * as sealedSsoSecret from './0008_sealed_sso_secret.js';
 import * as policyCopies from './0009_policy_copies.js';
+import * as offlineGraceSetting from './0010_offline_grace_setting.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext } from './migration.js';
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: '0007_sealed_secrets', up: sealedSecrets.up, compactAfter: sealedSecrets.compactAfter },
   { version: 8, name: '0008_sealed_sso_secret', up: sealedSsoSecret.up, compactAfter: sealedSsoSecret.compactAfter },
   { version: 9, name: '0009_policy_copies', up: policyCopies.up },
+  { version: 10, name: '0010_offline_grace_setting', up: offlineGraceSetting.up },
 ];

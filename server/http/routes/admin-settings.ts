@@ -9,11 +9,14 @@ import type { ServerContext } from '../../context.js';
 import { callerOf } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
 
-/** "Require 2FA for everyone", the IP allowlist and the longest a just-in-time grant may last. */
+/**
+ * "Require 2FA for everyone", the IP allowlist, the longest a just-in-time grant may last and the
+ * offline grace of the desktops' policies.
+ */
 export function registerAdminSettingsRoutes(app: FastifyInstance, context: ServerContext): void {
   app.get('/api/admin/settings', async (_request, reply) => {
-    const { require2fa, ipAllowlist, grantMaxMinutes } = await context.settings.get();
-    const output: WorkspaceSecuritySettings = { require2fa, ipAllowlist, grantMaxMinutes };
+    const { require2fa, ipAllowlist, grantMaxMinutes, offlineGraceHours } = await context.settings.get();
+    const output: WorkspaceSecuritySettings = { require2fa, ipAllowlist, grantMaxMinutes, offlineGraceHours };
     return reply.send(ok(output));
   });
 
@@ -26,6 +29,8 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, context: Serve
       require2fa: input.require2fa ?? before.require2fa,
       ipAllowlist: input.ipAllowlist ? [...new Set(input.ipAllowlist)] : before.ipAllowlist,
       grantMaxMinutes: input.grantMaxMinutes ?? before.grantMaxMinutes,
+      // Part of every user's rights (and their hash): the next fetch of each desktop gets a new version.
+      offlineGraceHours: input.offlineGraceHours ?? before.offlineGraceHours,
     };
     // Two guards against an admin locking themselves out by mistake (loopback stays a way back in).
     if (next.require2fa && !before.require2fa && !(await hasSecondFactor(context.db, user.id))) {
@@ -43,6 +48,9 @@ export function registerAdminSettingsRoutes(app: FastifyInstance, context: Serve
     }
     if (next.grantMaxMinutes !== before.grantMaxMinutes) {
       changes.grantMaxMinutes = { from: before.grantMaxMinutes, to: next.grantMaxMinutes };
+    }
+    if (next.offlineGraceHours !== before.offlineGraceHours) {
+      changes.offlineGraceHours = { from: before.offlineGraceHours, to: next.offlineGraceHours };
     }
     if (Object.keys(changes).length > 0) {
       await recordAudit(context.db, {

@@ -6,6 +6,7 @@ import { ReadOnly } from '../../components/ReadOnly.js';
 import { useAbilities } from '../../lib/access.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { AccountSecurity } from './AccountSecurity.js';
+import { DesktopPolicyCard } from './DesktopPolicyCard.js';
 import { IpAllowlistCard } from './IpAllowlistCard.js';
 import { Require2faCard } from './Require2faCard.js';
 
@@ -37,6 +38,7 @@ function WorkspaceSettings({ account, editable }: { account: AccountSessionView;
         <ReadOnly readOnly={!editable} notice="Your roles let you see the workspace's settings, not change them.">
           <Require2faCard value={value.require2fa} selfHas2fa={account.secondFactor.enabled} onSaved={reload} />
           <IpAllowlistCard value={value.ipAllowlist} onSaved={reload} />
+          <DesktopPolicyCard value={value} onSaved={reload} />
         </ReadOnly>
       )}
     </LoadState>

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../server/start.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
 import { openAdminUi, signInWithPassword, unexpected } from '../harness/admin-ui.js';
 import { launchChromium, screenshotBothThemes } from '../harness/chromium.js';
+import { readQrCode } from '../harness/qr-reader.js';
 import { makeTempDir } from '../harness/temp-dir.js';
 
 // The team server's admin web UI in Chromium against a real server on 127.0.0.1: the one-time set-up
@@ -185,6 +186,11 @@ describe('the admin web UI', () => {
 
     await page.getByTestId('totp-begin').click();
     totpSecret = (await page.getByTestId('totp-secret').getAttribute('data-secret'))!;
+    // The QR code on screen reads back as the setup link, which carries the key shown beside it.
+    const scanned = await readQrCode(browser, page.getByTestId('totp-qr'));
+    expect(scanned).toBe(await page.getByTestId('totp-link').getAttribute('href'));
+    expect(new URL(scanned!).searchParams.get('secret')).toBe(totpSecret);
+    await screenshotBothThemes(page, '88-admin-2fa-scan');
     await page.getByTestId('totp-code').fill('000000');
     await page.getByTestId('totp-confirm').click();
     await expect.poll(() => page.getByTestId('totp-error').textContent()).toContain('does not match');

@@ -4,13 +4,14 @@ import { api } from '../api/admin.js';
 import { groupSecret } from '../lib/format.js';
 import { Alert } from './Alert.js';
 import { Field } from './Field.js';
+import { QrCode } from './QrCode.js';
 
 type Stage = { kind: 'start' } | { kind: 'scan'; setup: TotpSetupOutput } | { kind: 'codes'; recoveryCodes: string[] };
 
 /**
- * Turning on TOTP for the signed-in account: a fresh secret (typed into an authenticator app, or
- * opened as its otpauth:// link), one code to confirm, then the recovery codes, shown this once.
- * No QR code yet: drawing one needs a QR encoder package the project does not have.
+ * Turning on TOTP for the signed-in account: a fresh secret (scanned from its QR code, typed into an
+ * authenticator app, or opened as its otpauth:// link), one code to confirm, then the recovery codes,
+ * shown this once.
  */
 export function TwoFactorSetup({ onDone }: { onDone: () => void }): ReactElement {
   const [stage, setStage] = useState<Stage>({ kind: 'start' });
@@ -67,7 +68,8 @@ export function TwoFactorSetup({ onDone }: { onDone: () => void }): ReactElement
       <form onSubmit={(event) => void confirm(event)} noValidate data-testid="totp-scan">
         <ol className="steps">
           <li>
-            In your authenticator app, add an account with this key (time-based, 6 digits, 30 seconds), or open the{' '}
+            Scan this code with your authenticator app. If you can&apos;t scan it, add an account with the key below
+            (time-based, 6 digits, 30 seconds), or open the{' '}
             <a href={stage.setup.otpauthUri} data-testid="totp-link">
               setup link
             </a>{' '}
@@ -75,6 +77,13 @@ export function TwoFactorSetup({ onDone }: { onDone: () => void }): ReactElement
           </li>
           <li>Enter the code the app shows.</li>
         </ol>
+        <div className="qr-box">
+          <QrCode
+            text={stage.setup.otpauthUri}
+            label="QR code to add this account to an authenticator app"
+            testId="totp-qr"
+          />
+        </div>
         <div className="secret-box">
           <span className="detail-label">Key</span>
           <code className="secret" data-testid="totp-secret" data-secret={stage.setup.secret}>

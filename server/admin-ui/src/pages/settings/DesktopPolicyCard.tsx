@@ -3,7 +3,7 @@ import { GRANT_MAX_MINUTES_LIMIT } from '../../../../../common/api/server-grants
 import { MAX_OFFLINE_GRACE_HOURS } from '../../../../../common/rbac/policy.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
-import { KeyIcon } from '../../components/icons.js';
+import { SettingsIcon } from '../../components/icons.js';
 
 type Values = { offlineGraceHours: number; grantMaxMinutes: number };
 
@@ -67,7 +67,7 @@ export function DesktopPolicyCard({ value, onSaved }: { value: Values; onSaved: 
     >
       <form className="setting-row" onSubmit={(event) => void save(event)}>
         <span className="setting-row-icon">
-          <KeyIcon />
+          <SettingsIcon />
         </span>
         <div className="setting-row-text">
           <h2 className="setting-row-title" id="desktop-policy-title">

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RoleView, TeamView, UserView } from '../../common/api/server-admin.js';
 import type { GrantView } from '../../common/api/server-grants.js';
 import { startServer, type RunningServer } from '../../server/start.js';
+import { GRANTS_REFRESH_MS } from '../../server/admin-ui/src/pages/grants/grants-refresh.js';
 import { openAdminUi, signInWithPassword, unexpected } from '../harness/admin-ui.js';
 import { launchChromium, screenshotBothThemes } from '../harness/chromium.js';
 import { bootstrapAdmin, serverApi } from '../harness/team-desktop.js';
@@ -165,11 +166,21 @@ describe('access requests in the admin web UI', () => {
     expect(await repGrant(exportContacts)).toMatchObject({ status: 'approved', approvedMinutes: 60 });
   });
 
-  it('denies another request with a note the rep gets', async () => {
+  it('shows a new request by itself, then denies it with a note the rep gets', async () => {
+    // The page's own clock, fast-forwarded: the lists' timer starts when the page opens again.
+    await page.clock.install();
+    await page.getByTestId('nav-users').click();
+    await page.getByTestId('nav-grants').click();
+    await page.getByTestId('page-grants').waitFor();
+    await expect.poll(() => page.getByTestId('grant-pending').count()).toBe(0);
     const dealExport = (
       await ask({ object: 'deal', action: 'export', scope: 'own', minutes: 30, reason: 'Quarterly forecast' })
     ).id;
-    await page.getByTestId('grants-refresh').click();
+    // Not before the refresh is due (no click on Refresh anywhere in this test)...
+    await page.clock.runFor(GRANTS_REFRESH_MS - 2_000);
+    expect(await page.getByTestId('grant-pending').count()).toBe(0);
+    // ...and there once it is.
+    await page.clock.runFor(2_000);
     await expect.poll(() => page.getByTestId('grant-pending').count()).toBe(1);
     await page.getByTestId('grant-deny').click();
     await page.getByTestId('grant-note').fill('Use the pipeline report instead');

@@ -2,9 +2,11 @@ import { useState, type ReactElement } from 'react';
 import type { GrantView } from '../../../../../common/api/server-grants.js';
 import { api } from '../../api/admin.js';
 import { LoadState } from '../../components/LoadState.js';
+import { useAutoRefresh } from '../../lib/useAutoRefresh.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { ActiveGrants } from './ActiveGrants.js';
 import { GrantDecisionDialog, type Decision } from './GrantDecisionDialog.js';
+import { GRANTS_REFRESH_MS } from './grants-refresh.js';
 import { durationLabel, permissionLabel } from './grant-labels.js';
 import { PastGrants } from './PastGrants.js';
 import { PendingRequests } from './PendingRequests.js';
@@ -39,6 +41,8 @@ export function GrantsPage({ selfId }: { selfId: string }): ReactElement {
     reloadActive();
     reloadPast();
   }
+  // Not while a decision dialog is open: the grant it shows stays put under the approver's eyes.
+  useAutoRefresh(reload, GRANTS_REFRESH_MS, open !== undefined);
 
   return (
     <div className="page" data-testid="page-grants">
@@ -46,7 +50,7 @@ export function GrantsPage({ selfId }: { selfId: string }): ReactElement {
         <p className="text-secondary page-intro">
           People ask for a permission their roles don&apos;t give, for a while, from the Clientele app. Here are the
           requests of the people you manage that your own roles cover. An approved grant reaches their app at its next
-          policy fetch and ends by itself.
+          policy fetch and ends by itself. The lists refresh by themselves every 20 seconds.
         </p>
         <button type="button" className="btn btn-secondary" onClick={reload} data-testid="grants-refresh">
           Refresh

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAuditCommand } from './audit/audit-cli.js';
 import { databaseTargetFromUrl } from './db/database.js';
@@ -7,9 +8,11 @@ import { runSecretsCommand } from './secrets/secrets-cli.js';
 import { startServer } from './start.js';
 
 const DEFAULT_PORT = 7700;
+const ANCHOR_ENV = 'CLIENTELE_AUDIT_ANCHOR_FILE';
 
 const USAGE = `Usage: npm run server -- [--data-dir DIR] [--port N] [--host ADDRESS] [--trust-proxy] [--secret-key-file PATH]
-       npm run server -- audit verify [--data-dir DIR] [--json]
+                                   [--audit-anchor-file PATH]
+       npm run server -- audit verify [--data-dir DIR] [--anchors FILE] [--json]
        npm run server -- secrets status|rotate|generate-key [--help]
 
   --data-dir DIR   where the embedded SQLite file lives (default: $CLIENTELE_SERVER_DATA_DIR
@@ -19,6 +22,9 @@ const USAGE = `Usage: npm run server -- [--data-dir DIR] [--port N] [--host ADDR
   --trust-proxy    behind a TLS-terminating proxy: honour X-Forwarded-Proto and -For
   --secret-key-file PATH   the server secret key (base64), instead of $${KEY_ENV}; on SQLite
                    with neither, the data dir's server-secret.key (made on the first start)
+  --audit-anchor-file PATH   also append the audit log's signed head anchors here (default: $${ANCHOR_ENV};
+                   on SQLite the data dir's audit-anchors.jsonl; they always go to the log as "auditAnchor").
+                   Keep them off this machine: "audit verify --anchors" detects a log cut short or rewritten.
   DATABASE_URL=postgres://user@host:port/db   use PostgreSQL instead of SQLite
 `;
 
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       'trust-proxy': { type: 'boolean' },
       'secret-key-file': { type: 'string' },
+      'audit-anchor-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,6 +66,10 @@ async function main(): Promise<void> {
     throw new Error(`Not a port: ${values.port ?? process.env.PORT}`);
   const dataDir = values['data-dir'] ?? defaultServerDataDir();
   const database = databaseTargetFromUrl(process.env.DATABASE_URL, sqliteFileIn(dataDir));
+  const auditAnchorFile =
+    values['audit-anchor-file'] ??
+    process.env[ANCHOR_ENV] ??
+    (database.kind === 'sqlite' ? join(dirname(database.file), 'audit-anchors.jsonl') : undefined);
 
   const server = await startServer({
     database,
@@ -67,12 +78,14 @@ async function main(): Promise<void> {
     trustProxy: values['trust-proxy'] ?? false,
     secretKey: keySourceFor({ env: process.env, keyFile: values['secret-key-file'], database }),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    ...(auditAnchorFile === undefined ? {} : { auditAnchorFile }),
   });
   // One write, so whoever reads stdout gets the URL and the link together.
   const lines = [
     `Clientele team server on ${server.url} (${database.kind === 'sqlite' ? database.file : 'PostgreSQL'})`,
     `Workspace key fingerprint (desktops pin it at enrollment): ${server.workspaceFingerprint}`,
     `Server secret key id: ${server.secretKeyId}`,
+    `Audit log head anchors: the log ("auditAnchor")${auditAnchorFile ? ` and ${auditAnchorFile}` : ''}`,
     ...server.secretKeyNotices,
   ];
   if (server.bootstrapLink) {

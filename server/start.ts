@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { makeServerContext } from './context.js';
 import { openDatabase, type DatabaseTarget } from './db/database.js';
 import { migrate } from './db/migrator.js';
+import { startAuditAnchorer } from './audit/audit-anchorer.js';
 import { startGrantSweeper } from './grants/grant-sweeper.js';
 import { buildServer } from './http/app.js';
 import { workspaceOf } from './rbac/workspace.js';
@@ -25,6 +26,8 @@ export type StartOptions = {
    * Default: on SQLite the data-dir key file (made on the first start); PostgreSQL refuses to start.
    */
   secretKey?: KeySource;
+  /** Also append the audit log's signed head anchors to this file (they always go to the log stream). */
+  auditAnchorFile?: string;
 };
 
 export type RunningServer = {
@@ -39,6 +42,8 @@ export type RunningServer = {
   secretKeyId: string;
   /** What the admin should know about the key: a key file made, an interrupted rotation finished... */
   secretKeyNotices: string[];
+  /** Anchors the audit log's head now, if it moved (the server does it every 15 minutes and at close). */
+  anchorAuditHead(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -69,6 +74,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
     const bootstrap = await issueBootstrapToken(database.db, clock.now());
     const stopSweeper = startGrantSweeper(database.db, clock, app.log);
+    const anchorer = startAuditAnchorer({
+      db: database.db,
+      workspace,
+      clock,
+      log: app.log,
+      ...(options.auditAnchorFile === undefined ? {} : { file: options.auditAnchorFile }),
+    });
     return {
       app,
       url,
@@ -77,8 +89,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       workspaceFingerprint: workspace.info.fingerprint,
       secretKeyId: secrets.keyId,
       secretKeyNotices: notices,
+      anchorAuditHead: () => anchorer.anchorNow(),
       close: async () => {
         await stopSweeper();
+        // Before the listener closes: the last anchor covers everything this instance recorded.
+        await anchorer.stop();
         await app.close();
         await database.close();
       },

@@ -97,7 +97,15 @@ export const TeamStatus = z.object({
   workspaceFingerprint: z.string().nullable(),
   enrolledAt: z.string().nullable(),
   policy: z
-    .object({ version: z.number().int(), issuedAt: z.string(), expiresAt: z.string(), receivedAt: z.string() })
+    .object({
+      version: z.number().int(),
+      issuedAt: z.string(),
+      expiresAt: z.string(),
+      receivedAt: z.string(),
+      /** The admin's offline grace, and when it runs out unless a fetch succeeds before (then read-only). */
+      offlineGraceHours: z.number().int(),
+      worksOfflineUntil: z.string(),
+    })
     .nullable(),
 });
 export type TeamStatus = z.infer<typeof TeamStatus>;

@@ -11,7 +11,8 @@ import { readLineFromStdin } from './read-secret.js';
 function describeStatus(status: TeamStatus): string {
   if (!status.enrolled) return 'Not enrolled with a team server: this profile is a single user who may do everything.';
   const policy = status.policy
-    ? `policy      version ${status.policy.version}, expires ${status.policy.expiresAt} (received ${status.policy.receivedAt})`
+    ? `policy      version ${status.policy.version}, expires ${status.policy.expiresAt} (received ${status.policy.receivedAt})\n` +
+      `            works offline until ${status.policy.worksOfflineUntil} (${status.policy.offlineGraceHours} h grace), then read-only`
     : 'policy      none received yet: only public calls work until one arrives';
   return [
     `server      ${status.serverUrl}`,

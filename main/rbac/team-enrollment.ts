@@ -2,6 +2,7 @@ import { calculateJwkThumbprint } from 'jose';
 import type { LoginOutput } from '../../common/api/server-auth.js';
 import type { TeamEnrollInput, TeamStatus } from '../../common/api/team.js';
 import { AppError } from '../../common/errors.js';
+import { offlineDeadline } from '../../common/rbac/policy.js';
 import type { TeamEnrollment } from '../store/repositories/team-repository.js';
 import type { Store } from '../store/store.js';
 import type { Logger } from '../util/logger.js';
@@ -144,6 +145,8 @@ export async function teamStatus(store: Store): Promise<TeamStatus> {
             issuedAt: document.issuedAt,
             expiresAt: document.expiresAt,
             receivedAt: stored.receivedAt,
+            offlineGraceHours: document.offlineGraceHours,
+            worksOfflineUntil: new Date(offlineDeadline(document)).toISOString(),
           }
         : null,
   };

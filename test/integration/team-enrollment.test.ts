@@ -145,7 +145,11 @@ describe('enrollment with a real team server', () => {
         message: null,
       });
       expect(await core.call('contacts.export', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-      expect(expectOk(await core.call<TeamStatus>('team.status')).policy?.version).toBe(2);
+      const status = expectOk(await core.call<TeamStatus>('team.status'));
+      expect(status.policy?.version).toBe(2);
+      // Settings shows until when the app works without the server: expiry + the admin's grace.
+      expect(status.policy?.offlineGraceHours).toBe(72);
+      expect(Date.parse(status.policy!.worksOfflineUntil)).toBe(Date.parse(status.policy!.expiresAt) + 72 * 3_600_000);
 
       // The old policy (version 1, validly signed, not expired) is not taken again.
       replay = oldPolicy;

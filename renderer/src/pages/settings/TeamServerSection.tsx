@@ -105,6 +105,11 @@ function EnrolledView({ status, onRefreshed }: { status: TeamStatus; onRefreshed
             <dd data-testid="team-policy-expires">{formatAbsolute(policy.expiresAt)}</dd>
             <dt>Last fetched</dt>
             <dd data-testid="team-policy-received">{formatAbsolute(policy.receivedAt)}</dd>
+            <dt>Works offline until</dt>
+            <dd data-testid="team-policy-offline-until">
+              {formatAbsolute(policy.worksOfflineUntil)} (expiry + {policy.offlineGraceHours} h grace; then read-only
+              until the server is reached)
+            </dd>
           </>
         ) : null}
       </dl>

@@ -91,7 +91,11 @@ FROM sessions s JOIN users u ON u.id = s.user_id${policy === POLICY_NONE ? '' : 
 WHERE s.token_hash ${kind === 'postgres' ? (batch ? '= ANY($1)' : '= $1') : '= ?'}`;
 }
 
-type SqliteStatement = { get(...params: unknown[]): unknown; raw(toggle: boolean): SqliteStatement };
+type SqliteStatement = {
+  get(...params: unknown[]): unknown;
+  raw(toggle: boolean): SqliteStatement;
+  pluck(toggle: boolean): SqliteStatement;
+};
 
 type Waiter = { resolve(row: CallerRow | undefined): void; reject(error: unknown): void };
 
@@ -186,8 +190,8 @@ const SQLITE_ROWS_KEPT = 4096;
  *   open on it (a read then is its own atomic snapshot); inside someone's transaction it waits its
  *   turn through Kysely like any query, so it never reads another request's uncommitted writes.
  *   A row read is kept until the database changes, which every read checks first with SQLite's own
- *   counters, one cheap statement (a third of the caller statement): `total_changes()` counts every
- *   row this connection inserted, updated or deleted (this instance's writes, committed or not),
+ *   counters, two cheap statements: `total_changes()` counts every row this connection inserted,
+ *   updated or deleted (this instance's writes, committed or not),
  *   `PRAGMA data_version` moves with every commit of any other connection (another process on the
  *   file, the CLI). Any change drops every row kept, so a kept row is exactly what the statement
  *   would return now: nothing waits for a timeout, a revocation decides the very next request.
@@ -198,7 +202,7 @@ const SQLITE_ROWS_KEPT = 4096;
  */
 export class CallerReader {
   private readonly sqliteStatements = new Map<PolicyRead, SqliteStatement>();
-  private sqliteStamp: SqliteStatement | undefined;
+  private sqliteStamp: { changes: SqliteStatement; dataVersion: SqliteStatement } | undefined;
   private changes: unknown = -1;
   private dataVersion: unknown = -1;
   private readonly kept: Map<string, CallerRow>[] = LEVELS.map(() => new Map<string, CallerRow>());
@@ -229,12 +233,15 @@ export class CallerReader {
   }
 
   private readSqlite(sqlite: Sqlite.Database, tokenHash: string, policy: PolicyRead): CallerRow | undefined {
-    this.sqliteStamp ??= (
-      sqlite.prepare(
-        'SELECT total_changes(), (SELECT data_version FROM pragma_data_version())',
-      ) as unknown as SqliteStatement
-    ).raw(true);
-    const [changes, dataVersion] = this.sqliteStamp.get() as [unknown, unknown];
+    // Two statements rather than one `SELECT total_changes(), (SELECT ... FROM pragma_data_version())`:
+    // the pragma's table-valued function prepares `PRAGMA data_version` anew on every run (a parse per
+    // request); the pragma itself is prepared once. Both run synchronously, nothing comes between them.
+    this.sqliteStamp ??= {
+      changes: (sqlite.prepare('SELECT total_changes()') as unknown as SqliteStatement).pluck(true),
+      dataVersion: (sqlite.prepare('PRAGMA data_version') as unknown as SqliteStatement).pluck(true),
+    };
+    const changes = this.sqliteStamp.changes.get();
+    const dataVersion = this.sqliteStamp.dataVersion.get();
     if (changes !== this.changes || dataVersion !== this.dataVersion) {
       for (const rows of this.kept) rows.clear();
       this.changes = changes;

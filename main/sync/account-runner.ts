@@ -205,7 +205,11 @@ export class AccountRunner {
     const store = this.store();
     this.state = 'syncing';
     this.progress = { startedAt: Date.now(), messages: 0, rate: null };
-    this.setHealth({ state: 'syncing' });
+    // A push pass (only some folders) does not store 'syncing': nothing reads it back (sync.status
+    // shows the runner's own state, and a stored 'syncing' only ever as 'idle'), lastError and
+    // retryAt stay as they are either way, and on the rollback journal (synchronous=FULL) that
+    // commit cost 6-30 ms of fsyncs on a busy disk (more under load) before pushed mail was fetched.
+    if (!only) this.setHealth({ state: 'syncing' });
     try {
       const driver = (this.driver ??= this.createDriver());
       const folders = only

@@ -58,6 +58,43 @@ describe('push', () => {
   });
 });
 
+describe('push: new mail on the IDLE connection', () => {
+  it('brings a burst of new mail once each, and still applies an expunge pushed after it', async () => {
+    const { core, dataDir } = await freshCore({ backgroundSync: true, sync: { pollIntervalMs: 10 * 60_000 } });
+    await addDovecotAccount(core, dovecot);
+    await vi.waitFor(async () => expect((await syncStatus(core)).state).toBe('watching'), { timeout: 20_000 });
+    const before = (await syncStatus(core)).messages;
+
+    // Three in a row: later ones arrive while the pass for the first runs, or in the same EXISTS.
+    const burst = [0, 1, 2].map((n) => buildMessage({ subject: `burst ${n}`, messageId: `burst-${n}@acme.test` }));
+    const uids = await appendMessages(imap, 'INBOX', burst);
+    await vi.waitFor(async () => expect((await syncStatus(core)).messages).toBe(before + 3), {
+      timeout: 15_000,
+      interval: 50,
+    });
+
+    // An expunge is no new mail: the push must take the SELECT (QRESYNC) path to see it.
+    await imap.mailboxOpen('INBOX');
+    await imap.messageDelete(String(uids[1]), { uid: true });
+    await imap.mailboxClose();
+    await vi.waitFor(async () => expect((await syncStatus(core)).messages).toBe(before + 2), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    await appendMessages(imap, 'INBOX', [buildMessage({ subject: 'after', messageId: 'burst-3@acme.test' })]);
+    await vi.waitFor(async () => expect((await syncStatus(core)).messages).toBe(before + 3), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    const rows = (await withStore(dataDir, liveMessages)).filter((row) => row.message_id?.startsWith('burst-'));
+    expect(rows.map((row) => row.message_id).sort()).toEqual([
+      'burst-0@acme.test',
+      'burst-2@acme.test',
+      'burst-3@acme.test',
+    ]);
+  });
+});
+
 describe('broken network', () => {
   let proxy: TcpProxy;
   beforeAll(async () => {

@@ -58,6 +58,17 @@ function bigTextMessage(subject: string, mb: number, contentType = 'text/plain')
 }
 
 describe('parser pool', () => {
+  it('starts one worker ahead of the first parse when warmed, and no more', async () => {
+    const parser = pool({ size: 2 });
+    expect(parser.stats()).toMatchObject({ workers: 0 });
+    parser.warm();
+    parser.warm();
+    expect(parser.stats()).toMatchObject({ workers: 1 });
+    const parsed = await parser.parse(message(1));
+    expect(parsed.subject).toBe('Message 1');
+    expect(parser.stats()).toMatchObject({ workers: 1, parsed: 1 });
+  });
+
   it('parses 200 messages concurrently on bounded workers, each result matching its input', async () => {
     const parser = pool({ size: 2 });
     const pending = Array.from({ length: 200 }, (_, i) => parser.parse(message(i)));

@@ -23,7 +23,8 @@ import {
 } from './imap-connection.js';
 import { parseImapCursor, type ImapCursor } from './imap-cursor.js';
 import { mapImapError } from './imap-errors.js';
-import { watchMailbox } from './imap-watch.js';
+import { newMailOnPushConnection } from './imap-push-fetch.js';
+import { watchMailbox, type MailboxWatch } from './imap-watch.js';
 
 export type ImapDriverOptions = ImapConnectionOptions & {
   /**
@@ -79,6 +80,15 @@ export class ImapDriver implements MailDriver {
   private client: ImapFlow | null = null;
   private selection: Selection | null = null;
   private readonly sourceMaxBytes: number;
+  /** The push connection (watch()), while it is up. */
+  private watching: { path: string; watch: MailboxWatch } | null = null;
+  /**
+   * Folders the push connection reported new mail in since their last page: their next page may
+   * fetch it on that connection (see newMailOnPushConnection)...
+   */
+  private readonly pushedNewMail = new Set<string>();
+  /** ...unless it also reported expunges or flag changes, or reconnected: those need a SELECT. */
+  private readonly pushedOther = new Set<string>();
 
   constructor(
     private readonly config: ImapAccountConfig,
@@ -110,21 +120,61 @@ export class ImapDriver implements MailDriver {
     budget: Budget,
     knownRemoteIds: () => string[],
   ): Promise<FolderChanges> {
+    const pushed = await this.pushedChanges(folder.path, cursorText, scope, budget);
+    if (pushed) return pushed;
     return this.withConnection((client) => this.changesOf(client, folder, cursorText, scope, budget, knownRemoteIds));
+  }
+
+  /**
+   * The page of a folder the push connection reported only new mail in since its last page:
+   * fetched there, without a SELECT on the sync connection. Null when that does not apply or
+   * fails (the caller then does a full page, which covers the new mail too).
+   */
+  private async pushedChanges(
+    path: string,
+    cursorText: string | null,
+    scope: SyncScope,
+    budget: Budget,
+  ): Promise<FolderChanges | null> {
+    const onlyNewMail = this.pushedNewMail.has(path) && !this.pushedOther.has(path);
+    // Taken before any await: a report arriving from here on asks for a page after this one.
+    this.pushedNewMail.delete(path);
+    this.pushedOther.delete(path);
+    const watching = this.watching;
+    if (!onlyNewMail || watching?.path !== path) return null;
+    try {
+      return await watching.watch.use((client) =>
+        newMailOnPushConnection(client, path, cursorText, scope, budget, (on, uids) =>
+          this.fetchUids(on, uidSet(uids), new Set(uids)),
+        ),
+      );
+    } catch (error) {
+      this.log.debug({ path, err: error }, 'new mail not fetched on the push connection; full page instead');
+      return null;
+    }
   }
 
   async watch(folders: RemoteFolder[], onChange: (folderPath: string) => void): Promise<Disposable> {
     const inbox = folders.find((folder) => folder.role === 'inbox') ?? folders[0];
     if (!inbox) return { dispose: async () => undefined };
-    return watchMailbox({
+    const watch = await watchMailbox({
       path: inbox.path,
       open: () => openImapConnection(this.config, this.credentials, this.log, this.options),
-      onChange: (folderPath) => {
+      onChange: (folderPath, event) => {
         if (this.selection?.mailbox.path === folderPath) this.selection = null;
+        (event === 'exists' ? this.pushedNewMail : this.pushedOther).add(folderPath);
         onChange(folderPath);
       },
       log: this.log,
     });
+    const watching = { path: inbox.path, watch };
+    this.watching = watching;
+    return {
+      dispose: async () => {
+        if (this.watching === watching) this.watching = null;
+        await watch.dispose();
+      },
+    };
   }
 
   async fetchPart(

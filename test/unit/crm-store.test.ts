@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ContactLinker } from '../../main/crm/contact-linker.js';
@@ -236,6 +236,54 @@ describe('linking synced mail into contacts', () => {
     // The proposal (the poisoned one) made no contacts; the alias's mail still made Dan one.
     expect(crm.explain('dan@initech.co.uk')).toMatchObject({ isContact: true });
     expect(crm.explain('bob.baker@gmail.com')).toMatchObject({ seen: false, isContact: false });
+  });
+
+  /** A store whose linker turns `syncing` on when it links the second message (a pass begins). */
+  function passBeginsAtSecondMessage() {
+    const store = openStore();
+    syncMailbox(store);
+    const crm = store.crm;
+    const state = { syncing: false, linked: 0 };
+    const linkMessage = crm.linkMessage.bind(crm);
+    crm.linkMessage = (message, ...rest) => {
+      state.linked += 1;
+      if (state.linked === 2) state.syncing = true;
+      linkMessage(message, ...rest);
+    };
+    const linker = new ContactLinker(() => store, silentLogger(), {
+      batchSize: 1,
+      delayMs: 0,
+      busy: () => state.syncing,
+    });
+    return { crm, state, linker };
+  }
+
+  const turns = async (count: number) => {
+    for (let i = 0; i < count; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+
+  it('gives way to a sync pass between batches when linking in the background, and resumes after it', async () => {
+    const { crm, state, linker } = passBeginsAtSecondMessage();
+    expect(crm.queueSize()).toBe(7);
+    linker.schedule();
+    await vi.waitFor(() => expect(state.linked).toBe(2));
+    await turns(10);
+    // Stopped after the batch in hand: a pushed message's pass does not wait behind the backlog.
+    expect(state.linked).toBe(2);
+    expect(crm.queueSize()).toBe(5);
+    state.syncing = false;
+    await vi.waitFor(() => expect(crm.queueSize()).toBe(0), { timeout: 5_000 });
+    await linker.stop();
+  });
+
+  it('goes to the end, busy or not, when a call waits for the queue', async () => {
+    const { crm, state, linker } = passBeginsAtSecondMessage();
+    linker.schedule();
+    await vi.waitFor(() => expect(state.syncing).toBe(true));
+    await linker.drain();
+    expect(state.syncing).toBe(true);
+    expect(crm.queueSize()).toBe(0);
+    await linker.stop();
   });
 
   it('follows the account mode: all mail makes the cold sender a contact, off makes none', () => {

@@ -1,9 +1,10 @@
-import { calculateJwkThumbprint, compactVerify, CompactSign, importJWK, type JWK } from 'jose';
+import { compactVerify, CompactSign, importJWK } from 'jose';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { POLICY_JWS_ALG } from '../../common/rbac/policy.js';
 import type { ServerDatabase } from '../db/schema.js';
-import type { Workspace } from '../rbac/workspace.js';
+import type { WorkspaceInfo } from '../../common/api/server-admin.js';
+import { workspaceInfoOf, type Workspace } from '../rbac/workspace.js';
 
 /**
  * A signed statement "the audit log's entry #seq had hash H at time T", kept outside the database
@@ -51,14 +52,11 @@ export async function signAuditAnchor(workspace: Workspace, head: AuditHead, now
 }
 
 /** The workspace's public key as the database holds it, and its fingerprint (what desktops pinned). */
-export type AnchorKey = { workspaceId: string; publicKeyJwk: JWK; fingerprint: string };
+export type AnchorKey = WorkspaceInfo;
 
 export async function readAnchorKey(db: Kysely<ServerDatabase>): Promise<AnchorKey | undefined> {
   const row = await db.selectFrom('workspace').select(['id', 'public_key_jwk']).executeTakeFirst();
-  if (!row) return undefined;
-  const jwk = JSON.parse(row.public_key_jwk) as { kty: string; crv: string; x: string };
-  const publicKeyJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
-  return { workspaceId: row.id, publicKeyJwk, fingerprint: await calculateJwkThumbprint(publicKeyJwk, 'sha256') };
+  return row && workspaceInfoOf(row);
 }
 
 /** The anchor a JWS states, or an Error saying why it is not one of this workspace's. */

@@ -89,15 +89,16 @@ function openPrivateKey(row: WorkspaceTable, secrets: ServerSecrets): string {
   );
 }
 
-async function workspaceFromRow(row: WorkspaceTable, secrets: ServerSecrets): Promise<Workspace> {
+/** The public half of a workspace row: its id, public key and the key's RFC 7638 thumbprint. */
+export async function workspaceInfoOf(row: Pick<WorkspaceTable, 'id' | 'public_key_jwk'>): Promise<WorkspaceInfo> {
   const jwk = JSON.parse(row.public_key_jwk) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
   const publicKeyJwk = { kty: jwk.kty, crv: jwk.crv, x: jwk.x };
+  return { workspaceId: row.id, publicKeyJwk, fingerprint: await calculateJwkThumbprint(publicKeyJwk, 'sha256') };
+}
+
+async function workspaceFromRow(row: WorkspaceTable, secrets: ServerSecrets): Promise<Workspace> {
   return {
-    info: {
-      workspaceId: row.id,
-      publicKeyJwk,
-      fingerprint: await calculateJwkThumbprint(publicKeyJwk, 'sha256'),
-    },
+    info: await workspaceInfoOf(row),
     privateKey: await importPKCS8(openPrivateKey(row, secrets), POLICY_JWS_ALG),
     policyLifetimeHours: Number(row.policy_lifetime_hours),
   };

@@ -3,7 +3,7 @@ import type { Browser, Locator } from 'playwright-core';
 
 // jsqr is CommonJS built from ES module source: under NodeNext its default import is module.exports,
 // whose `default` is the reader (the same function at run time).
-const jsQR = jsQRModule.default;
+export const jsQR = jsQRModule.default;
 
 /**
  * What a QR code on screen says, as a phone would read it: the element's screenshot (the pixels the

@@ -1,10 +1,6 @@
-import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { QUIET_ZONE, qrPath } from '../../server/admin-ui/src/lib/qr-path.js';
-
-// jsqr is CommonJS built from ES module source: under NodeNext its default import is module.exports,
-// whose `default` is the reader (the same function at run time).
-const jsQR = jsQRModule.default;
+import { jsQR } from '../harness/qr-reader.js';
 
 const PIXELS_PER_MODULE = 4;
 

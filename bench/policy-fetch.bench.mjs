@@ -34,6 +34,9 @@ const CONNECTIONS = Number(process.env.BENCH_POLICY_CONNECTIONS ?? 10);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_POLICY_ROUNDS ?? 3));
 const TARGET_RATIO = 0.5;
 const OUT = process.env.BENCH_POLICY_OUT ?? 'policy-fetch';
+// A quick look at one backend (BENCH_POLICY_BACKENDS=postgres); a full run measures both.
+const BACKENDS = (process.env.BENCH_POLICY_BACKENDS ?? 'sqlite,postgres').split(',');
+if (BACKENDS.length < 2 && OUT === 'policy-fetch') throw new Error('a run of one backend needs BENCH_POLICY_OUT');
 const ADMIN = { email: 'admin@bench.test', password: 'a long passphrase for the bench admin' };
 const REP = { email: 'rep@bench.test', password: 'a long passphrase for the bench rep' };
 // Per connection, not per request: what must not be copied to the bare server's replies.
@@ -261,11 +264,13 @@ const percent = (ratio) => `${(ratio * 100).toFixed(1)}%`;
 
 const runs = [];
 const skipped = [];
-runs.push(await benchBackend('sqlite'));
+if (BACKENDS.includes('sqlite')) runs.push(await benchBackend('sqlite'));
 let cluster;
 try {
-  const { postgres } = await loadHarness();
-  cluster = await postgres.startPostgres();
+  if (BACKENDS.includes('postgres')) {
+    const { postgres } = await loadHarness();
+    cluster = await postgres.startPostgres();
+  }
 } catch (error) {
   skipped.push({ backend: 'postgres', reason: error instanceof Error ? error.message : String(error) });
   log(`postgres skipped: ${skipped[0].reason}`);

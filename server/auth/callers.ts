@@ -2,11 +2,12 @@ import type { CallerRights } from '../rbac/caller-rights.js';
 import type { PolicyRow } from '../rbac/compile-policy.js';
 import { RightsMemo, type CompiledCallerRights } from '../rbac/rights-memo.js';
 import type { Kysely } from 'kysely';
-import type { ServerDatabase, SessionAuthMethod, SessionsTable, UsersTable } from '../db/schema.js';
+import type { ServerDatabase, SessionAuthMethod, SessionsTable } from '../db/schema.js';
 import { expireDueGrants } from '../grants/grant-expiry.js';
 import { after, type MaybePromise } from '../maybe-promise.js';
-import { COL, POLICY_COPY, POLICY_NONE, type CallerReader, type CallerRow, type PolicyRead } from './caller-query.js';
-import type { ActiveSession, SessionStore } from './sessions.js';
+import type { CallerReader } from './caller-query.js';
+import { COL, POLICY_COPY, POLICY_NONE, type CallerRow, type PolicyRead } from './caller-sql.js';
+import type { ActiveSession, SessionStore, SessionUser } from './sessions.js';
 import { hashToken } from './tokens.js';
 
 /** A signed-in caller with everything authorization needs, from one read (server/auth/caller-query.ts). */
@@ -46,7 +47,7 @@ export class CallerStore {
 
   /** Synchronous when nothing has to wait (server/maybe-promise.ts): SQLite, no touch or expiry due. */
   load(token: string, now: number, policy: PolicyRead = POLICY_NONE): MaybePromise<LoadedCaller | undefined> {
-    return after(this.deps.reader.read(hashToken(token), policy), (row) => this.fromRow(row, now, policy));
+    return after(this.deps.reader.read(hashToken(token), policy, now), (row) => this.fromRow(row, now, policy));
   }
 
   private fromRow(row: CallerRow | undefined, now: number, policy: PolicyRead): MaybePromise<LoadedCaller | undefined> {
@@ -135,12 +136,11 @@ function sessionOf(row: CallerRow): SessionsTable {
   };
 }
 
-function userOf(row: CallerRow): UsersTable {
+function userOf(row: CallerRow): SessionUser {
   return {
     id: row[COL.user_id] as string,
     email: row[COL.email] as string,
     email_normalized: row[COL.email_normalized] as string,
-    password_hash: row[COL.password_hash] as string,
     is_admin: num(row[COL.is_admin]),
     created_at: num(row[COL.user_created_at]),
     disabled_at: numOrNull(row[COL.disabled_at]),

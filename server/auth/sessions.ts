@@ -13,7 +13,10 @@ export const SESSION_POLICY = {
   touchEveryMs: 60 * 1000,
 } as const;
 
-export type ActiveSession = { session: SessionsTable; user: UsersTable };
+/** The user of a session as requests see it: never the password hash, which only login reads. */
+export type SessionUser = Omit<UsersTable, 'password_hash'>;
+
+export type ActiveSession = { session: SessionsTable; user: SessionUser };
 
 export class SessionStore {
   constructor(
@@ -51,7 +54,6 @@ export class SessionStore {
       .select([
         'users.email',
         'users.email_normalized',
-        'users.password_hash',
         'users.is_admin',
         'users.created_at as user_created_at',
         'users.disabled_at',
@@ -71,11 +73,10 @@ export class SessionStore {
       auth_method: row.auth_method,
     };
     await this.touchIfDue(session, now);
-    const user: UsersTable = {
+    const user: SessionUser = {
       id: row.user_id,
       email: row.email,
       email_normalized: row.email_normalized,
-      password_hash: row.password_hash,
       is_admin: row.is_admin,
       created_at: row.user_created_at,
       disabled_at: row.disabled_at,

@@ -40,7 +40,7 @@ export async function migrate(
         .where('version', '=', migration.version)
         .executeTakeFirst();
       if (done) return false;
-      await migration.up(trx as unknown as Kysely<unknown>, context);
+      await migration.up(trx as unknown as Kysely<unknown>, { ...context, kind });
       await trx
         .insertInto('schema_migrations')
         .values({ version: migration.version, name: migration.name, applied_at: now() })

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
 import { SCOPE_RANK } from '../../common/rbac/permissions.js';
-import { POLICY_COPY, POLICY_NONE, POLICY_VERSION } from '../auth/caller-query.js';
+import { POLICY_COPY, POLICY_NONE, POLICY_VERSION } from '../auth/caller-sql.js';
 import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
 import { after, type MaybePromise } from '../maybe-promise.js';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors.js';
 import { hasSecondFactor } from '../auth/second-factor.js';
-import type { PolicyRead } from '../auth/caller-query.js';
+import type { PolicyRead } from '../auth/caller-sql.js';
 import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
 import { after, type MaybePromise } from '../maybe-promise.js';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoleView } from '../../common/api/server-admin.js';
 import type { DatabaseTarget } from '../../server/db/database.js';
-import { fetchPolicy, makeWorkspace, must, send, type Workspace } from '../harness/server-workspace.js';
+import { fetchPolicy, makeWorkspace, must, PASSWORD, send, type Workspace } from '../harness/server-workspace.js';
 import {
   bearer,
   DatabaseFactory,
@@ -16,7 +16,9 @@ import {
 // database by one statement per request (server/auth/caller-query.ts); no instance keeps any of it.
 // So whatever one instance commits decides the very next request on another, with no delay: a
 // revoked session, a disabled account, a narrowed role. And on SQLite the read never runs inside a
-// transaction another request has open on the shared connection.
+// transaction another request has open on the shared connection. Each instance may keep rows it
+// read, but only while the database says nothing they hold has changed (SQLite's own counters; on
+// PostgreSQL the auth_epoch counter of migration 0011, checked by one round trip per batch).
 
 describe.each<DatabaseBackend>(['sqlite', 'postgres'])('the caller read on %s', (backend) => {
   const factory = new DatabaseFactory(backend);
@@ -175,6 +177,26 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('the caller read on %s', 
     }
   });
 
+  it('accepts a session another instance kept alive past the expiry it read, and refuses it once it lapses', async () => {
+    const day = 24 * 60 * 60 * 1000;
+    // A route that writes nothing (a policy fetch may sign a new copy, which moves every kept row).
+    const sessionStatus = async (instance: ServerInstance) =>
+      (await instance.app.inject({ method: 'GET', url: '/api/auth/session', headers: bearer(ws.rep.token) }))
+        .statusCode;
+    expect(await sessionStatus(b)).toBe(200);
+    expect(await sessionStatus(b)).toBe(200);
+    // Used every day on a only: each use slides the expiry (idle 14 days), which b's kept row predates.
+    for (let i = 0; i < 20; i++) {
+      clock.advance(day);
+      expect(await sessionStatus(a)).toBe(200);
+    }
+    expect(await sessionStatus(b)).toBe(200);
+    // Idle past 14 days: refused on both, whatever either read before.
+    clock.advance(15 * day);
+    expect(await sessionStatus(b)).toBe(401);
+    expect(await sessionStatus(a)).toBe(401);
+  });
+
   it('waits for a transaction open on the connection and never reads its uncommitted writes', async () => {
     expect(await policyStatus(a, ws.rep.token)).toBe(200);
     let release!: () => void;
@@ -196,5 +218,90 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('the caller read on %s', 
     expect(await rolledBack).toBe('roll back');
     // It saw the committed state: the revocation never happened.
     expect(await fetched).toBe(200);
+  });
+});
+
+describe('the auth_epoch counter on PostgreSQL (migration 0011)', () => {
+  const factory = new DatabaseFactory('postgres');
+  let clock: ManualClock;
+  let a: ServerInstance;
+  let ws: Workspace;
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    a = await startInstance(await factory.fresh(), clock);
+    ws = await makeWorkspace(a, clock);
+  });
+  afterEach(() => a.close());
+  afterAll(() => factory.dispose());
+
+  const counter = async () =>
+    Number((await sql<{ n: string }>`SELECT n FROM auth_epoch WHERE singleton = 1`.execute(a.context.db)).rows[0]!.n);
+  const moves = async (statement: string) => {
+    const before = await counter();
+    await sql.raw(statement).execute(a.context.db);
+    return (await counter()) > before;
+  };
+
+  it('moves with every statement that can change what the caller read returns, even one that changes no row', async () => {
+    const moving = [
+      'UPDATE sessions SET revoked_at = revoked_at WHERE false',
+      'UPDATE sessions SET user_id = user_id, token_hash = token_hash WHERE false',
+      'DELETE FROM sessions WHERE false',
+      'UPDATE users SET disabled_at = disabled_at WHERE false',
+      'UPDATE users SET email = email WHERE false',
+      'DELETE FROM users WHERE false',
+      'INSERT INTO user_totp SELECT * FROM user_totp WHERE false',
+      'UPDATE user_totp SET enabled_at = enabled_at WHERE false',
+      'DELETE FROM user_totp WHERE false',
+    ];
+    const aColumn = { roles: 'name', user_roles: 'role_id', access_grants: 'status', policy_versions: 'version' };
+    for (const [table, column] of Object.entries(aColumn)) {
+      moving.push(
+        `INSERT INTO ${table} SELECT * FROM ${table} WHERE false`,
+        `UPDATE ${table} SET ${column} = ${column} WHERE false`,
+        `DELETE FROM ${table} WHERE false`,
+      );
+    }
+    for (const statement of moving) expect(await moves(statement), statement).toBe(true);
+    // Rolled back, it never moved.
+    const before = await counter();
+    await a.context.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`UPDATE roles SET name = name`.execute(trx);
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(await counter()).toBe(before);
+  });
+
+  it("stays put for a session's touch, a login and a 2FA code's step: kept rows outlive them", async () => {
+    const still = [
+      'UPDATE sessions SET last_seen_at = last_seen_at, expires_at = expires_at WHERE false',
+      'UPDATE user_totp SET last_time_step = last_time_step WHERE false',
+      'INSERT INTO users SELECT * FROM users WHERE false',
+    ];
+    for (const statement of still) expect(await moves(statement), statement).toBe(false);
+    // The rep's first policy (its policy_versions row moves the counter, as it should).
+    expect((await fetchPolicy(a.app, ws.rep.token)).status).toBe(200);
+    const before = await counter();
+    // A touch: the first request more than a minute after the last.
+    clock.advance(2 * 60 * 1000);
+    expect((await fetchPolicy(a.app, ws.rep.token)).status).toBe(200);
+    const touched = await a.context.db
+      .selectFrom('sessions')
+      .select('last_seen_at')
+      .where('user_id', '=', ws.rep.id)
+      .executeTakeFirstOrThrow();
+    expect(touched.last_seen_at).toBe(clock.now());
+    // A login: a new session.
+    const login = await a.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'rep@example.com', password: PASSWORD },
+    });
+    expect(login.statusCode).toBe(200);
+    expect(await counter()).toBe(before);
   });
 });

@@ -8,9 +8,10 @@ import * as sealedSecrets from './0007_sealed_secrets.js';
 import * as sealedSsoSecret from './0008_sealed_sso_secret.js';
 import * as policyCopies from './0009_policy_copies.js';
 import * as offlineGraceSetting from './0010_offline_grace_setting.js';
+import * as authEpoch from './0011_auth_epoch.js';
 import type { Migration } from './migration.js';
 
-export type { Migration, MigrationContext } from './migration.js';
+export type { Migration, MigrationContext, MigrationRun } from './migration.js';
 
 /**
  * Forward-only and append-only: a released migration is never edited, a new one is added.
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: '0008_sealed_sso_secret', up: sealedSsoSecret.up, compactAfter: sealedSsoSecret.compactAfter },
   { version: 9, name: '0009_policy_copies', up: policyCopies.up },
   { version: 10, name: '0010_offline_grace_setting', up: offlineGraceSetting.up },
+  { version: 11, name: '0011_auth_epoch', up: authEpoch.up },
 ];

@@ -15,7 +15,7 @@ import { callerOf, callerRights } from '../authorize.js';
 import { SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
 
-export function sessionView(session: SessionsTable, user: UsersTable): SessionView {
+export function sessionView(session: SessionsTable, user: Pick<UsersTable, 'id' | 'email' | 'is_admin'>): SessionView {
   return {
     user: { id: user.id, email: user.email, isAdmin: user.is_admin === 1 },
     session: {

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RoleView } from '../../common/api/server-admin.js';
+import { recordAudit } from '../../server/audit/audit-log.js';
 import type { DatabaseTarget } from '../../server/db/database.js';
 import { fetchPolicy, makeWorkspace, must, PASSWORD, send, type Workspace } from '../harness/server-workspace.js';
 import {
@@ -274,6 +275,31 @@ describe('the auth_epoch counter on PostgreSQL (migration 0011)', () => {
       })
       .catch(() => undefined);
     expect(await counter()).toBe(before);
+  });
+
+  it('takes the audit lock before the counter, so a change recorded before it is made cannot deadlock with one recorded after', async () => {
+    const roleId = ws.roles['Sales rep']!;
+    const otherUser = await ws.person('newcomer', []);
+    let auditHeld!: () => void;
+    const held = new Promise<void>((resolve) => (auditHeld = resolve));
+    // As an SSO sign-in does: the audit entry first (its lock), then the role (the counter).
+    const auditFirst = a.context.db.transaction().execute(async (trx) => {
+      await recordAudit(trx, { action: 'test.audit_first', actorUserId: null, at: clock.now(), target: 'user:x' });
+      auditHeld();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await trx
+        .insertInto('user_roles')
+        .values({ user_id: otherUser.id, role_id: roleId, assigned_at: clock.now() })
+        .execute();
+    });
+    await held;
+    // As the admin routes do: the change first (the counter), then its audit entry.
+    const changeFirst = a.context.db.transaction().execute(async (trx) => {
+      await trx.updateTable('roles').set({ updated_at: clock.now() }).where('id', '=', roleId).execute();
+      await recordAudit(trx, { action: 'test.change_first', actorUserId: null, at: clock.now(), target: 'role:x' });
+    });
+    // Both commit (PostgreSQL would abort one with a deadlock after a second were the order not fixed).
+    await expect(Promise.all([auditFirst, changeFirst])).resolves.toBeDefined();
   });
 
   it("stays put for a session's touch, a login and a 2FA code's step: kept rows outlive them", async () => {

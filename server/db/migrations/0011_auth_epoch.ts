@@ -10,7 +10,10 @@ import type { MigrationRun } from './migration.js';
  * has its own counters (total_changes(), PRAGMA data_version).
  *
  * The triggers run BEFORE each statement, so a transaction locks the counter's row before any row of
- * these tables: writers all take their locks in that order and cannot deadlock on it.
+ * these tables. And before the counter, the audit log's append lock (server/audit/audit-log.ts,
+ * AUDIT_APPEND_LOCK_ID): writers record their change after making it (counter, then audit) but a
+ * sign-in by SSO records the new user before giving them a role (audit, then counter); taking both in
+ * one order here means no two transactions can each hold one and wait for the other.
  * Left out on purpose, because they don't change a kept row's meaning:
  * - a session's last_seen_at and expires_at (the once-a-minute touch of every live session, which
  *   would otherwise empty every instance's rows every few seconds on a busy server): a kept row is
@@ -20,6 +23,9 @@ import type { MigrationRun } from './migration.js';
  * - user_totp.last_time_step (each 2FA login).
  * A column later added to the caller statement needs its table here.
  */
+/** The audit log's append lock as it was when this migration was written (a migration never changes). */
+const AUDIT_APPEND_LOCK_ID = 7_270_003;
+
 const TRIGGERS: readonly { table: string; events: string }[] = [
   {
     table: 'sessions',
@@ -43,6 +49,7 @@ export async function up(db: Kysely<unknown>, { kind }: MigrationRun): Promise<v
   await sql`INSERT INTO auth_epoch (singleton, n) VALUES (1, 0)`.execute(db);
   await sql`CREATE FUNCTION bump_auth_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+      PERFORM pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_ID)});
       UPDATE auth_epoch SET n = n + 1 WHERE singleton = 1;
       RETURN NULL;
     END

@@ -71,6 +71,13 @@ export const TeamInput = z
   .strict();
 export type TeamInput = z.infer<typeof TeamInput>;
 
+/** A rename, a move under another parent (null: top level), or both. */
+export const TeamUpdate = z
+  .object({ name: TeamInput.shape.name.optional(), parentId: z.string().uuid().nullable().optional() })
+  .strict()
+  .refine((input) => input.name !== undefined || input.parentId !== undefined, 'Give a name, a parentId or both.');
+export type TeamUpdate = z.infer<typeof TeamUpdate>;
+
 export const TeamMemberInput = z.object({ manager: z.boolean().default(false) }).strict();
 
 export const TeamView = z.object({

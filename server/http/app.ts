@@ -10,6 +10,7 @@ import { registerAdminSettingsRoutes } from './routes/admin-settings.js';
 import { registerAdminRoleRoutes } from './routes/admin-roles.js';
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js';
 import { registerAdminSsoRoutes } from './routes/admin-sso.js';
+import { registerAdminTeamEditRoutes } from './routes/admin-team-edits.js';
 import { registerAdminTeamRoutes } from './routes/admin-teams.js';
 import { registerAdminUiRoutes } from './routes/admin-ui.js';
 import { registerAdminUserSessionsRoute } from './routes/admin-user-sessions.js';
@@ -60,6 +61,7 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAdminRoleRoutes(app, context);
   registerAdminUserRoutes(app, context);
   registerAdminTeamRoutes(app, context);
+  registerAdminTeamEditRoutes(app, context);
   registerAuditEventRoutes(app, context);
   registerSecondFactorRoutes(app, context);
   registerAdminSettingsRoutes(app, context);

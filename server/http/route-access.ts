@@ -57,6 +57,7 @@ export const ROUTE_ACCESS = {
   'GET /api/admin/roles': { object: 'users', action: 'view' },
   'POST /api/admin/roles': { object: 'users', action: 'edit', scope: 'all' },
   'PUT /api/admin/roles/:id': { object: 'users', action: 'edit', scope: 'all' },
+  'DELETE /api/admin/roles/:id': { object: 'users', action: 'edit', scope: 'all' },
   'PUT /api/admin/users/:userId/roles/:roleId': { object: 'users', action: 'edit', targetUser: 'userId' },
   'DELETE /api/admin/users/:userId/roles/:roleId': { object: 'users', action: 'edit', targetUser: 'userId' },
   // The list shows only the users within the caller's scope.
@@ -68,6 +69,9 @@ export const ROUTE_ACCESS = {
   // The list shows only the teams within the caller's scope.
   'GET /api/admin/teams': { object: 'users', action: 'view' },
   'POST /api/admin/teams': { object: 'users', action: 'edit', scope: 'all' },
+  // Renaming is harmless, but moving or deleting a team changes what its managers' 'team' reaches.
+  'PUT /api/admin/teams/:teamId': { object: 'users', action: 'edit', scope: 'all' },
+  'DELETE /api/admin/teams/:teamId': { object: 'users', action: 'edit', scope: 'all' },
   'PUT /api/admin/teams/:teamId/members/:userId': { object: 'users', action: 'edit', scope: 'all' },
   'DELETE /api/admin/teams/:teamId/members/:userId': { object: 'users', action: 'edit', scope: 'all' },
   // The session's user must be within the caller's scope (checked by the handler, which finds them).

@@ -27,3 +27,21 @@ export async function teamsManagedBy(db: Kysely<ServerDatabase>, userId: string)
   }
   return [...reached].sort();
 }
+
+/**
+ * Whether `teamId` is `ancestorId` or below it, walking up the parents (a cycle an admin made by hand
+ * in the database ends the walk instead of looping).
+ */
+export function isWithin(
+  teams: readonly { id: string; parent_id: string | null }[],
+  teamId: string,
+  ancestorId: string,
+): boolean {
+  const parentOf = new Map(teams.map((team) => [team.id, team.parent_id]));
+  const seen = new Set<string>();
+  for (let id: string | null | undefined = teamId; id && !seen.has(id); id = parentOf.get(id)) {
+    if (id === ancestorId) return true;
+    seen.add(id);
+  }
+  return false;
+}

@@ -26,8 +26,10 @@ const PASSWORD = 'a long passphrase nobody guesses';
 type Fixture = {
   tokens: Record<Exclude<Identity, 'anonymous'>, string>;
   users: Record<'rep' | 'norole' | 'target' | 'outsider', string>;
-  roles: Record<'salesRep' | 'viewer', string>;
+  roles: Record<'salesRep' | 'viewer' | 'unused', string>;
   salesTeam: string;
+  /** A team nobody belongs to and with no sub-teams: the one a delete may take. */
+  spareTeam: string;
   repSecondSession: string;
   grants: Record<'toApprove' | 'toDeny' | 'toCancel' | 'toRevoke', string>;
 };
@@ -124,6 +126,11 @@ const TABLE: Record<string, Row> = {
     request: (fx) => ({ url: `/api/admin/roles/${fx.roles.viewer}`, payload: { name: 'Directory' } }),
     expect: adminOnly(200),
   },
+  // A role nobody holds.
+  'DELETE /api/admin/roles/:id': {
+    request: (fx) => ({ url: `/api/admin/roles/${fx.roles.unused}` }),
+    expect: adminOnly(200),
+  },
   // A role within the manager's own rights, to a member of the team they manage.
   'PUT /api/admin/users/:userId/roles/:roleId': {
     request: (fx) => ({ url: `/api/admin/users/${fx.users.target}/roles/${fx.roles.salesRep}` }),
@@ -153,6 +160,14 @@ const TABLE: Record<string, Row> = {
   'POST /api/admin/teams': {
     request: () => ({ url: '/api/admin/teams', payload: { name: 'Matrix' } }),
     expect: adminOnly(201),
+  },
+  'PUT /api/admin/teams/:teamId': {
+    request: (fx) => ({ url: `/api/admin/teams/${fx.salesTeam}`, payload: { name: 'Field sales' } }),
+    expect: adminOnly(200),
+  },
+  'DELETE /api/admin/teams/:teamId': {
+    request: (fx) => ({ url: `/api/admin/teams/${fx.spareTeam}` }),
+    expect: adminOnly(200),
   },
   'PUT /api/admin/teams/:teamId/members/:userId': {
     request: (fx) => ({
@@ -299,10 +314,15 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server authorization mat
       name: 'Directory viewer',
       permissions: { users: { view: 'all' } },
     });
+    const unusedRole = await ok<RoleView>('POST', '/api/admin/roles', admin, {
+      name: 'Unused',
+      permissions: { contact: { view: 'own' } },
+    });
     await ok('PUT', `/api/admin/users/${manager}/roles/${byName('Sales manager')}`, admin);
     await ok('PUT', `/api/admin/users/${rep}/roles/${byName('Sales rep')}`, admin);
     await ok('PUT', `/api/admin/users/${viewer}/roles/${viewerRole.id}`, admin);
     const sales = await ok<TeamView>('POST', '/api/admin/teams', admin, { name: 'Sales' });
+    const spare = await ok<TeamView>('POST', '/api/admin/teams', admin, { name: 'Spare' });
     await ok('PUT', `/api/admin/teams/${sales.id}/members/${manager}`, admin, { manager: true });
     for (const member of [rep, norole, target]) {
       await ok('PUT', `/api/admin/teams/${sales.id}/members/${member}`, admin, { manager: false });
@@ -334,8 +354,9 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server authorization mat
         'users:view only': (await login('viewer')).token,
       },
       users: { rep, norole, target, outsider },
-      roles: { salesRep: byName('Sales rep'), viewer: viewerRole.id },
+      roles: { salesRep: byName('Sales rep'), viewer: viewerRole.id, unused: unusedRole.id },
       salesTeam: sales.id,
+      spareTeam: spare.id,
       repSecondSession: (await login('rep')).session.id,
       grants,
     };

@@ -106,6 +106,39 @@ export function registerAdminRoleRoutes(app: FastifyInstance, context: ServerCon
     return reply.send(ok(role));
   });
 
+  // Only a role nobody holds: deleting a held one would change its holders' rights as a side effect;
+  // the admin takes it from them first (each removal checked and audited on its own).
+  app.delete('/api/admin/roles/:id', async (request, reply) => {
+    const { user } = callerOf(request);
+    const { id } = parseBody(RoleParams, request.params);
+    const now = context.clock.now();
+    await roleChange(context, user.id, async (trx, held) => {
+      const role = await findRole(trx, id);
+      refuseExcess('delete a role', excessOf(role, held));
+      const holders = await trx
+        .selectFrom('user_roles')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('role_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const count = Number(holders.count);
+      if (count > 0) {
+        throw new AppError(
+          'CONFLICT',
+          `"${role.name}" is held by ${count} ${count === 1 ? 'user' : 'users'}: take it from them first.`,
+        );
+      }
+      await trx.deleteFrom('roles').where('id', '=', id).execute();
+      await recordAudit(trx, {
+        action: 'role.deleted',
+        actorUserId: user.id,
+        at: now,
+        target: `role:${id}`,
+        details: { role },
+      });
+    });
+    return reply.send(ok({ deleted: true }));
+  });
+
   // The access hook checked that the user is within the caller's scope over users.
   app.put('/api/admin/users/:userId/roles/:roleId', async (request, reply) => {
     const { user } = callerOf(request);

@@ -1,6 +1,13 @@
 import type { AccountSessionView, UserSessionView } from '../../../../common/api/server-admin-accounts.js';
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
-import type { RoleInput, RoleUpdate, RoleView, TeamView, UserView } from '../../../../common/api/server-admin.js';
+import type {
+  RoleInput,
+  RoleUpdate,
+  RoleView,
+  TeamUpdate,
+  TeamView,
+  UserView,
+} from '../../../../common/api/server-admin.js';
 import type { LoginOutput } from '../../../../common/api/server-auth.js';
 import type { GrantView } from '../../../../common/api/server-grants.js';
 import type { SsoConfigInput, SsoConfigView, SsoStatus } from '../../../../common/api/server-sso.js';
@@ -52,10 +59,14 @@ export const api = {
   createRole: (input: RoleInput): Promise<Result<RoleView>> => request('POST', '/api/admin/roles', input),
   updateRole: (id: string, update: RoleUpdate): Promise<Result<RoleView>> =>
     request('PUT', `/api/admin/roles/${id}`, update),
+  deleteRole: (id: string): Promise<Result<{ deleted: boolean }>> => request('DELETE', `/api/admin/roles/${id}`),
 
   teams: (): Promise<Result<TeamView[]>> => request('GET', '/api/admin/teams'),
   createTeam: (name: string, parentId: string | null): Promise<Result<TeamView>> =>
     request('POST', '/api/admin/teams', { name, parentId }),
+  updateTeam: (id: string, update: TeamUpdate): Promise<Result<TeamView>> =>
+    request('PUT', `/api/admin/teams/${id}`, update),
+  deleteTeam: (id: string): Promise<Result<{ deleted: boolean }>> => request('DELETE', `/api/admin/teams/${id}`),
   setMember: (teamId: string, userId: string, manager: boolean): Promise<Result<unknown>> =>
     request('PUT', `/api/admin/teams/${teamId}/members/${userId}`, { manager }),
   removeMember: (teamId: string, userId: string): Promise<Result<unknown>> =>

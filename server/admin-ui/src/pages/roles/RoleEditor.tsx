@@ -3,6 +3,7 @@ import type { RoleView } from '../../../../../common/api/server-admin.js';
 import { EmailVisibility } from '../../../../../common/rbac/permissions.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { FieldRulesEditor } from './FieldRulesEditor.js';
 import { EMAIL_VISIBILITY_LABELS } from './labels.js';
 import { PermissionMatrix } from './PermissionMatrix.js';
@@ -15,17 +16,32 @@ import { draftOf, sameDraft, type RoleDraft } from './role-draft.js';
  */
 export function RoleEditor({
   role,
+  holders,
   onSaved,
+  onDeleted,
 }: {
   role: RoleView | undefined;
+  /** How many users hold the role, when known: a held role is not deleted (the server says so too). */
+  holders: number | undefined;
   onSaved: (role: RoleView) => void;
+  onDeleted: () => void;
 }): ReactElement {
   const [saved, setSaved] = useState<RoleDraft>(() => draftOf(role));
   const [draft, setDraft] = useState<RoleDraft>(saved);
   const [failure, setFailure] = useState<string>();
   const [status, setStatus] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const dirty = !sameDraft(draft, saved) || !role;
+
+  async function remove(): Promise<void> {
+    setConfirming(false);
+    if (!role) return;
+    setFailure(undefined);
+    const result = await api.deleteRole(role.id);
+    if (!result.ok) return setFailure(result.error.message);
+    onDeleted();
+  }
 
   async function save(event: FormEvent): Promise<void> {
     event.preventDefault();
@@ -116,7 +132,36 @@ export function RoleEditor({
         <span className="save-status" role="status" data-testid="role-status">
           {dirty && role ? 'Unsaved changes' : (status ?? '')}
         </span>
+        {role ? (
+          <button
+            type="button"
+            className="btn btn-secondary editor-delete"
+            disabled={holders !== undefined && holders > 0}
+            title={
+              holders ? `Held by ${holders} ${holders === 1 ? 'user' : 'users'}: take it from them first.` : undefined
+            }
+            onClick={() => setConfirming(true)}
+            data-testid="role-delete"
+          >
+            Delete role…
+          </button>
+        ) : null}
       </div>
+      {role && holders ? (
+        <p className="field-hint" data-testid="role-holders">
+          Held by {holders} {holders === 1 ? 'user' : 'users'}. A role can be deleted once nobody holds it.
+        </p>
+      ) : null}
+      <ConfirmDialog
+        open={confirming}
+        title={`Delete “${role?.name ?? ''}”?`}
+        confirmLabel="Delete role"
+        danger
+        onConfirm={() => void remove()}
+        onCancel={() => setConfirming(false)}
+      >
+        <p>Nobody holds it, so no one&apos;s rights change. The audit log keeps what it allowed.</p>
+      </ConfirmDialog>
     </form>
   );
 }

@@ -13,6 +13,8 @@ import { RoleEditor } from './RoleEditor.js';
  */
 export function RolesPage({ path }: { path: string }): ReactElement {
   const [roles, reload] = useLoad(api.roles);
+  // Who holds what, to tell before a delete the server would refuse (a users:view caller sees their reach).
+  const [users, reloadUsers] = useLoad(api.users);
   const chosen = path.startsWith('/roles/') ? path.slice('/roles/'.length) : undefined;
   // A role's definition reaches every holder: changing roles is a whole-workspace power.
   const { editWorkspaceDirectory: editable } = useAbilities();
@@ -58,9 +60,19 @@ export function RolesPage({ path }: { path: string }): ReactElement {
                   <RoleEditor
                     key={role?.id ?? 'new'}
                     role={role}
+                    holders={
+                      role && users.state === 'ready'
+                        ? users.value.filter((user) => user.roleIds.includes(role.id)).length
+                        : undefined
+                    }
                     onSaved={(saved) => {
                       reload();
                       if (creating) navigate(`/roles/${saved.id}`, { replace: true });
+                    }}
+                    onDeleted={() => {
+                      reload();
+                      reloadUsers();
+                      navigate('/roles', { replace: true });
                     }}
                   />
                 </ReadOnly>

@@ -1,16 +1,18 @@
-import { useState, type FormEvent, type ReactElement } from 'react';
+import { useState, type FormEvent, type ReactElement, type ReactNode } from 'react';
 import type { TeamView, UserView } from '../../../../../common/api/server-admin.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
 
-/** A team's members, each a member or a manager, and a form to add someone. */
+/** A team's members, each a member or a manager, and a form to add someone; `settings` under the title. */
 export function TeamMembers({
   team,
   users,
+  settings,
   onChanged,
 }: {
   team: TeamView;
   users: UserView[];
+  settings?: ReactNode;
   onChanged: () => void;
 }): ReactElement {
   const [userId, setUserId] = useState('');
@@ -39,6 +41,8 @@ export function TeamMembers({
       <h2 className="card-title break-anywhere" id="team-detail-title">
         {team.name}
       </h2>
+      {settings}
+      <h3 className="section-label">Members</h3>
       {failure ? (
         <Alert tone="error">
           <p>{failure}</p>

@@ -9,6 +9,7 @@ import { useAbilities } from '../../lib/access.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { NewTeamForm } from './NewTeamForm.js';
 import { TeamMembers } from './TeamMembers.js';
+import { TeamSettings } from './TeamSettings.js';
 import { flattenTeams } from './team-tree.js';
 
 /**
@@ -53,8 +54,13 @@ export function TeamsPage(): ReactElement {
                 <ReadOnly readOnly={!editable}>
                   <SelectedTeam
                     team={list.find((team) => team.id === selected)}
+                    teams={list}
                     users={users.state === 'ready' ? users.value : []}
                     onChanged={reloadTeams}
+                    onDeleted={() => {
+                      setSelected(undefined);
+                      reloadTeams();
+                    }}
                   />
                 </ReadOnly>
               </div>
@@ -101,12 +107,16 @@ function TeamTree({
 
 function SelectedTeam({
   team,
+  teams,
   users,
   onChanged,
+  onDeleted,
 }: {
   team: TeamView | undefined;
+  teams: TeamView[];
   users: UserView[];
   onChanged: () => void;
+  onDeleted: () => void;
 }): ReactElement {
   if (!team) {
     return (
@@ -115,5 +125,13 @@ function SelectedTeam({
       </div>
     );
   }
-  return <TeamMembers key={team.id} team={team} users={users} onChanged={onChanged} />;
+  return (
+    <TeamMembers
+      key={team.id}
+      team={team}
+      users={users}
+      settings={<TeamSettings team={team} teams={teams} onChanged={onChanged} onDeleted={onDeleted} />}
+      onChanged={onChanged}
+    />
+  );
 }

@@ -28,3 +28,19 @@ export function flattenTeams(teams: readonly TeamView[]): TeamNode[] {
   walk(null, 0);
   return out;
 }
+
+/** A team and every team below it: where it may not be moved (the server refuses a cycle too). */
+export function teamAndBelow(teams: readonly TeamView[], id: string): Set<string> {
+  const below = new Set([id]);
+  // Teams are few: sweep until nothing new joins (a parent's children join after it).
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const team of teams) {
+      if (team.parentId !== null && below.has(team.parentId) && !below.has(team.id)) {
+        below.add(team.id);
+        grew = true;
+      }
+    }
+  }
+  return below;
+}

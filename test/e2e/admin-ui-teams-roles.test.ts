@@ -105,7 +105,10 @@ describe('reshaping teams and roles in the admin web UI', () => {
     await expect.poll(() => page.getByTestId('role-open').allTextContents()).toContain('Temporary auditors');
 
     // The admin holds Admin: it stays, and the page says why.
-    await page.getByTestId('role-open').filter({ hasText: /^Admin$/ }).click();
+    await page
+      .getByTestId('role-open')
+      .filter({ hasText: /^Admin$/ })
+      .click();
     await page.getByTestId('role-holders').waitFor();
     expect(await page.getByTestId('role-holders').textContent()).toContain('Held by 1 user');
     expect(await page.getByTestId('role-delete').isDisabled()).toBe(true);

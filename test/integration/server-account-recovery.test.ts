@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountSessionView } from '../../common/api/server-admin-accounts.js';
 import type { AuditPage, AuditVerifyView } from '../../common/api/server-admin-audit.js';
@@ -9,6 +10,7 @@ import { THROTTLE_POLICY } from '../../server/auth/login-throttle.js';
 import { NO_PASSWORD } from '../../server/auth/no-password.js';
 import { newId } from '../../server/auth/tokens.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
+import { buildServer } from '../../server/http/app.js';
 import {
   bearer,
   DatabaseFactory,
@@ -249,6 +251,38 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
       const refused = await changePassword(session.token, REP.password, NEW_PASSWORD);
       expect(refused.status).toBe(403);
     });
+  });
+
+  it('writes no password to the server log, at the most verbose level, whatever the outcome', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    // The same database and context, with a logger that keeps everything.
+    app = buildServer(server.context, { logger: { level: 'trace', stream } });
+    await app.ready();
+    try {
+      const repId = await createUser(REP, 'Sales rep');
+      const session = await signIn(REP);
+      expect((await changePassword(session.token, 'a wrong current one', NEW_PASSWORD)).status).toBe(401);
+      expect((await changePassword(session.token, REP.password, 'password123')).status).toBe(400);
+      expect((await changePassword(session.token, REP.password, 'short')).status).toBe(400);
+      expect((await changePassword(session.token, REP.password, NEW_PASSWORD)).status).toBe(200);
+      expect((await resetPassword(admin, repId, 'qwertyuiop')).status).toBe(400);
+      expect((await resetPassword(admin, repId, 'an admin-chosen passphrase')).status).toBe(200);
+    } finally {
+      await app.close();
+      app = server.app;
+    }
+    const log = lines.join('');
+    expect(log).toContain('/api/auth/password');
+    for (const secret of [REP.password, NEW_PASSWORD, 'a wrong current one', 'password123', 'short"', 'qwertyuiop']) {
+      expect(log).not.toContain(secret);
+    }
+    expect(log).not.toContain('an admin-chosen passphrase');
   });
 
   describe('an administrator resetting a password', () => {

@@ -14,8 +14,9 @@ import { revokeSessionsOfUser } from './sessions.js';
 
 /**
  * An administrator's way out for someone locked out of their account: a new password, or their
- * second factor removed. Both hand the account to whoever did it until its owner signs in again, so
- * both refuse a target who holds more than the caller's own roles give (server/rbac/not-above.ts),
+ * second factor removed. A new password hands the account to whoever set it; removing the second
+ * factor leaves only the password in the way. So both refuse a target who holds more than the
+ * caller's own roles give (server/rbac/not-above.ts),
  * judged under the role-change lock: a role given to the target meanwhile is seen, not raced. The
  * caller's reach over the target was checked by the access hook (route-access.ts, targetUser).
  * Every session of the target ends, and the change is audited in the same transaction.

@@ -25,7 +25,10 @@ export const THROTTLE_POLICY = {
 /** The first key of PostgreSQL's two-key advisory locks for login throttling (the second: the account). */
 const THROTTLE_LOCK_NAMESPACE = 7_270_003;
 
-export type ThrottleState = { allowed: true } | { allowed: false; retryAfterMs: number; locked: boolean };
+/** Allowed tries carry the id of the failure begin() recorded for them (see takeBack). */
+export type ThrottleState =
+  { allowed: true; attemptId: string } | { allowed: false; retryAfterMs: number; locked: boolean };
+type Judgement = { allowed: true } | Exclude<ThrottleState, { allowed: true }>;
 
 /** The delay owed after `failures` failures in the window: 0, then doubling from 1 s, at most 30 s. */
 export function delayAfter(failures: number, policy = THROTTLE_POLICY): number {
@@ -67,13 +70,13 @@ export class LoginThrottle {
         now,
         this.policy,
       );
-      if (state.allowed) {
-        await trx
-          .insertInto('login_attempts')
-          .values({ id: newId(), account_key: accountKey, attempted_at: now })
-          .execute();
-      }
-      return state;
+      if (!state.allowed) return state;
+      const attemptId = newId();
+      await trx
+        .insertInto('login_attempts')
+        .values({ id: attemptId, account_key: accountKey, attempted_at: now })
+        .execute();
+      return { allowed: true, attemptId };
     });
   }
 
@@ -81,10 +84,19 @@ export class LoginThrottle {
   async reset(accountKey: string): Promise<void> {
     await this.db.deleteFrom('login_attempts').where('account_key', '=', accountKey).execute();
   }
+
+  /**
+   * Takes back only the failure begin() recorded for one try that turned out right, leaving the
+   * account's other failures counted. For checks made inside a session (a password change): whoever
+   * holds a session and the password must not be able to wipe the count of wrong 2FA codes at sign-in.
+   */
+  async takeBack(attemptId: string): Promise<void> {
+    await this.db.deleteFrom('login_attempts').where('id', '=', attemptId).execute();
+  }
 }
 
 /** The state of an account from its failures in the window (oldest first). */
-function evaluate(times: readonly number[], now: number, policy: typeof THROTTLE_POLICY): ThrottleState {
+function evaluate(times: readonly number[], now: number, policy: typeof THROTTLE_POLICY): Judgement {
   const count = times.length;
   if (count >= policy.maxFailuresPerWindow) {
     // Locked until enough failures age out of the window to fall below the cap.

@@ -54,3 +54,11 @@ export async function spendChallenge(db: Kysely<ServerDatabase>, challenge: stri
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * Ends a user's sign-ins waiting for their second factor: each challenge proves the password it was
+ * issued for, so a password changed or reset, or a second factor removed, leaves none behind.
+ */
+export async function dropChallengesOf(db: Kysely<ServerDatabase>, userId: string): Promise<void> {
+  await db.deleteFrom('second_factor_challenges').where('user_id', '=', userId).execute();
+}

@@ -153,10 +153,15 @@ export async function remainingRecoveryCodes(db: Kysely<ServerDatabase>, userId:
   return Number(row.count);
 }
 
-/** Turns 2FA off: the secret and every recovery code go. */
+/**
+ * Turns 2FA off: the secret and every recovery code go, together. Given a transaction (an admin's
+ * reset, which revokes sessions and records the event with it) it joins that one.
+ */
 export async function removeSecondFactor(db: Kysely<ServerDatabase>, userId: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const remove = async (trx: Kysely<ServerDatabase>): Promise<void> => {
     await trx.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
     await trx.deleteFrom('user_totp').where('user_id', '=', userId).execute();
-  });
+  };
+  if (db.isTransaction) return remove(db);
+  await db.transaction().execute(remove);
 }

@@ -126,13 +126,27 @@ export class SessionStore {
   }
 
   /** Every live session of a user (password change, account disabled, "sign out everywhere"). */
-  async revokeAllForUser(userId: string, now: number): Promise<number> {
-    const result = await this.db
-      .updateTable('sessions')
-      .set({ revoked_at: now })
-      .where('user_id', '=', userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+  revokeAllForUser(userId: string, now: number): Promise<number> {
+    return revokeSessionsOfUser(this.db, userId, now);
   }
+}
+
+/**
+ * Revokes every live session of a user but `keepSessionId` (the one changing its own password), on
+ * `db` or inside a caller's transaction, so the revocation commits with the change that calls for it.
+ */
+export async function revokeSessionsOfUser(
+  db: Kysely<ServerDatabase>,
+  userId: string,
+  now: number,
+  keepSessionId?: string,
+): Promise<number> {
+  let update = db
+    .updateTable('sessions')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keepSessionId !== undefined) update = update.where('id', '!=', keepSessionId);
+  const result = await update.executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

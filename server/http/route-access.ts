@@ -50,6 +50,10 @@ export const ROUTE_ACCESS = {
   'POST /api/auth/totp/confirm': 'session-2fa-setup',
   'POST /api/auth/totp/disable': 'session-2fa-setup',
 
+  // One's own password, with the current one (under the login throttle). Not reachable before the
+  // 2FA the workspace requires: a password alone must not get past that.
+  'POST /api/auth/password': 'session',
+
   'GET /api/policy': 'session',
   // Each user uploads their own desktop's events; the actor is the session's user.
   'POST /api/audit/events': 'session',
@@ -66,6 +70,10 @@ export const ROUTE_ACCESS = {
   // Disabling an account ends all its sessions and locks its owner out: workspace-wide power.
   'PUT /api/admin/users/:userId/status': { object: 'users', action: 'edit', scope: 'all', targetUser: 'userId' },
   'GET /api/admin/users/:userId/sessions': { object: 'users', action: 'view', targetUser: 'userId' },
+  // Account recovery acts on one user in reach, like a role assignment; the handler also refuses a
+  // target holding more than the caller's roles give (server/rbac/not-above.ts) and one's own account.
+  'PUT /api/admin/users/:userId/password': { object: 'users', action: 'edit', targetUser: 'userId' },
+  'DELETE /api/admin/users/:userId/second-factor': { object: 'users', action: 'edit', targetUser: 'userId' },
   // The list shows only the teams within the caller's scope.
   'GET /api/admin/teams': { object: 'users', action: 'view' },
   'POST /api/admin/teams': { object: 'users', action: 'edit', scope: 'all' },

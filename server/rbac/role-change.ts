@@ -26,12 +26,27 @@ export function roleChange<T>(
   callerId: string,
   work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
 ): Promise<T> {
-  return lockedTransaction(context.db, context.kind, ROLE_CHANGE_LOCK, async (trx) => {
+  return underRoleLock(context, callerId, async (trx, held) => {
     const before = await userAdministratorExists(trx);
-    const result = await work(trx, combineRoles(await rolesOfUser(trx, callerId)));
+    const result = await work(trx, held);
     if (before && !(await userAdministratorExists(trx))) throw new AppError('CONFLICT', LAST_USER_ADMIN);
     return result;
   });
+}
+
+/**
+ * A transaction under the lock role changes take, with what the caller's roles give as read under
+ * it. For work that judges someone's rights against the caller's (an admin resetting a password):
+ * a role given to the target or taken from the caller meanwhile is seen, not raced.
+ */
+export function underRoleLock<T>(
+  context: ServerContext,
+  callerId: string,
+  work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
+): Promise<T> {
+  return lockedTransaction(context.db, context.kind, ROLE_CHANGE_LOCK, async (trx) =>
+    work(trx, combineRoles(await rolesOfUser(trx, callerId))),
+  );
 }
 
 /** Whether some enabled user holds a role with users:edit at scope 'all'. */

@@ -21,6 +21,7 @@ const IDENTITIES = ['anonymous', 'no role', 'Sales rep', 'Sales manager', 'Admin
 type Identity = (typeof IDENTITIES)[number];
 
 const PASSWORD = 'a long passphrase nobody guesses';
+const NEW_PASSWORD = 'another passphrase set in the matrix';
 
 /** What the fixture made: the ids the requests name. */
 type Fixture = {
@@ -155,6 +156,16 @@ const TABLE: Record<string, Row> = {
     request: (fx) => ({ url: `/api/admin/users/${fx.users.rep}/sessions` }),
     expect: userViewers(200),
   },
+  // Account recovery on a member of the manager's team who holds no role (so nobody is above anyone
+  // here); a rep and a directory viewer lack users:edit. The target has no 2FA: past authorization, 409.
+  'PUT /api/admin/users/:userId/password': {
+    request: (fx) => ({ url: `/api/admin/users/${fx.users.target}/password`, payload: { newPassword: NEW_PASSWORD } }),
+    expect: userEditors(200),
+  },
+  'DELETE /api/admin/users/:userId/second-factor': {
+    request: (fx) => ({ url: `/api/admin/users/${fx.users.target}/second-factor` }),
+    expect: userEditors(409),
+  },
   'GET /api/admin/teams': { request: () => ({ url: '/api/admin/teams' }), expect: userViewers(200) },
   // Membership decides what 'team' reaches: the whole workspace's users:edit only.
   'POST /api/admin/teams': {
@@ -229,6 +240,12 @@ const TABLE: Record<string, Row> = {
   'POST /api/grants/:id/revoke': {
     request: (fx) => ({ url: `/api/grants/${fx.grants.toRevoke}/revoke`, payload: {} }),
     expect: userEditors(200),
+  },
+
+  // Anyone signed in changes their own password (this session stays); late, as it ends their others.
+  'POST /api/auth/password': {
+    request: () => ({ url: '/api/auth/password', payload: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } }),
+    expect: signedIn(200),
   },
 
   // Public, and last: it ends the caller's session.

@@ -1,3 +1,4 @@
+import type { AccountResetOutput, PasswordChangeOutput } from '../../../../common/api/server-account-recovery.js';
 import type { AccountSessionView, UserSessionView } from '../../../../common/api/server-admin-accounts.js';
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
 import type {
@@ -40,6 +41,8 @@ export const api = {
   totpSetup: (): Promise<Result<TotpSetupOutput>> => request('POST', '/api/auth/totp/setup'),
   totpConfirm: (code: string): Promise<Result<TotpConfirmOutput>> =>
     request('POST', '/api/auth/totp/confirm', { code }),
+  changePassword: (currentPassword: string, newPassword: string): Promise<Result<PasswordChangeOutput>> =>
+    request('POST', '/api/auth/password', { currentPassword, newPassword }),
 
   users: (): Promise<Result<UserView[]>> => request('GET', '/api/admin/users'),
   createUser: (input: { email: string; password: string }): Promise<Result<UserView>> =>
@@ -50,6 +53,10 @@ export const api = {
     request('PUT', `/api/admin/users/${userId}/roles/${roleId}`),
   unassignRole: (userId: string, roleId: string): Promise<Result<{ unassigned: boolean }>> =>
     request('DELETE', `/api/admin/users/${userId}/roles/${roleId}`),
+  resetPassword: (userId: string, newPassword: string): Promise<Result<AccountResetOutput>> =>
+    request('PUT', `/api/admin/users/${userId}/password`, { newPassword }),
+  resetSecondFactor: (userId: string): Promise<Result<AccountResetOutput>> =>
+    request('DELETE', `/api/admin/users/${userId}/second-factor`),
   userSessions: (userId: string): Promise<Result<UserSessionView[]>> =>
     request('GET', `/api/admin/users/${userId}/sessions`),
   revokeSession: (sessionId: string): Promise<Result<{ revoked: boolean }>> =>

@@ -8,6 +8,7 @@ export function ConfirmDialog({
   children,
   confirmLabel,
   danger = false,
+  testId = 'confirm-dialog',
   onConfirm,
   onCancel,
 }: {
@@ -16,6 +17,7 @@ export function ConfirmDialog({
   children: ReactNode;
   confirmLabel: string;
   danger?: boolean;
+  testId?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }): ReactElement {
@@ -24,7 +26,7 @@ export function ConfirmDialog({
 
   return (
     // Focus starts on Cancel: Enter must not confirm an irreversible action by accident.
-    <Modal open={open} labelledBy={titleId} onDismiss={onCancel} initialFocus={cancelButton} testId="confirm-dialog">
+    <Modal open={open} labelledBy={titleId} onDismiss={onCancel} initialFocus={cancelButton} testId={testId}>
       <h2 className="dialog-title" id={titleId}>
         {title}
       </h2>

@@ -14,3 +14,8 @@ export function formatDateSeconds(iso: string): string {
 export function groupSecret(secret: string): string {
   return secret.replace(/(.{4})/g, '$1 ').trim();
 }
+
+/** "1 session", "3 sessions": what a reset or a password change signed out. */
+export function sessionCount(count: number): string {
+  return count === 1 ? '1 session' : `${count} sessions`;
+}

@@ -2,8 +2,9 @@ import type { ReactElement } from 'react';
 import type { AccountSessionView } from '../../../../../common/api/server-admin-accounts.js';
 import { KeyIcon } from '../../components/icons.js';
 import { TwoFactorSetup } from '../../components/TwoFactorSetup.js';
+import { ChangePasswordForm } from './ChangePasswordForm.js';
 
-/** The signed-in admin's own second factor: on, or a way to set it up. */
+/** The signed-in user's own password and second factor (on, or a way to set it up). */
 export function AccountSecurity({
   account,
   onChanged,
@@ -30,6 +31,7 @@ export function AccountSecurity({
           </p>
           {/* Once on, it stays on here; turning it off takes a code (the desktop app's account settings). */}
           {enabled ? null : <TwoFactorSetup onDone={onChanged} />}
+          <ChangePasswordForm />
         </div>
       </div>
     </section>

@@ -5,6 +5,9 @@ import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ReadOnly } from '../../components/ReadOnly.js';
 import { useAbilities } from '../../lib/access.js';
+import { sessionCount } from '../../lib/format.js';
+import { ResetPasswordDialog } from './ResetPasswordDialog.js';
+import { ResetTwoFactorDialog } from './ResetTwoFactorDialog.js';
 import { UserSessions } from './UserSessions.js';
 import { UserStatusBadges } from './UserStatusBadges.js';
 
@@ -24,7 +27,16 @@ export function UserDetail({
   const [pending, setPending] = useState<string>();
   const [confirmDisable, setConfirmDisable] = useState(false);
   const [sessionsRound, setSessionsRound] = useState(0);
+  const [resetting, setResetting] = useState<'password' | 'second-factor'>();
+  const [notice, setNotice] = useState<string>();
   const abilities = useAbilities();
+
+  function reset(done: string): void {
+    setResetting(undefined);
+    setNotice(done);
+    setSessionsRound((n) => n + 1);
+    onChanged();
+  }
 
   async function toggleRole(role: RoleView, hold: boolean): Promise<void> {
     setPending(role.id);
@@ -109,7 +121,58 @@ export function UserDetail({
         </div>
       ) : null}
 
+      {/* Account recovery: for the users in reach; the server also refuses anyone above the caller. */}
+      {abilities.editUsers ? (
+        <div className="detail-section" data-testid="user-recovery">
+          <h3 className="section-label">Sign-in</h3>
+          {notice ? (
+            <Alert tone="success" testId="user-recovery-done">
+              <p>{notice}</p>
+            </Alert>
+          ) : null}
+          {isSelf ? (
+            <p className="field-hint">This is you: change your password under Settings.</p>
+          ) : (
+            <div className="actions actions-tight">
+              <button
+                type="button"
+                className="btn btn-secondary btn-small"
+                onClick={() => setResetting('password')}
+                data-testid="user-reset-password"
+              >
+                Reset password…
+              </button>
+              {user.twoFactorEnabled ? (
+                <button
+                  type="button"
+                  className="btn btn-secondary btn-small"
+                  onClick={() => setResetting('second-factor')}
+                  data-testid="user-reset-2fa"
+                >
+                  Reset two-factor…
+                </button>
+              ) : null}
+            </div>
+          )}
+        </div>
+      ) : null}
+
       <UserSessions key={sessionsRound} userId={user.id} mayRevoke={abilities.editUsers} />
+
+      {resetting === 'password' ? (
+        <ResetPasswordDialog
+          user={user}
+          onCancel={() => setResetting(undefined)}
+          onDone={(revoked) => reset(`Password reset. ${sessionCount(revoked)} signed out.`)}
+        />
+      ) : null}
+      {resetting === 'second-factor' ? (
+        <ResetTwoFactorDialog
+          user={user}
+          onCancel={() => setResetting(undefined)}
+          onDone={(revoked) => reset(`Two-factor sign-in removed. ${sessionCount(revoked)} signed out.`)}
+        />
+      ) : null}
 
       <ConfirmDialog
         open={confirmDisable}

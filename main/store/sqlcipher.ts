@@ -60,6 +60,15 @@ export function openEncryptedDatabase(path: string, key: Buffer, options: { crea
   // in 2 MB. Every page read back from disk is decrypted and its HMAC checked, which cost the
   // sync's commits ~5%; the cache grows only as it is used.
   db.pragma('cache_size = -16000');
+  // Statement journals (and any other temporary data) in memory, not in temp files. A statement
+  // that may fail halfway inside a transaction (an INSERT with triggers, an upsert: every message
+  // a sync files) copies the pages it changes that the transaction had already changed into a
+  // statement journal; past 64 KB SQLite moved that journal to a temp file for the rest of the
+  // transaction, and a sync wrote ~4.5 pages per message there, each a syscall of its own (strace,
+  // the store filing 10,000 synced messages: 171,000 pwrites, 80,000 with this; its CPU time
+  // -9%). An in-memory statement journal is emptied when each statement ends, so it holds one
+  // statement's pages at most. It also keeps decrypted temporary data off the disk.
+  db.pragma('temp_store = MEMORY');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;

@@ -24,6 +24,9 @@ import { FOLDERS, generateMaildir } from './lib/mailbox.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'bin/clientele.js');
+// The command runs as its shebang says (`#!/usr/bin/env -S node <flags>`): with the core's Node flags
+// (main/core/core-node-flags.ts), as `clientele sync` does in a terminal.
+const CLI_NODE_FLAGS = readFileSync(CLI, 'utf8').split('\n')[0].split(' node ')[1]?.split(' ').filter(Boolean) ?? [];
 const RESULTS = join(ROOT, 'bench/results');
 const DEFAULT_MESSAGES = 50_000;
 const N = Number(process.env.BENCH_MESSAGES ?? DEFAULT_MESSAGES);
@@ -313,6 +316,7 @@ async function main() {
   results.clientele = {
     ...medianRound(rounds.map((r) => r.clientele)),
     peakRssMb: Math.max(...rounds.map((r) => r.clientele.peakRssMb)),
+    nodeFlags: CLI_NODE_FLAGS,
   };
   results.ratios = {
     clienteleWallVsMbsync: round3(results.clientele.wallMs / results.mbsync.wallMs),
@@ -434,7 +438,7 @@ async function runRaw(rawPass) {
 /** A fresh Clientele profile with the account, then one timed `sync --once`. */
 async function runClientele(dataDir, env, dovecot, alice) {
   const cli = (args, options = {}) =>
-    run(process.execPath, [CLI, '--data-dir', dataDir, '--json', ...args], {
+    run(process.execPath, [...CLI_NODE_FLAGS, CLI, '--data-dir', dataDir, '--json', ...args], {
       env,
       what: `clientele ${args[0]}`,
       ...options,
@@ -537,7 +541,7 @@ function markdown(r) {
     `| --- | ---: | ---: | ---: | --- |`,
     `| mbsync (peer) | ${s(r.mbsync.wallMs)} | ${r.mbsync.messagesPerSecond} | ${r.mbsync.peakRssMb} MB | full messages to Maildir; ${r.mbsync.config} |`,
     `| raw imapflow (ceiling) | ${s(r.rawImapflow.wallMs)} | ${r.rawImapflow.messagesPerSecond} | — | ${r.rawImapflow.fetch} |`,
-    `| Clientele \`sync --once\` | ${s(r.clientele.wallMs)} | ${r.clientele.messagesPerSecond} | ${r.clientele.peakRssMb} MB | whole process (start-up, keychain, parse, SQLCipher); stored ${r.clientele.stored}; profile ${mb(r.clientele.profileBytes)} |`,
+    `| Clientele \`sync --once\` | ${s(r.clientele.wallMs)} | ${r.clientele.messagesPerSecond} | ${r.clientele.peakRssMb} MB | whole process (start-up, keychain, parse, SQLCipher), run as its shebang says (\`node ${r.clientele.nodeFlags.join(' ')}\`); stored ${r.clientele.stored}; profile ${mb(r.clientele.profileBytes)} |`,
     '',
     `1-minute load average before the median runs (the machine may be shared): mbsync ${r.mbsync.loadAvgBefore}, ` +
       `raw imapflow ${r.rawImapflow.loadAvgBefore}, Clientele ${r.clientele.loadAvgBefore}; at the end ${r.loadAvgAtEnd}.`,

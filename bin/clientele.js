@@ -1,5 +1,6 @@
-#!/usr/bin/env node
-// The `clientele` command: runs the compiled CLI (npm install builds it through `prepare`).
+#!/usr/bin/env -S node --max-semi-space-size=4
+// The `clientele` command: runs the compiled CLI (npm install builds it through `prepare`). The
+// shebang's flags are the core's (main/core/core-node-flags.ts): the CLI runs the core in-process.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 

@@ -1,4 +1,5 @@
 import { MessageChannelMain, utilityProcess } from 'electron';
+import { CORE_NODE_FLAGS } from '../core/core-node-flags.js';
 import type { CallName } from '../../common/api/contract.js';
 import type { AppEvent } from '../../common/api/events.js';
 import type { Result } from '../../common/result.js';
@@ -47,6 +48,7 @@ export function startCoreProcess(options: CoreProcessOptions): CoreProcess {
   function spawn(): void {
     const child = utilityProcess.fork(options.entry, ['--data-dir', options.dataDir], {
       serviceName: 'Clientele core',
+      execArgv: [...CORE_NODE_FLAGS],
       stdio: 'inherit', // the core logs to stderr like main does
     });
     const { port1, port2 } = new MessageChannelMain();

@@ -45,7 +45,7 @@ export class CallerStore {
 
   constructor(private readonly deps: CallerStoreDeps) {}
 
-  /** Synchronous when nothing has to wait (server/maybe-promise.ts): SQLite, no touch or expiry due. */
+  /** After the reader's answer, synchronous when nothing has to wait (no touch or expiry due). */
   load(token: string, now: number, policy: PolicyRead = POLICY_NONE): MaybePromise<LoadedCaller | undefined> {
     return after(this.deps.reader.read(hashToken(token), policy, now), (row) => this.fromRow(row, now, policy));
   }

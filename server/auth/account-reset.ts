@@ -2,7 +2,8 @@ import { AppError } from '../../common/errors.js';
 import type { RoleGrants } from '../../common/rbac/evaluate.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { ServerContext } from '../context.js';
-import type { UsersTable } from '../db/schema.js';
+import type { Kysely } from 'kysely';
+import type { ServerDatabase, UsersTable } from '../db/schema.js';
 import { assertNotAbove } from '../rbac/not-above.js';
 import { underRoleLock } from '../rbac/role-change.js';
 import { hasPassword } from './no-password.js';
@@ -66,16 +67,7 @@ export async function resetPassword(
   return underRoleLock(context, caller.id, async (trx, heldNow) => {
     await assertNotAbove(trx, 'reset the password', targetId, heldNow, now);
     await trx.updateTable('users').set({ password_hash: newHash }).where('id', '=', targetId).execute();
-    const revokedSessions = await revokeSessionsOfUser(trx, targetId, now);
-    await dropChallengesOf(trx, targetId);
-    await recordAudit(trx, {
-      action: 'user.password_reset',
-      actorUserId: caller.id,
-      at: now,
-      target: `user:${targetId}`,
-      details: { email: target.email, revokedSessions },
-    });
-    return { revokedSessions };
+    return signOutAndRecord(trx, 'user.password_reset', caller, target, now);
   });
 }
 
@@ -97,15 +89,26 @@ export async function resetSecondFactor(
       throw new AppError('CONFLICT', 'Two-factor sign-in is not on for this account: there is nothing to reset.');
     }
     await removeSecondFactor(trx, targetId);
-    const revokedSessions = await revokeSessionsOfUser(trx, targetId, now);
-    await dropChallengesOf(trx, targetId);
-    await recordAudit(trx, {
-      action: 'user.2fa_reset',
-      actorUserId: caller.id,
-      at: now,
-      target: `user:${targetId}`,
-      details: { email: target.email, revokedSessions },
-    });
-    return { revokedSessions };
+    return signOutAndRecord(trx, 'user.2fa_reset', caller, target, now);
   });
+}
+
+/** The end of either reset, in its transaction: every session of the target ends, pending 2FA sign-ins too, on record. */
+async function signOutAndRecord(
+  trx: Kysely<ServerDatabase>,
+  action: 'user.password_reset' | 'user.2fa_reset',
+  caller: ResetCaller,
+  target: UsersTable,
+  now: number,
+): Promise<{ revokedSessions: number }> {
+  const revokedSessions = await revokeSessionsOfUser(trx, target.id, now);
+  await dropChallengesOf(trx, target.id);
+  await recordAudit(trx, {
+    action,
+    actorUserId: caller.id,
+    at: now,
+    target: `user:${target.id}`,
+    details: { email: target.email, revokedSessions },
+  });
+  return { revokedSessions };
 }

@@ -3,10 +3,8 @@ import type Sqlite from 'better-sqlite3-multiple-ciphers';
 import { POSTGRES_READERS, type DatabaseKind, type RawDatabase } from '../db/database.js';
 import type { ServerDatabase } from '../db/schema.js';
 import type { MaybePromise } from '../maybe-promise.js';
-import { callerSql, POLICY_COPY, POLICY_NONE, POLICY_VERSION, type CallerRow, type PolicyRead } from './caller-sql.js';
+import { callerSql, POLICY_LEVELS, type CallerRow, type PolicyRead } from './caller-sql.js';
 import { PostgresBatcher } from './postgres-caller-batcher.js';
-
-const LEVELS = [POLICY_NONE, POLICY_VERSION, POLICY_COPY] as const;
 
 type SqliteRead = {
   hash: string;
@@ -47,7 +45,7 @@ export class CallerReader {
   private sqliteStamp: { changes: SqliteStatement; dataVersion: SqliteStatement } | undefined;
   private changes: unknown = -1;
   private dataVersion: unknown = -1;
-  private readonly kept: Map<string, CallerRow>[] = LEVELS.map(() => new Map<string, CallerRow>());
+  private readonly kept: Map<string, CallerRow>[] = POLICY_LEVELS.map(() => new Map<string, CallerRow>());
   private readonly batcher: PostgresBatcher | undefined;
 
   constructor(

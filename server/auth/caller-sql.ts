@@ -56,6 +56,8 @@ export type PolicyRead = 0 | 1 | 2;
 export const POLICY_NONE = 0;
 export const POLICY_VERSION = 1;
 export const POLICY_COPY = 2;
+/** Every read level, in order (arrays indexed by PolicyRead). */
+export const POLICY_LEVELS = [POLICY_NONE, POLICY_VERSION, POLICY_COPY] as const;
 
 function policyColumns(level: PolicyRead): string {
   if (level === POLICY_NONE) return '';

@@ -3,9 +3,8 @@ import {
   callerSql,
   COL,
   EPOCH_SQL,
-  POLICY_COPY,
+  POLICY_LEVELS,
   POLICY_NONE,
-  POLICY_VERSION,
   type CallerRow,
   type PolicyRead,
 } from './caller-sql.js';
@@ -26,8 +25,7 @@ type Queued = {
 const MAX_BATCH = 256;
 /** Rows kept per token hash between two moves of the counter, at most. */
 const ROWS_KEPT = 4096;
-const LEVELS = [POLICY_NONE, POLICY_VERSION, POLICY_COPY] as const;
-const BATCH_SQL = LEVELS.map((level) => callerSql('postgres', level, true));
+const BATCH_SQL = POLICY_LEVELS.map((level) => callerSql('postgres', level, true));
 const BATCH_NAMES = ['clientele_callers', 'clientele_callers_version', 'clientele_callers_copy'];
 const EPOCH_NAME = 'clientele_auth_epoch';
 

@@ -2,7 +2,7 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import type { TeamView } from '../../../../../common/api/server-admin.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
-import { flattenTeams } from './team-tree.js';
+import { ParentTeamSelect } from './ParentTeamSelect.js';
 
 /** A team at the top, or a sub-team of the team chosen as its parent. */
 export function NewTeamForm({
@@ -44,25 +44,7 @@ export function NewTeamForm({
           data-testid="team-name"
         />
       </div>
-      <div className="field">
-        <label className="field-label" htmlFor="team-parent">
-          Inside
-        </label>
-        <select
-          id="team-parent"
-          className="input select"
-          value={parentId}
-          onChange={(event) => setParentId(event.target.value)}
-          data-testid="team-parent"
-        >
-          <option value="">No parent (a top team)</option>
-          {flattenTeams(teams).map(({ team, depth }) => (
-            <option key={team.id} value={team.id}>
-              {`${'– '.repeat(depth)}${team.name}`}
-            </option>
-          ))}
-        </select>
-      </div>
+      <ParentTeamSelect id="team-parent" testId="team-parent" teams={teams} value={parentId} onChange={setParentId} />
       <button type="submit" className="btn btn-primary" disabled={busy} data-testid="team-create">
         Create team
       </button>

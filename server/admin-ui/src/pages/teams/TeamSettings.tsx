@@ -3,7 +3,8 @@ import type { TeamView } from '../../../../../common/api/server-admin.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
-import { flattenTeams, teamAndBelow } from './team-tree.js';
+import { ParentTeamSelect } from './ParentTeamSelect.js';
+import { teamAndBelow } from './team-tree.js';
 
 /**
  * A team's name and parent, saved together, and deleting it. A team can't go under itself or its
@@ -65,27 +66,14 @@ export function TeamSettings({
           data-testid="team-rename"
         />
       </div>
-      <div className="field">
-        <label className="field-label" htmlFor="team-move">
-          Inside
-        </label>
-        <select
-          id="team-move"
-          className="input select"
-          value={parentId}
-          onChange={(event) => setParentId(event.target.value)}
-          data-testid="team-move"
-        >
-          <option value="">No parent (a top team)</option>
-          {flattenTeams(teams)
-            .filter(({ team: option }) => !excluded.has(option.id))
-            .map(({ team: option, depth }) => (
-              <option key={option.id} value={option.id}>
-                {`${'– '.repeat(depth)}${option.name}`}
-              </option>
-            ))}
-        </select>
-      </div>
+      <ParentTeamSelect
+        id="team-move"
+        testId="team-move"
+        teams={teams}
+        value={parentId}
+        excluded={excluded}
+        onChange={setParentId}
+      />
       <div className="team-settings-actions">
         <button type="submit" className="btn btn-primary btn-small" disabled={busy || !dirty} data-testid="team-save">
           Save

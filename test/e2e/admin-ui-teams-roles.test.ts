@@ -120,7 +120,8 @@ describe('reshaping teams and roles in the admin web UI', () => {
     await screenshotBothThemes(page, '87b-admin-role-delete');
     await page.getByTestId('confirm-accept').click();
     await page.getByTestId('role-none').waitFor();
-    expect(await page.getByTestId('role-open').allTextContents()).not.toContain('Temporary auditors');
+    // The list reloads after the page has left the role: wait for the reload.
+    await expect.poll(() => page.getByTestId('role-open').allTextContents()).not.toContain('Temporary auditors');
     expect(unexpected(errors)).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ export const ErrorCode = z.enum([
   'AUTH',
   /** The password was right; the account also needs its second factor (a TOTP or recovery code). */
   'SECOND_FACTOR_REQUIRED',
+  /** The password was a temporary one an administrator set: its owner must choose their own first. */
+  'PASSWORD_CHANGE_REQUIRED',
   'TEMPORARY',
   'RATE_LIMIT',
   'CURSOR_EXPIRED',

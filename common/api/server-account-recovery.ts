@@ -43,3 +43,23 @@ export const AccountResetOutput = z.object({
   revokedSessions: z.number().int().nonnegative(),
 });
 export type AccountResetOutput = z.infer<typeof AccountResetOutput>;
+
+/**
+ * What a sign-in answers (POST /api/auth/login, or /api/auth/second-factor after the code) when the
+ * password was one an administrator set: no session yet, a short-lived challenge to redeem with the
+ * user's own new password at POST /api/auth/new-password (ASVS 5 V6.4: a reset secret must not
+ * become the long-term password).
+ */
+export const PasswordChangeChallengeOutput = z.object({
+  passwordChange: z.literal('required'),
+  challenge: z.string(),
+  expiresAt: z.string(),
+  message: z.string(),
+});
+export type PasswordChangeChallengeOutput = z.infer<typeof PasswordChangeChallengeOutput>;
+
+/** `POST /api/auth/new-password`: the challenge of that sign-in and the password that replaces the temporary one. */
+export const RequiredPasswordInput = z
+  .object({ challenge: z.string().min(1).max(200), newPassword: NewPassword })
+  .strict();
+export type RequiredPasswordInput = z.infer<typeof RequiredPasswordInput>;

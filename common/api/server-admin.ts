@@ -62,6 +62,8 @@ export const UserView = z.object({
   disabled: z.boolean(),
   /** Two-factor sign-in is on (what "require 2FA" waits for). */
   twoFactorEnabled: z.boolean(),
+  /** The password is a temporary one an administrator set: its next sign-in must choose another. */
+  passwordChangeRequired: z.boolean(),
   roleIds: z.array(z.string()),
 });
 export type UserView = z.infer<typeof UserView>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LoginOutput } from '../../common/api/server-auth.js';
 import { WorkspaceInfo } from '../../common/api/server-admin.js';
+import { PasswordChangeChallengeOutput } from '../../common/api/server-account-recovery.js';
 import { GrantView, type GrantRequestInput } from '../../common/api/server-grants.js';
 import { SecondFactorChallengeOutput } from '../../common/api/server-second-factor.js';
 import { SsoStatus, type SsoExchangeInput } from '../../common/api/server-sso.js';
@@ -17,7 +18,8 @@ export class TeamServerClient {
   /**
    * Password sign-in, then the second factor when the account has one: a 6-digit code is sent as
    * the TOTP code, anything else as a recovery code. Without one, SECOND_FACTOR_REQUIRED, so the
-   * form can ask for it and try again.
+   * form can ask for it and try again. A temporary password (an administrator's reset) opens no
+   * session: PASSWORD_CHANGE_REQUIRED says where to choose one's own (the admin pages' sign-in).
    */
   async login(email: string, password: string, secondFactorCode?: string): Promise<LoginOutput> {
     const first = await this.post('/api/auth/login', { email, password });
@@ -45,6 +47,12 @@ export class TeamServerClient {
   }
 
   private session(value: unknown): LoginOutput {
+    if (PasswordChangeChallengeOutput.safeParse(value).success) {
+      throw new AppError(
+        'PASSWORD_CHANGE_REQUIRED',
+        `Your administrator set a temporary password for this account. Sign in at ${new URL('/admin', this.serverUrl).href} to choose your own, then enroll with it.`,
+      );
+    }
     const parsed = LoginOutput.safeParse(value);
     if (!parsed.success) throw new AppError('VALIDATION', 'The team server did not answer the sign-in as expected.');
     return parsed.data;

@@ -66,7 +66,12 @@ export async function resetPassword(
 
   return underRoleLock(context, caller.id, async (trx, heldNow) => {
     await assertNotAbove(trx, 'reset the password', targetId, heldNow, now);
-    await trx.updateTable('users').set({ password_hash: newHash }).where('id', '=', targetId).execute();
+    // A temporary password: its first sign-in must choose another (server/auth/required-password.ts).
+    await trx
+      .updateTable('users')
+      .set({ password_hash: newHash, password_change_required_at: now })
+      .where('id', '=', targetId)
+      .execute();
     return signOutAndRecord(trx, 'user.password_reset', caller, target, now);
   });
 }

@@ -65,6 +65,7 @@ export async function redeemBootstrapToken(
       is_admin: 1,
       created_at: now,
       disabled_at: null,
+      password_change_required_at: null,
     };
     await trx.insertInto('users').values(user).execute();
     // Rights come from roles: the first admin holds "Admin" (the is_admin flag only marks the set-up).

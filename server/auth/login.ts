@@ -6,6 +6,7 @@ import { normalizeEmail } from './email.js';
 import { hasPassword } from './no-password.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { verifyPassword } from './passwords.js';
+import { mustChangePassword, passwordChangeStep, type PasswordChangeStep } from './required-password.js';
 import { issueChallenge } from './second-factor-challenges.js';
 import { hasSecondFactor } from './second-factor.js';
 import type { SessionStore } from './sessions.js';
@@ -24,10 +25,14 @@ export type LoginDeps = {
 
 export type LoginSuccess = { token: string; session: SessionsTable; user: UsersTable };
 
-/** A session, or (for a user with 2FA) a challenge to redeem with a code at /api/auth/second-factor. */
+/**
+ * A session; or for a user with 2FA a challenge to redeem with a code at /api/auth/second-factor; or
+ * for a temporary password (set by an administrator) a challenge to redeem with a new one.
+ */
 export type LoginOutcome =
   | ({ kind: 'session' } & LoginSuccess)
-  | { kind: 'second_factor'; challenge: string; expiresAt: number; user: UsersTable };
+  | { kind: 'second_factor'; challenge: string; expiresAt: number; user: UsersTable }
+  | PasswordChangeStep;
 
 /**
  * Password login. Throttled per account before any hashing; every failure is counted and
@@ -35,6 +40,8 @@ export type LoginOutcome =
  * request came with, if any, is revoked so a planted token can't ride on the new login.
  * For a user with 2FA a right password gives only a challenge, and the failure begin() counted
  * stays until the second factor succeeds: a stolen password can't wipe the count of wrong codes.
+ * A temporary password (an administrator's reset) gives a challenge for choosing a new one
+ * (server/auth/required-password.ts), after the second factor when there is one.
  */
 export async function login(
   deps: LoginDeps,
@@ -79,6 +86,7 @@ export async function login(
     return { kind: 'second_factor', challenge, expiresAt, user };
   }
   await deps.throttle.reset(accountKey);
+  if (mustChangePassword(user)) return passwordChangeStep(deps.db, user, now);
   return { kind: 'session', ...(await openSession(deps, user, input, now)) };
 }
 

@@ -75,7 +75,7 @@ export async function changeOwnPassword(
     // From the hash just verified: of two changes racing, the second finds it gone and changes nothing.
     const updated = await trx
       .updateTable('users')
-      .set({ password_hash: newHash })
+      .set({ password_hash: newHash, password_change_required_at: null })
       .where('id', '=', user.id)
       .where('password_hash', '=', stored.password_hash)
       .executeTakeFirst();

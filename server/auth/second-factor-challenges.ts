@@ -1,15 +1,20 @@
 import type { Kysely } from 'kysely';
-import type { ServerDatabase } from '../db/schema.js';
+import type { ServerDatabase, SignInChallengeKind } from '../db/schema.js';
 import { hashToken, newId, newToken } from './tokens.js';
 
 /** Long enough to open an authenticator app; short so a leaked challenge is soon worthless. */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
-/** A challenge for a user whose password was right: the token is returned once, only its hash is kept. */
+/**
+ * A challenge for a user whose password was right: the token is returned once, only its hash is kept.
+ * `kind` is the step that redeems it: the second factor, or choosing a new password in place of a
+ * temporary one (server/auth/required-password.ts); each step finds only its own kind.
+ */
 export async function issueChallenge(
   db: Kysely<ServerDatabase>,
   userId: string,
   now: number,
+  kind: SignInChallengeKind = 'second_factor',
 ): Promise<{ challenge: string; expiresAt: number }> {
   const challenge = newToken();
   const expiresAt = now + CHALLENGE_TTL_MS;
@@ -24,40 +29,50 @@ export async function issueChallenge(
       created_at: now,
       expires_at: expiresAt,
       used_at: null,
+      kind,
     })
     .execute();
   return { challenge, expiresAt };
 }
 
-/** The user of a live (unused, unexpired) challenge. */
+/** The user of a live (unused, unexpired) challenge of this kind. */
 export async function findChallengeUser(
   db: Kysely<ServerDatabase>,
   challenge: string,
   now: number,
+  kind: SignInChallengeKind = 'second_factor',
 ): Promise<string | undefined> {
   const row = await db
     .selectFrom('second_factor_challenges')
     .select(['user_id', 'expires_at', 'used_at'])
     .where('token_hash', '=', hashToken(challenge))
+    .where('kind', '=', kind)
     .executeTakeFirst();
   if (!row || row.used_at !== null || row.expires_at <= now) return undefined;
   return row.user_id;
 }
 
-/** Spends a challenge; false when another request spent it first. */
-export async function spendChallenge(db: Kysely<ServerDatabase>, challenge: string, now: number): Promise<boolean> {
+/** Spends a challenge of this kind; false when another request spent it first. */
+export async function spendChallenge(
+  db: Kysely<ServerDatabase>,
+  challenge: string,
+  now: number,
+  kind: SignInChallengeKind = 'second_factor',
+): Promise<boolean> {
   const result = await db
     .updateTable('second_factor_challenges')
     .set({ used_at: now })
     .where('token_hash', '=', hashToken(challenge))
+    .where('kind', '=', kind)
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 
 /**
- * Ends a user's sign-ins waiting for their second factor: each challenge proves the password it was
- * issued for, so a password changed or reset, or a second factor removed, leaves none behind.
+ * Ends a user's sign-ins waiting for their second factor or their new password: each challenge proves
+ * the password it was issued for, so a password changed or reset, or a second factor removed, leaves
+ * none behind.
  */
 export async function dropChallengesOf(db: Kysely<ServerDatabase>, userId: string): Promise<void> {
   await db.deleteFrom('second_factor_challenges').where('user_id', '=', userId).execute();

@@ -2,6 +2,7 @@ import { AppError } from '../../common/errors.js';
 import { recordAudit } from '../audit/audit-log.js';
 import { normalizeEmail } from './email.js';
 import { openSession, type LoginDeps, type LoginSuccess } from './login.js';
+import { mustChangePassword, passwordChangeStep, type PasswordChangeStep } from './required-password.js';
 import { findChallengeUser, spendChallenge } from './second-factor-challenges.js';
 import { acceptRecoveryCode, acceptTotpCode, remainingRecoveryCodes, type TotpDeps } from './second-factor.js';
 
@@ -61,12 +62,15 @@ export async function checkSecondFactor(
   return method;
 }
 
-/** The second step of a sign-in with 2FA: a live challenge and a good code give the session. */
+/**
+ * The second step of a sign-in with 2FA: a live challenge and a good code give the session, or the
+ * step that trades a temporary password for the user's own (server/auth/required-password.ts).
+ */
 export async function completeSecondFactor(
   deps: LoginDeps & TotpDeps,
   input: CodeInput & { challenge: string; currentToken: string | undefined; ip?: string },
   now: number,
-): Promise<LoginSuccess> {
+): Promise<({ kind: 'session' } & LoginSuccess) | PasswordChangeStep> {
   const userId = await findChallengeUser(deps.db, input.challenge, now);
   const user = userId
     ? await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
@@ -75,5 +79,12 @@ export async function completeSecondFactor(
   const method = await checkSecondFactor(deps, user, input, now);
   // Two requests with two good codes for one challenge: the first to spend it signs in.
   if (!(await spendChallenge(deps.db, input.challenge, now))) throw new AppError('AUTH', DEAD_CHALLENGE);
-  return openSession(deps, user, { currentToken: input.currentToken, ip: input.ip, secondFactor: method }, now);
+  if (mustChangePassword(user)) return passwordChangeStep(deps.db, user, now);
+  const opened = await openSession(
+    deps,
+    user,
+    { currentToken: input.currentToken, ip: input.ip, secondFactor: method },
+    now,
+  );
+  return { kind: 'session', ...opened };
 }

@@ -13,8 +13,11 @@ export const SESSION_POLICY = {
   touchEveryMs: 60 * 1000,
 } as const;
 
-/** The user of a session as requests see it: never the password hash, which only login reads. */
-export type SessionUser = Omit<UsersTable, 'password_hash'>;
+/**
+ * The user of a session as requests see it: never the password hash, which only login reads, nor
+ * whether the password must change (no session is given while it must: server/auth/required-password.ts).
+ */
+export type SessionUser = Omit<UsersTable, 'password_hash' | 'password_change_required_at'>;
 
 export type ActiveSession = { session: SessionsTable; user: SessionUser };
 

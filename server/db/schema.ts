@@ -18,6 +18,11 @@ export type UsersTable = {
   is_admin: number;
   created_at: number;
   disabled_at: number | null;
+  /**
+   * Set when an administrator set the password (an account reset): a sign-in with it must choose a
+   * new one before any session is given (server/auth/required-password.ts). Null otherwise.
+   */
+  password_change_required_at: number | null;
 };
 
 export type SessionsTable = {
@@ -145,7 +150,11 @@ export type SecondFactorChallengesTable = {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  /** What redeems it: a second factor, or the new password a temporary one must be traded for. */
+  kind: SignInChallengeKind;
 };
+
+export type SignInChallengeKind = 'second_factor' | 'password_change';
 
 /** Workspace-wide settings (singleton = 1): "require 2FA for everyone" and the IP allowlist (JSON CIDRs). */
 export type WorkspaceSettingsTable = {

@@ -53,6 +53,9 @@ export const ROUTE_ACCESS = {
   // One's own password, with the current one (under the login throttle). Not reachable before the
   // 2FA the workspace requires: a password alone must not get past that.
   'POST /api/auth/password': 'session',
+  // The step after a sign-in with a temporary password (an administrator's reset): no session yet,
+  // the challenge that sign-in got is the proof.
+  'POST /api/auth/new-password': 'public',
 
   'GET /api/policy': 'session',
   // Each user uploads their own desktop's events; the actor is the session's user.

@@ -131,6 +131,7 @@ async function resolveIn(
     is_admin: 0,
     created_at: now,
     disabled_at: null,
+    password_change_required_at: null,
   };
   await trx.insertInto('users').values(user).execute();
   await insertIdentity(trx, user.id, identity, now);

@@ -13,12 +13,14 @@ import { makeTempDir } from '../harness/temp-dir.js';
 // Account recovery in the admin web UI, in Chromium against a real team server on 127.0.0.1: the admin
 // resets a rep's forgotten password (the rules refuse a common one in the dialog first) and then the
 // rep's lost second factor, each ending the rep's sessions; the rep then signs in to the same UI with
-// the new password alone. The admin changes their own password under Settings (a wrong current one is
+// the new password alone, which is a temporary one: they must choose their own (the rules and "not the
+// temporary one" shown at the field) before they are in. The admin changes their own password under Settings (a wrong current one is
 // shown at its field), and their other session ends while this page stays signed in.
 
 const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody guesses' };
 const REP = { email: 'rep@example.com', password: 'the rep forgot this passphrase' };
 const REP_NEW = 'a fresh passphrase handed over';
+const REP_OWN = 'the rep chose this one alone';
 const ADMIN_NEW = 'the admin picked a new passphrase';
 
 let server: RunningServer;
@@ -110,6 +112,8 @@ describe('account recovery in the admin web UI', () => {
     expect(await dialog.isVisible()).toBe(false);
     expect(await sessionStatus(repToken)).toBe(401);
     expect((await login(REP)).status).toBe(401);
+    // Until the rep chooses their own, the directory says the password is a temporary one.
+    await expect.poll(() => page.getByTestId('user-detail').textContent()).toContain('Temporary password');
   });
 
   it('resets the rep’s two-factor sign-in after a confirmation that says what happens', async () => {
@@ -155,14 +159,30 @@ describe('account recovery in the admin web UI', () => {
     expect(unexpected(errors)).toEqual([]);
   });
 
-  it('lets the rep sign in with the new password alone', async () => {
+  it('lets the rep sign in with the new password alone, once they chose their own in its place', async () => {
     const rep = await openAdminUi(browser, `${server.url}/admin/`);
     await signInWithPassword(rep.page, { email: REP.email, password: REP_NEW });
-    // No code asked: straight to what a rep gets here.
-    await rep.page.getByTestId('not-admin').waitFor();
+    // No code asked (2FA was reset); the temporary password asks for the rep's own.
+    await rep.page.getByTestId('sign-in-new-password-form').waitFor();
     expect(await rep.page.getByTestId('sign-in-code').count()).toBe(0);
+    expect(await rep.page.getByTestId('new-password-reason').textContent()).toContain('temporary password');
+    await rep.page.getByTestId('sign-in-new-password').fill('password123');
+    await rep.page.getByTestId('sign-in-new-password-submit').click();
+    await expect.poll(() => rep.page.getByTestId('sign-in-new-password-error').textContent()).toContain('too common');
+    await rep.page.getByTestId('sign-in-new-password').fill(REP_NEW);
+    await rep.page.getByTestId('sign-in-new-password-submit').click();
+    await expect
+      .poll(() => rep.page.getByTestId('sign-in-new-password-error').textContent())
+      .toContain('temporary password');
+    await rep.page.getByTestId('sign-in-new-password').fill(REP_OWN);
+    await screenshotBothThemes(rep.page, '116-rep-choose-own-password');
+    await rep.page.getByTestId('sign-in-new-password-submit').click();
+    // Signed in: what a rep gets here.
+    await rep.page.getByTestId('not-admin').waitFor();
     expect(unexpected(rep.errors)).toEqual([]);
     await rep.context.close();
+    expect((await login({ email: REP.email, password: REP_NEW })).status).toBe(401);
+    expect((await login({ email: REP.email, password: REP_OWN })).token).toEqual(expect.any(String));
     expect((await login({ email: ADMIN.email, password: ADMIN_NEW })).status).toBe(200);
   });
 });

@@ -387,6 +387,100 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
     });
   });
 
+  describe('a temporary password (set by an administrator)', () => {
+    const OWN_PASSWORD = 'the rep chose this passphrase';
+    type Step = { passwordChange?: string; secondFactor?: string; challenge: string; message?: string; token?: string };
+    const newPassword = (challenge: string, password: string) =>
+      send<Login>('POST', '/api/auth/new-password', null, { challenge, newPassword: password });
+    const required = async (userId: string): Promise<boolean | undefined> =>
+      (await send<UserView[]>('GET', '/api/admin/users', admin)).body.value.find((user) => user.id === userId)
+        ?.passwordChangeRequired;
+
+    it('opens no session: the sign-in must choose a new password, which then signs in', async () => {
+      const repId = await createUser(REP, 'Sales rep');
+      expect(await required(repId)).toBe(false);
+      expect((await resetPassword(admin, repId, NEW_PASSWORD)).status).toBe(200);
+      expect(await required(repId)).toBe(true);
+
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: REP.email, password: NEW_PASSWORD },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['set-cookie']).toBeUndefined();
+      const step = response.json<Body<Step>>().value;
+      expect(step).toMatchObject({ passwordChange: 'required' });
+      expect(step.token).toBeUndefined();
+      expect(step.message).toContain('temporary password');
+
+      // The temporary password again, or one the rules refuse: the challenge stays for another try.
+      const same = await newPassword(step.challenge, NEW_PASSWORD);
+      expect(same.status).toBe(400);
+      expect(same.body.error?.message).toContain('temporary password');
+      expect((await newPassword(step.challenge, 'short')).status).toBe(400);
+      expect((await newPassword(step.challenge, REP.email)).status).toBe(400);
+
+      const chosen = await newPassword(step.challenge, OWN_PASSWORD);
+      expect(chosen.status, chosen.body.error?.message).toBe(200);
+      expect(await alive(chosen.body.value.token)).toBe(200);
+      expect(await required(repId)).toBe(false);
+      // Spent: the challenge opens nothing more.
+      expect((await newPassword(step.challenge, 'yet another passphrase here')).status).toBe(401);
+      // The temporary password is gone; the chosen one signs in straight away.
+      expect((await login({ email: REP.email, password: NEW_PASSWORD })).status).toBe(401);
+      expect((await signIn({ email: REP.email, password: OWN_PASSWORD })).token).toEqual(expect.any(String));
+
+      const [changed] = await auditEntries('auth.password_changed');
+      expect(changed).toMatchObject({ actorUserId: repId, target: `user:${repId}` });
+      expect(changed!.details).toMatchObject({ reason: 'temporary_password' });
+      await expectCleanChain([NEW_PASSWORD, OWN_PASSWORD]);
+    });
+
+    it('takes a challenge only at its own step, only while it lives, and not after another reset', async () => {
+      const repId = await createUser(REP, 'Sales rep');
+      expect((await resetPassword(admin, repId, NEW_PASSWORD)).status).toBe(200);
+      const temporary = { email: REP.email, password: NEW_PASSWORD };
+      const first = (await login(temporary)).body.value as unknown as Step;
+      // A password-change challenge is no second-factor challenge.
+      const asCode = await send('POST', '/api/auth/second-factor', null, {
+        challenge: first.challenge,
+        code: '123456',
+      });
+      expect(asCode.status).toBe(401);
+      clock.advance(6 * 60 * 1000);
+      expect((await newPassword(first.challenge, OWN_PASSWORD)).status).toBe(401);
+
+      const second = (await login(temporary)).body.value as unknown as Step;
+      const another = 'a second temporary passphrase';
+      expect((await resetPassword(admin, repId, another)).status).toBe(200);
+      expect((await newPassword(second.challenge, OWN_PASSWORD)).status).toBe(401);
+      expect(await required(repId)).toBe(true);
+      const third = (await login({ email: REP.email, password: another })).body.value as unknown as Step;
+      expect((await newPassword(third.challenge, OWN_PASSWORD)).status).toBe(200);
+    });
+
+    it('comes after the second factor when the account has one', async () => {
+      const repId = await createUser(REP, 'Sales rep');
+      const secret = await enableTotp((await signIn(REP)).token);
+      expect((await resetPassword(admin, repId, NEW_PASSWORD)).status).toBe(200);
+      const first = (await login({ email: REP.email, password: NEW_PASSWORD })).body.value as unknown as Step;
+      expect(first.secondFactor).toBe('required');
+      // The second factor's challenge does not choose a password.
+      expect((await newPassword(first.challenge, OWN_PASSWORD)).status).toBe(401);
+      const afterCode = await send<Step>('POST', '/api/auth/second-factor', null, {
+        challenge: first.challenge,
+        code: await totpCodeAt(secret, clock.now()),
+      });
+      expect(afterCode.status, afterCode.body.error?.message).toBe(200);
+      expect(afterCode.body.value).toMatchObject({ passwordChange: 'required' });
+      expect(afterCode.body.value.token).toBeUndefined();
+      const chosen = await newPassword(afterCode.body.value.challenge, OWN_PASSWORD);
+      expect(chosen.status, chosen.body.error?.message).toBe(200);
+      expect(await alive(chosen.body.value.token)).toBe(200);
+    });
+  });
+
   describe('an administrator removing a lost second factor', () => {
     it('removes TOTP and recovery codes, ends the sessions, and the password alone signs in', async () => {
       const repId = await createUser(REP, 'Sales rep');

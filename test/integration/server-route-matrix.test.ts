@@ -88,7 +88,15 @@ const TABLE: Record<string, Row> = {
   'POST /api/auth/login': {
     request: () => ({ url: '/api/auth/login', payload: { email: 'rep@example.com', password: 'wrong password here' } }),
     expect: { rest: 401 },
+  }, // Public: the challenge a sign-in with a temporary password got is the proof; a made-up one opens nothing.
+  'POST /api/auth/new-password': {
+    request: () => ({
+      url: '/api/auth/new-password',
+      payload: { challenge: 'x'.repeat(43), newPassword: NEW_PASSWORD },
+    }),
+    expect: { rest: 401 },
   },
+
   'POST /api/auth/second-factor': {
     request: () => ({ url: '/api/auth/second-factor', payload: { challenge: 'no such challenge', code: '123456' } }),
     expect: { rest: 401 },

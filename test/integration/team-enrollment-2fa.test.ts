@@ -12,7 +12,8 @@ import { makeTempDir } from '../harness/temp-dir.js';
 // Enrolling an account that signs in with a second factor: the core asks for the code
 // (SECOND_FACTOR_REQUIRED, nothing stored), refuses a wrong one, and enrolls with the TOTP code or,
 // on another profile, with a recovery code (that each code is good once is the server's, tested in
-// server-second-factor.test.ts).
+// server-second-factor.test.ts). A temporary password an administrator set enrolls nothing: the core
+// says where to choose one's own (PASSWORD_CHANGE_REQUIRED), and the chosen one enrolls.
 
 const ADMIN = { email: 'admin@example.com', password: 'a long passphrase nobody guesses' };
 const REP = { email: 'rep@example.com', password: 'rep passphrase of decent length' };
@@ -21,7 +22,7 @@ type Body<T> = { ok: boolean; value: T; error?: { code: string; message: string 
 const temp = makeTempDir('clientele-enroll-2fa-');
 afterAll(() => temp.remove());
 
-describe('enrollment of an account with two-factor sign-in', () => {
+describe('enrollment when the password alone does not sign in (a second factor, a temporary password)', () => {
   it('asks for the code, refuses a wrong one, and enrolls with a TOTP or a recovery code', async () => {
     const clock = new ManualClock(Date.now());
     const server = await startServer({
@@ -93,6 +94,58 @@ describe('enrollment of an account with two-factor sign-in', () => {
         expect(expectOk(await other.call<TeamStatus>('team.status')).enrolled).toBe(true);
       } finally {
         await other.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+  it('refuses a temporary password with where to choose one’s own, then enrolls with the chosen one', async () => {
+    const server = await startServer({
+      database: { kind: 'sqlite', file: join(temp.path, 'server-temporary', 'server.db') },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    try {
+      const admin = await bootstrapAdmin(server, ADMIN);
+      const rep = await serverApi<UserView>(server, 'POST', '/api/admin/users', admin, REP);
+      const salesRep = (await serverApi<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
+        (role) => role.name === 'Sales rep',
+      )!;
+      await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+      const temporary = 'temporary passphrase from the admin';
+      await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/password`, admin, { newPassword: temporary });
+
+      const core = await openTestCore(join(temp.path, 'desktop-temporary'), { keychain: memoryKeychain() });
+      try {
+        expectOk(await core.call('profile.create', { displayName: 'Rep' }));
+        const refused = await core.call('team.enroll', {
+          serverUrl: server.url,
+          email: REP.email,
+          password: temporary,
+        });
+        expect(refused).toMatchObject({ ok: false, error: { code: 'PASSWORD_CHANGE_REQUIRED' } });
+        expect(refused.ok ? '' : refused.error.message).toContain(`${server.url}/admin`);
+        expect(expectOk(await core.call<TeamStatus>('team.status')).enrolled).toBe(false);
+
+        // What the admin pages do: the sign-in's challenge and the rep's own password.
+        const step = await fetch(`${server.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: REP.email, password: temporary }),
+        });
+        const { challenge } = ((await step.json()) as Body<{ challenge: string }>).value;
+        const own = 'the rep’s own passphrase now';
+        const chosen = await fetch(`${server.url}/api/auth/new-password`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ challenge, newPassword: own }),
+        });
+        expect(chosen.status).toBe(200);
+
+        expectOk(await core.call('team.enroll', { serverUrl: server.url, email: REP.email, password: own }));
+        expect(expectOk(await core.call<TeamStatus>('team.status')).enrolled).toBe(true);
+      } finally {
+        await core.close();
       }
     } finally {
       await server.close();

@@ -9,6 +9,7 @@ import * as sealedSsoSecret from './0008_sealed_sso_secret.js';
 import * as policyCopies from './0009_policy_copies.js';
 import * as offlineGraceSetting from './0010_offline_grace_setting.js';
 import * as authEpoch from './0011_auth_epoch.js';
+import * as passwordChangeRequired from './0012_password_change_required.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext, MigrationRun } from './migration.js';
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: '0009_policy_copies', up: policyCopies.up },
   { version: 10, name: '0010_offline_grace_setting', up: offlineGraceSetting.up },
   { version: 11, name: '0011_auth_epoch', up: authEpoch.up },
+  { version: 12, name: '0012_password_change_required', up: passwordChangeRequired.up },
 ];

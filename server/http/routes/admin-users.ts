@@ -43,6 +43,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
         isAdmin: user.is_admin === 1,
         disabled: user.disabled_at !== null,
         twoFactorEnabled: twoFactor.has(user.id),
+        passwordChangeRequired: user.password_change_required_at !== null,
         roleIds: assignments.filter((a) => a.user_id === user.id).map((a) => a.role_id),
       }));
     return reply.send(ok(views));
@@ -68,6 +69,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
         is_admin: 0,
         created_at: now,
         disabled_at: null,
+        password_change_required_at: null,
       })
       .execute();
     await recordAudit(context.db, {
@@ -83,6 +85,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
       isAdmin: false,
       disabled: false,
       twoFactorEnabled: false,
+      passwordChangeRequired: false,
       roleIds: [],
     };
     return reply.status(201).send(ok(view));

@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PasswordChangeChallengeOutput } from '../../../common/api/server-account-recovery.js';
 import type { AccountSessionView } from '../../../common/api/server-admin-accounts.js';
 import { BootstrapInput, LoginInput, type LoginOutput, type SessionView } from '../../../common/api/server-auth.js';
 import type { SecondFactorChallengeOutput } from '../../../common/api/server-second-factor.js';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import { redeemBootstrapToken } from '../../auth/bootstrap.js';
-import { login } from '../../auth/login.js';
+import { login, type LoginSuccess } from '../../auth/login.js';
+import { PASSWORD_CHANGE_REQUIRED, type PasswordChangeStep } from '../../auth/required-password.js';
 import { hasSecondFactor } from '../../auth/second-factor.js';
 import type { SessionsTable, UsersTable } from '../../db/schema.js';
 import type { ServerContext } from '../../context.js';
@@ -24,6 +26,37 @@ export function sessionView(session: SessionsTable, user: Pick<UsersTable, 'id' 
       expiresAt: new Date(session.expires_at).toISOString(),
     },
   };
+}
+
+/**
+ * The end of a sign-in, whichever way it went (password, second factor, new password): the session
+ * (cookie and token, with the 2FA set-up the workspace may still ask for), or the step that trades a
+ * temporary password for the user's own.
+ */
+export async function replySignIn(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  outcome: ({ kind: 'session' } & LoginSuccess) | PasswordChangeStep,
+  now: number,
+): Promise<FastifyReply> {
+  if (outcome.kind === 'password_change') {
+    const output: PasswordChangeChallengeOutput = {
+      passwordChange: 'required',
+      challenge: outcome.challenge,
+      expiresAt: new Date(outcome.expiresAt).toISOString(),
+      message: PASSWORD_CHANGE_REQUIRED,
+    };
+    return reply.send(ok(output));
+  }
+  const { token, session, user } = outcome;
+  setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
+  const output: LoginOutput = { ...sessionView(session, user), token };
+  // The workspace requires 2FA and this user has none: the session reaches only the set-up routes.
+  if (await secondFactorSetupRequired(context, user.id)) {
+    return reply.send(ok({ ...output, secondFactor: 'setup_required', message: SECOND_FACTOR_SETUP_REQUIRED }));
+  }
+  return reply.send(ok(output));
 }
 
 export function registerAuthRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -53,14 +86,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
       };
       return reply.send(ok(output));
     }
-    const { token, session, user } = outcome;
-    setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
-    const output: LoginOutput = { ...sessionView(session, user), token };
-    // The workspace requires 2FA and this user has none: the session reaches only the set-up routes.
-    if (await secondFactorSetupRequired(context, user.id)) {
-      return reply.send(ok({ ...output, secondFactor: 'setup_required', message: SECOND_FACTOR_SETUP_REQUIRED }));
-    }
-    return reply.send(ok(output));
+    return replySignIn(context, request, reply, outcome, now);
   });
 
   app.post('/api/auth/logout', async (request, reply) => {

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { LoginOutput } from '../../../common/api/server-auth.js';
 import {
   SecondFactorInput,
   TotpConfirmInput,
@@ -16,22 +15,20 @@ import { totpUri } from '../../auth/totp.js';
 import type { ServerContext } from '../../context.js';
 import { parseBody } from '../parse-body.js';
 import { callerOf } from '../authorize.js';
-import { readSessionToken, setSessionCookie } from '../session-token.js';
-import { sessionView } from './auth.js';
+import { readSessionToken } from '../session-token.js';
+import { replySignIn } from './auth.js';
 
 /** The second step of a 2FA sign-in, and setting TOTP up and turning it off. */
 export function registerSecondFactorRoutes(app: FastifyInstance, context: ServerContext): void {
   app.post('/api/auth/second-factor', async (request, reply) => {
     const input = parseBody(SecondFactorInput, request.body);
     const now = context.clock.now();
-    const { token, session, user } = await completeSecondFactor(
+    const outcome = await completeSecondFactor(
       context,
       { ...input, currentToken: readSessionToken(request), ip: request.ip },
       now,
     );
-    setSessionCookie(reply, request, { token, expiresAt: session.expires_at, now });
-    const output: LoginOutput = { ...sessionView(session, user), token };
-    return reply.send(ok(output));
+    return replySignIn(context, request, reply, outcome, now);
   });
 
   // Set-up is reachable while the workspace requires 2FA and the user has none: it is the way out.

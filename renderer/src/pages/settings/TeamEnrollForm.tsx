@@ -36,6 +36,8 @@ function refusalTitle(error: AppErrorShape): string {
       return 'Not enrolled: the server refused';
     case 'SECOND_FACTOR_REQUIRED':
       return 'Enter your authentication code';
+    case 'PASSWORD_CHANGE_REQUIRED':
+      return 'Not enrolled: choose your own password first';
     case 'CONFLICT':
       return 'Not enrolled: this profile belongs to another workspace';
     case 'RATE_LIMIT':

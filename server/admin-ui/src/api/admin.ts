@@ -1,4 +1,8 @@
-import type { AccountResetOutput, PasswordChangeOutput } from '../../../../common/api/server-account-recovery.js';
+import type {
+  AccountResetOutput,
+  PasswordChangeChallengeOutput,
+  PasswordChangeOutput,
+} from '../../../../common/api/server-account-recovery.js';
 import type { AccountSessionView, UserSessionView } from '../../../../common/api/server-admin-accounts.js';
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
 import type {
@@ -23,8 +27,9 @@ import { query, request } from './http.js';
 
 /** The team server's routes the admin pages use, typed with the shapes of common/api. */
 
-export type LoginAnswer =
-  SecondFactorChallengeOutput | (LoginOutput & { secondFactor?: 'setup_required'; message?: string });
+/** A session (perhaps with 2FA still to set up); or the next step: a code, or a new password in place of a temporary one. */
+export type SignedIn = LoginOutput & { secondFactor?: 'setup_required'; message?: string };
+export type LoginAnswer = SecondFactorChallengeOutput | PasswordChangeChallengeOutput | SignedIn;
 
 export const api = {
   session: (): Promise<Result<AccountSessionView>> => request('GET', '/api/auth/session'),
@@ -33,7 +38,10 @@ export const api = {
   secondFactor: (
     challenge: string,
     answer: { code: string } | { recoveryCode: string },
-  ): Promise<Result<LoginOutput>> => request('POST', '/api/auth/second-factor', { challenge, ...answer }),
+  ): Promise<Result<PasswordChangeChallengeOutput | SignedIn>> =>
+    request('POST', '/api/auth/second-factor', { challenge, ...answer }),
+  newPassword: (challenge: string, newPassword: string): Promise<Result<SignedIn>> =>
+    request('POST', '/api/auth/new-password', { challenge, newPassword }),
   ssoStatus: (): Promise<Result<SsoStatus>> => request('GET', '/api/auth/sso/status'),
   logout: (): Promise<Result<{ revoked: boolean }>> => request('POST', '/api/auth/logout'),
   bootstrap: (token: string, email: string, password: string): Promise<Result<LoginOutput>> =>

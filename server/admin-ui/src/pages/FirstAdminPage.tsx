@@ -3,8 +3,8 @@ import { Email, NewPassword } from '../../../../common/api/server-auth.js';
 import { api } from '../api/admin.js';
 import { Alert } from '../components/Alert.js';
 import { Field } from '../components/Field.js';
+import { NewPasswordField } from '../components/NewPasswordField.js';
 import { CenteredScreen } from './CenteredScreen.js';
-import { PasswordHint } from './PasswordHint.js';
 
 /**
  * Read once and dropped from the address bar: the token must not stay in the history or be copied
@@ -80,25 +80,15 @@ export function FirstAdminPage({ onCreated }: { onCreated: () => void }): ReactE
             />
           )}
         </Field>
-        <Field
+        <NewPasswordField
           id="setup-password"
           label="Password"
-          hint={<PasswordHint />}
+          value={password}
+          onChange={setPassword}
           error={errors.password}
           errorTestId="setup-password-error"
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              data-testid="setup-password"
-            />
-          )}
-        </Field>
+          testId="setup-password"
+        />
         {failure ? (
           <Alert tone="error" testId="setup-error">
             <p>{failure}</p>

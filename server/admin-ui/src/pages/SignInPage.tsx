@@ -1,12 +1,21 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { NewPassword } from '../../../../common/api/server-auth.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
-import { api } from '../api/admin.js';
+import type { Result } from '../../../../common/result.js';
+import { api, type LoginAnswer } from '../api/admin.js';
 import { Alert } from '../components/Alert.js';
 import { Field } from '../components/Field.js';
+import { NewPasswordField } from '../components/NewPasswordField.js';
 import { CenteredScreen } from './CenteredScreen.js';
 import { SsoSignInOffer } from './SsoSignInOffer.js';
 
-type Step = { kind: 'password' } | { kind: 'code'; challenge: string; recovery: boolean };
+type Step =
+  | { kind: 'password' }
+  | { kind: 'code'; challenge: string; recovery: boolean }
+  | { kind: 'new-password'; challenge: string; message: string };
+
+/** An expired or spent challenge: the sign-in starts again from the password. */
+const DEAD_CHALLENGE = /expired|start again|sign in again/i;
 
 /** The server's words, plus when to retry for a throttled account. */
 function describe(error: AppErrorShape): string {
@@ -17,7 +26,8 @@ function describe(error: AppErrorShape): string {
 }
 
 /**
- * Password first; then, when the account has 2FA, a code from the app or a recovery code. With single
+ * Password first; then, when the account has 2FA, a code from the app or a recovery code; then, when
+ * the password was a temporary one an administrator set, the user's own new password. With single
  * sign-on on, "Sign in with SSO" under the form.
  */
 export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactElement {
@@ -25,8 +35,28 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
+  const [newPassword, setNewPassword] = useState('');
+  const [newPasswordError, setNewPasswordError] = useState<string>();
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
+
+  /** Where a step that succeeded leads: the next step, or signed in. */
+  function advance(answer: LoginAnswer): void {
+    if ('secondFactor' in answer && answer.secondFactor === 'required') {
+      return setStep({ kind: 'code', challenge: answer.challenge, recovery: false });
+    }
+    if ('passwordChange' in answer) {
+      return setStep({ kind: 'new-password', challenge: answer.challenge, message: answer.message });
+    }
+    // Signed in (or signed in but the workspace wants 2FA set up first: App shows that).
+    onSignedIn();
+  }
+
+  /** A refusal of a later step: an expired or spent challenge needs the password again. */
+  function refused(result: Result<unknown> & { ok: false }): void {
+    if (result.error.code === 'AUTH' && DEAD_CHALLENGE.test(result.error.message)) setStep({ kind: 'password' });
+    setFailure(describe(result.error));
+  }
 
   async function submitPassword(event: FormEvent): Promise<void> {
     event.preventDefault();
@@ -39,11 +69,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
       return setFailure(describe(result.error));
     }
     setPassword('');
-    if (result.value.secondFactor === 'required') {
-      return setStep({ kind: 'code', challenge: result.value.challenge, recovery: false });
-    }
-    // Signed in (or signed in but the workspace wants 2FA set up first: App shows that).
-    onSignedIn();
+    advance(result.value);
   }
 
   async function submitCode(event: FormEvent): Promise<void> {
@@ -54,12 +80,27 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
     const result = await api.secondFactor(step.challenge, step.recovery ? { recoveryCode: code } : { code });
     setBusy(false);
     setCode('');
-    if (result.ok) return onSignedIn();
-    // An expired or spent challenge needs the password again.
-    if (result.error.code === 'AUTH' && /expired|start again|sign in again/i.test(result.error.message)) {
-      setStep({ kind: 'password' });
+    if (result.ok) return advance(result.value);
+    refused(result);
+  }
+
+  async function submitNewPassword(event: FormEvent): Promise<void> {
+    event.preventDefault();
+    if (step.kind !== 'new-password') return;
+    const check = NewPassword.safeParse(newPassword);
+    setFailure(undefined);
+    if (!check.success) return setNewPasswordError(check.error.issues[0]?.message);
+    setBusy(true);
+    const result = await api.newPassword(step.challenge, newPassword);
+    setBusy(false);
+    if (result.ok) {
+      setNewPassword('');
+      return advance(result.value);
     }
-    setFailure(describe(result.error));
+    // VALIDATION: a rule the new password breaks (or the temporary one again); the challenge stays.
+    if (result.error.code === 'VALIDATION') return setNewPasswordError(result.error.message);
+    setNewPassword('');
+    refused(result);
   }
 
   const error = failure ? (
@@ -67,6 +108,43 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
       <p>{failure}</p>
     </Alert>
   ) : null;
+
+  if (step.kind === 'new-password') {
+    return (
+      <CenteredScreen>
+        <h1>Choose your password</h1>
+        <p className="text-secondary" data-testid="new-password-reason">
+          {step.message}
+        </p>
+        <form onSubmit={(event) => void submitNewPassword(event)} noValidate data-testid="sign-in-new-password-form">
+          <NewPasswordField
+            id="sign-in-new-password"
+            label="New password"
+            value={newPassword}
+            onChange={(value) => {
+              setNewPassword(value);
+              setNewPasswordError(undefined);
+            }}
+            error={newPasswordError}
+            errorTestId="sign-in-new-password-error"
+            testId="sign-in-new-password"
+          />
+          {error}
+          <div className="actions">
+            <button
+              type="submit"
+              className="btn btn-primary"
+              disabled={busy}
+              aria-busy={busy}
+              data-testid="sign-in-new-password-submit"
+            >
+              {busy ? 'Saving…' : 'Save and sign in'}
+            </button>
+          </div>
+        </form>
+      </CenteredScreen>
+    );
+  }
 
   if (step.kind === 'code') {
     return (

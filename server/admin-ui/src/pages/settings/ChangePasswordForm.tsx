@@ -3,8 +3,8 @@ import { NewPassword } from '../../../../../common/api/server-auth.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
 import { Field } from '../../components/Field.js';
+import { NewPasswordField } from '../../components/NewPasswordField.js';
 import { sessionCount } from '../../lib/format.js';
-import { PasswordHint } from '../PasswordHint.js';
 
 type Errors = { current?: string | undefined; next?: string | undefined };
 
@@ -76,28 +76,18 @@ export function ChangePasswordForm(): ReactElement {
           />
         )}
       </Field>
-      <Field
+      <NewPasswordField
         id="new-password"
         label="New password"
-        hint={<PasswordHint />}
+        value={next}
+        onChange={(value) => {
+          setNext(value);
+          setErrors((shown) => ({ ...shown, next: undefined }));
+        }}
         error={errors.next}
         errorTestId="new-password-error"
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            value={next}
-            onChange={(event) => {
-              setNext(event.target.value);
-              setErrors((shown) => ({ ...shown, next: undefined }));
-            }}
-            data-testid="new-password"
-          />
-        )}
-      </Field>
+        testId="new-password"
+      />
       <p className="field-hint">Every other device and browser signed in as you is signed out; this one stays.</p>
       {failure ? (
         <Alert tone="error" testId="change-password-failure">

@@ -4,7 +4,7 @@ import { Email, NewPassword } from '../../../../../common/api/server-auth.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
 import { Field } from '../../components/Field.js';
-import { PasswordHint } from '../PasswordHint.js';
+import { NewPasswordField } from '../../components/NewPasswordField.js';
 
 /**
  * A new account with a first password the admin hands over. The length is checked here with the
@@ -59,25 +59,15 @@ export function NewUserForm({
             />
           )}
         </Field>
-        <Field
+        <NewPasswordField
           id="new-user-password"
           label="First password"
-          hint={<PasswordHint />}
+          value={password}
+          onChange={setPassword}
           error={errors.password}
           errorTestId="user-password-error"
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-              data-testid="user-password"
-            />
-          )}
-        </Field>
+          testId="user-password"
+        />
       </div>
       <p className="field-hint">A new account holds no role: it can do nothing until you give it roles, next.</p>
       {failure ? (

@@ -3,9 +3,8 @@ import type { UserView } from '../../../../../common/api/server-admin.js';
 import { NewPassword } from '../../../../../common/api/server-auth.js';
 import { api } from '../../api/admin.js';
 import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
+import { NewPasswordField } from '../../components/NewPasswordField.js';
 import { Modal } from '../../components/Modal.js';
-import { PasswordHint } from '../PasswordHint.js';
 
 /**
  * An administrator sets a new password for someone who forgot theirs. The length is checked here with
@@ -54,32 +53,22 @@ export function ResetPasswordDialog({
         <div className="dialog-content">
           <p>
             A new password for <strong className="break-anywhere">{user.email}</strong>. Hand it over in person or over
-            a channel you trust; they can change it under Settings once signed in.
+            a channel you trust. It is a temporary password: signing in with it, they must choose their own.
           </p>
-          <Field
+          <NewPasswordField
             id="reset-password"
             label="New password"
-            hint={<PasswordHint />}
+            value={password}
+            onChange={(value) => {
+              // The refusal was about the password as it was: it goes once that is edited.
+              setPassword(value);
+              setError(undefined);
+            }}
             error={error}
             errorTestId="reset-password-error"
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type={shown ? 'text' : 'password'}
-                autoComplete="new-password"
-                spellCheck={false}
-                value={password}
-                onChange={(event) => {
-                  // The refusal was about the password as it was: it goes once that is edited.
-                  setPassword(event.target.value);
-                  setError(undefined);
-                }}
-                data-testid="reset-password-input"
-              />
-            )}
-          </Field>
+            testId="reset-password-input"
+            shown={shown}
+          />
           <label className="choice">
             <input
               type="checkbox"

@@ -2,7 +2,7 @@ import type { ReactElement } from 'react';
 import type { UserView } from '../../../../../common/api/server-admin.js';
 
 /**
- * Active or disabled and 2FA at a glance, as words (never colour alone). What a user may do is their
+ * Active or disabled, 2FA and a temporary password at a glance, as words (never colour alone). What a user may do is their
  * roles (the Roles column); the old admin flag only marks who set the workspace up, so it is not shown.
  */
 export function UserStatusBadges({ user }: { user: UserView }): ReactElement {
@@ -14,6 +14,14 @@ export function UserStatusBadges({ user }: { user: UserView }): ReactElement {
         <span className="badge badge-success">Active</span>
       )}
       {user.twoFactorEnabled ? <span className="badge badge-neutral">2FA</span> : null}
+      {user.passwordChangeRequired ? (
+        <span
+          className="badge badge-warning"
+          title="An administrator set this password: the next sign-in must choose a new one."
+        >
+          Temporary password
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -81,6 +81,9 @@ describe('the admin web UI', () => {
     await expect.poll(() => page.getByTestId('user-password-error').textContent()).toContain('your email');
     await screenshotBothThemes(page, '83-admin-user-form-refused');
     await page.getByTestId('user-password').fill(REP.password);
+    // A first password is a temporary one unless the admin says otherwise; the rep keeps theirs here.
+    expect(await page.getByTestId('user-temporary-password').isChecked()).toBe(true);
+    await page.getByTestId('user-temporary-password').uncheck();
     await page.getByTestId('user-create').click();
     await page.getByTestId('user-detail').waitFor();
     expect(await page.locator('#user-detail-title').textContent()).toBe(REP.email);
@@ -96,6 +99,12 @@ describe('the admin web UI', () => {
     await page.getByTestId('user-password').fill('another decent passphrase');
     await page.getByTestId('user-create').click();
     await expect.poll(() => page.getByTestId('user-row').count()).toBe(3);
+    await expect
+      .poll(() => page.getByTestId('user-row').filter({ hasText: LONG_EMAIL }).textContent())
+      .toContain('Temporary password');
+    expect(await page.getByTestId('user-row').filter({ hasText: REP.email }).textContent()).not.toContain(
+      'Temporary password',
+    );
 
     // The rep signs in somewhere: the session shows up under their account, and can be revoked.
     const login = await fetch(`${server.url}/api/auth/login`, {

@@ -460,6 +460,21 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
       expect((await newPassword(third.challenge, OWN_PASSWORD)).status).toBe(200);
     });
 
+    it('can be a new account’s first password, when the admin asks for it', async () => {
+      const made = await send<UserView>('POST', '/api/admin/users', admin, { ...REP, temporaryPassword: true });
+      expect(made.status).toBe(201);
+      expect(made.body.value.passwordChangeRequired).toBe(true);
+      const step = (await login(REP)).body.value as unknown as Step;
+      expect(step).toMatchObject({ passwordChange: 'required' });
+      expect((await newPassword(step.challenge, OWN_PASSWORD)).status).toBe(200);
+      expect(await required(made.body.value.id)).toBe(false);
+      // Without it (the API's default) the first password is the account's own.
+      const other = { email: 'other@example.com', password: 'other passphrase of some length' };
+      const plain = await send<UserView>('POST', '/api/admin/users', admin, other);
+      expect(plain.body.value.passwordChangeRequired).toBe(false);
+      expect((await signIn(other)).token).toEqual(expect.any(String));
+    });
+
     it('comes after the second factor when the account has one', async () => {
       const repId = await createUser(REP, 'Sales rep');
       const secret = await enableTotp((await signIn(REP)).token);

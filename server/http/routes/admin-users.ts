@@ -69,7 +69,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
         is_admin: 0,
         created_at: now,
         disabled_at: null,
-        password_change_required_at: null,
+        password_change_required_at: input.temporaryPassword ? now : null,
       })
       .execute();
     await recordAudit(context.db, {
@@ -77,7 +77,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
       actorUserId: admin.id,
       at: now,
       target: `user:${id}`,
-      details: { email: input.email.trim() },
+      details: { email: input.email.trim(), temporaryPassword: input.temporaryPassword },
     });
     const view: UserView = {
       id,
@@ -85,7 +85,7 @@ export function registerAdminUserRoutes(app: FastifyInstance, context: ServerCon
       isAdmin: false,
       disabled: false,
       twoFactorEnabled: false,
-      passwordChangeRequired: false,
+      passwordChangeRequired: input.temporaryPassword,
       roleIds: [],
     };
     return reply.status(201).send(ok(view));

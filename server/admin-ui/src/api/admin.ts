@@ -6,6 +6,7 @@ import type {
 import type { AccountSessionView, UserSessionView } from '../../../../common/api/server-admin-accounts.js';
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
 import type {
+  NewUserInput,
   RoleInput,
   RoleUpdate,
   RoleView,
@@ -53,8 +54,7 @@ export const api = {
     request('POST', '/api/auth/password', { currentPassword, newPassword }),
 
   users: (): Promise<Result<UserView[]>> => request('GET', '/api/admin/users'),
-  createUser: (input: { email: string; password: string }): Promise<Result<UserView>> =>
-    request('POST', '/api/admin/users', input),
+  createUser: (input: NewUserInput): Promise<Result<UserView>> => request('POST', '/api/admin/users', input),
   setUserDisabled: (userId: string, disabled: boolean): Promise<Result<{ disabled: boolean }>> =>
     request('PUT', `/api/admin/users/${userId}/status`, { disabled }),
   assignRole: (userId: string, roleId: string): Promise<Result<{ assigned: boolean }>> =>

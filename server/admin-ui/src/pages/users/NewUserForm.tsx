@@ -7,8 +7,9 @@ import { Field } from '../../components/Field.js';
 import { NewPasswordField } from '../../components/NewPasswordField.js';
 
 /**
- * A new account with a first password the admin hands over. The length is checked here with the
- * shared schema; the common-password list and "not the email" are the server's, shown as it words them.
+ * A new account with a first password the admin hands over, by default a temporary one its owner
+ * replaces at the first sign-in. The length is checked here with the shared schema; the
+ * common-password list and "not the email" are the server's, shown as it words them.
  */
 export function NewUserForm({
   onCreated,
@@ -19,6 +20,7 @@ export function NewUserForm({
 }): ReactElement {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [temporary, setTemporary] = useState(true);
   const [errors, setErrors] = useState<{ email?: string | undefined; password?: string | undefined }>({});
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -35,7 +37,7 @@ export function NewUserForm({
     setFailure(undefined);
     if (found.email || found.password) return;
     setBusy(true);
-    const result = await api.createUser({ email, password });
+    const result = await api.createUser({ email, password, temporaryPassword: temporary });
     setBusy(false);
     if (result.ok) return onCreated(result.value);
     if (result.error.code === 'VALIDATION') setErrors({ password: result.error.message });
@@ -69,6 +71,15 @@ export function NewUserForm({
           testId="user-password"
         />
       </div>
+      <label className="choice">
+        <input
+          type="checkbox"
+          checked={temporary}
+          onChange={(event) => setTemporary(event.target.checked)}
+          data-testid="user-temporary-password"
+        />
+        <span>Ask for a new password at the first sign-in (you know this one)</span>
+      </label>
       <p className="field-hint">A new account holds no role: it can do nothing until you give it roles, next.</p>
       {failure ? (
         <Alert tone="error" testId="user-form-error">

@@ -41,3 +41,21 @@ export const AccountSessionView = SessionView.extend({
   access: AdminAccess,
 });
 export type AccountSessionView = z.infer<typeof AccountSessionView>;
+
+/**
+ * `GET /api/admin/users/:userId/identities`: the identity-provider accounts linked to a user (single
+ * sign-on), oldest first. The subject is the IdP's stable id; the email is the one it last gave.
+ */
+export const UserIdentityView = z.object({
+  id: z.string(),
+  issuer: z.string(),
+  subject: z.string(),
+  email: z.string(),
+  linkedAt: z.string(),
+  lastSignInAt: z.string(),
+});
+export type UserIdentityView = z.infer<typeof UserIdentityView>;
+
+/** `DELETE /api/admin/users/:userId/identities/:identityId`: the user's single sign-on sessions ended with it. */
+export const IdentityUnlinkOutput = z.object({ revokedSessions: z.number().int().nonnegative() });
+export type IdentityUnlinkOutput = z.infer<typeof IdentityUnlinkOutput>;

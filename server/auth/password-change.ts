@@ -5,8 +5,7 @@ import { normalizeEmail } from './email.js';
 import { hasPassword } from './no-password.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { dropChallengesOf } from './second-factor-challenges.js';
-import { revokeSessionsOfUser } from './sessions.js';
+import { replacePassword } from './replace-password.js';
 
 export const WRONG_CURRENT_PASSWORD = 'The current password is incorrect.';
 export const NO_PASSWORD_TO_CHANGE =
@@ -73,17 +72,15 @@ export async function changeOwnPassword(
   const newHash = await hashPassword(change.newPassword);
   return context.db.transaction().execute(async (trx) => {
     // From the hash just verified: of two changes racing, the second finds it gone and changes nothing.
-    const updated = await trx
-      .updateTable('users')
-      .set({ password_hash: newHash, password_change_required_at: null })
-      .where('id', '=', user.id)
-      .where('password_hash', '=', stored.password_hash)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) {
+    const replaced = await replacePassword(
+      trx,
+      { userId: user.id, fromHash: stored.password_hash, toHash: newHash, keepSessionId: change.sessionId },
+      now,
+    );
+    if (!replaced) {
       throw new AppError('CONFLICT', 'The password was changed meanwhile: sign in with the new one and retry.');
     }
-    const revokedSessions = await revokeSessionsOfUser(trx, user.id, now, change.sessionId);
-    await dropChallengesOf(trx, user.id);
+    const { revokedSessions } = replaced;
     await recordAudit(trx, {
       action: 'auth.password_changed',
       actorUserId: user.id,

@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import { openSession, type LoginDeps, type LoginSuccess } from './login.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import { hashPassword, verifyPassword } from './passwords.js';
-import { dropChallengesOf, findChallengeUser, issueChallenge, spendChallenge } from './second-factor-challenges.js';
-import { revokeSessionsOfUser } from './sessions.js';
+import { replacePassword } from './replace-password.js';
+import { findChallengeUser, issueChallenge, spendChallenge } from './second-factor-challenges.js';
 
 /**
  * A password an administrator set (server/auth/account-reset.ts) is a temporary one: it opens no
@@ -63,16 +63,13 @@ export async function completeRequiredPassword(
   await deps.db.transaction().execute(async (trx) => {
     if (!(await spendChallenge(trx, input.challenge, now, 'password_change')))
       throw new AppError('AUTH', DEAD_CHALLENGE);
-    const updated = await trx
-      .updateTable('users')
-      .set({ password_hash: newHash, password_change_required_at: null })
-      .where('id', '=', user.id)
-      .where('password_hash', '=', user.password_hash)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw new AppError('AUTH', DEAD_CHALLENGE);
-    // A reset already ended every session; this ends any opened since by another way in (SSO).
-    const revokedSessions = await revokeSessionsOfUser(trx, user.id, now);
-    await dropChallengesOf(trx, user.id);
+    const replaced = await replacePassword(
+      trx,
+      { userId: user.id, fromHash: user.password_hash, toHash: newHash },
+      now,
+    );
+    if (!replaced) throw new AppError('AUTH', DEAD_CHALLENGE);
+    const { revokedSessions } = replaced;
     await recordAudit(trx, {
       action: 'auth.password_changed',
       actorUserId: user.id,

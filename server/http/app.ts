@@ -13,6 +13,7 @@ import { registerAdminSsoRoutes } from './routes/admin-sso.js';
 import { registerAdminTeamEditRoutes } from './routes/admin-team-edits.js';
 import { registerAdminTeamRoutes } from './routes/admin-teams.js';
 import { registerAdminUiRoutes } from './routes/admin-ui.js';
+import { registerAdminUserIdentityRoutes } from './routes/admin-user-identities.js';
 import { registerAdminUserRecoveryRoutes } from './routes/admin-user-recovery.js';
 import { registerAdminUserSessionsRoute } from './routes/admin-user-sessions.js';
 import { registerAdminUserStatusRoute } from './routes/admin-user-status.js';
@@ -71,6 +72,7 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAdminUserSessionsRoute(app, context);
   registerPasswordRoute(app, context);
   registerAdminUserRecoveryRoutes(app, context);
+  registerAdminUserIdentityRoutes(app, context);
   registerAdminAuditLogRoutes(app, context);
   registerAdminAuditVerifyRoute(app, context);
   registerAdminUiRoutes(app, options.adminUiDir ?? defaultAdminUiDir());

@@ -77,6 +77,14 @@ export const ROUTE_ACCESS = {
   // target holding more than the caller's roles give (server/rbac/not-above.ts) and one's own account.
   'PUT /api/admin/users/:userId/password': { object: 'users', action: 'edit', targetUser: 'userId' },
   'DELETE /api/admin/users/:userId/second-factor': { object: 'users', action: 'edit', targetUser: 'userId' },
+  // Single sign-on identities linked to a user: seen like their sessions; unlinking one is judged like
+  // a reset (the next sign-in through the IdP may be someone else: server/sso/linked-identities.ts).
+  'GET /api/admin/users/:userId/identities': { object: 'users', action: 'view', targetUser: 'userId' },
+  'DELETE /api/admin/users/:userId/identities/:identityId': {
+    object: 'users',
+    action: 'edit',
+    targetUser: 'userId',
+  },
   // The list shows only the teams within the caller's scope.
   'GET /api/admin/teams': { object: 'users', action: 'view' },
   'POST /api/admin/teams': { object: 'users', action: 'edit', scope: 'all' },

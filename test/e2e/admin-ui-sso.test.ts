@@ -259,4 +259,44 @@ describe('single sign-on in the admin web UI', () => {
       .poll(() => page.getByTestId('user-row').filter({ hasText: NEWBIE }).textContent())
       .toContain('Sales rep');
   });
+
+  it('shows the identity a user signs in with and unlinks it: their SSO session ends, the next sign-in links again', async () => {
+    // One's own identity is shown, never offered for unlinking.
+    await page.getByTestId('user-open').filter({ hasText: ADMIN.email }).click();
+    await expect.poll(() => page.getByTestId('user-identity').textContent()).toContain('sub-admin');
+    expect(await page.getByTestId('user-identity-unlink').count()).toBe(0);
+
+    await page.getByTestId('user-open').filter({ hasText: NEWBIE }).click();
+    await expect.poll(() => page.getByTestId('user-identity').textContent()).toContain('Subject sub-newbie');
+    expect(await page.getByTestId('user-identity').textContent()).toContain(idp.issuer);
+    await expect.poll(() => page.getByTestId('user-session').count()).toBe(1);
+    await page.getByTestId('user-identity-unlink').click();
+    const dialog = page.getByTestId('unlink-identity-dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('sessions opened through single sign-on end');
+    await screenshotBothThemes(page, '100-admin-unlink-identity');
+    await page.getByTestId('confirm-accept').click();
+    await expect
+      .poll(() => page.getByTestId('user-recovery-done').textContent())
+      .toBe('Identity unlinked. 1 session signed out.');
+    await expect.poll(() => page.getByTestId('user-identities').count()).toBe(0);
+    await page.getByTestId('user-sessions-empty').waitFor();
+    const unlinked = await asAdmin<AuditPage>('/api/admin/audit?action=user.sso_unlinked&limit=1');
+    expect(unlinked.entries[0]?.details).toMatchObject({ issuer: idp.issuer, subject: 'sub-newbie' });
+
+    // The way back: the next single sign-on with the account's email links an identity again.
+    const newcomer = await openAdminUi(browser, `${server.url}/admin/`);
+    try {
+      await serveIdpFontsOffline(newcomer.context);
+      await newcomer.page.getByTestId('sign-in-sso').click();
+      await signInAtIdp(newcomer.page, 'sub-newbie');
+      await newcomer.page.getByTestId('not-admin').waitFor();
+    } finally {
+      await newcomer.context.close();
+    }
+    await page.reload();
+    await page.getByTestId('user-open').filter({ hasText: NEWBIE }).click();
+    await expect.poll(() => page.getByTestId('user-identity').count()).toBe(1);
+    expect(unexpectedHere(errors)).toEqual([]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountSessionView } from '../../common/api/server-admin-accounts.js';
+import type { AccountSessionView, UserIdentityView } from '../../common/api/server-admin-accounts.js';
 import type { AuditPage, AuditVerifyView } from '../../common/api/server-admin-audit.js';
 import type { RoleView, TeamView, UserView } from '../../common/api/server-admin.js';
 import type { GrantView } from '../../common/api/server-grants.js';
@@ -571,6 +571,85 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
       // Their own team's rep is theirs to help.
       expect((await resetTwoFactor(manager, repId)).status).toBe(200);
       expect(await auditEntries('user.2fa_reset')).toHaveLength(1);
+    });
+  });
+  describe('an administrator unlinking a single sign-on identity', () => {
+    const ISSUER = 'https://idp.example.com';
+    async function linkIdentity(userId: string, subject: string): Promise<string> {
+      const id = newId();
+      await server.context.db
+        .insertInto('user_identities')
+        .values({
+          id,
+          user_id: userId,
+          issuer: ISSUER,
+          subject,
+          email: REP.email,
+          created_at: clock.now(),
+          last_login_at: clock.now(),
+        })
+        .execute();
+      return id;
+    }
+    const identities = (token: string, userId: string) =>
+      send<UserIdentityView[]>('GET', `/api/admin/users/${userId}/identities`, token);
+    const unlink = (token: string, userId: string, identityId: string) =>
+      send<{ revokedSessions: number }>('DELETE', `/api/admin/users/${userId}/identities/${identityId}`, token);
+
+    it('lists the identities, unlinks one, ends the SSO sessions and keeps the password ones', async () => {
+      const repId = await createUser(REP, 'Sales rep');
+      const identityId = await linkIdentity(repId, 'old-subject');
+      const listed = await identities(admin, repId);
+      expect(listed.status).toBe(200);
+      expect(listed.body.value).toEqual([
+        expect.objectContaining({ id: identityId, issuer: ISSUER, subject: 'old-subject', email: REP.email }),
+      ]);
+      const viaSso = await server.context.sessions.create(repId, clock.now(), 'sso');
+      const viaPassword = await signIn(REP);
+
+      const unlinked = await unlink(admin, repId, identityId);
+      expect(unlinked.status, unlinked.body.error?.message).toBe(200);
+      expect(unlinked.body.value).toEqual({ revokedSessions: 1 });
+      expect((await identities(admin, repId)).body.value).toEqual([]);
+      expect(await alive(viaSso.token)).toBe(401);
+      expect(await alive(viaPassword.token)).toBe(200);
+      expect((await unlink(admin, repId, identityId)).status).toBe(404);
+
+      const [entry] = await auditEntries('user.sso_unlinked');
+      expect(entry).toMatchObject({ actorUserId: adminId, target: `user:${repId}` });
+      expect(entry!.details).toMatchObject({ issuer: ISSUER, subject: 'old-subject', revokedSessions: 1 });
+    });
+
+    it('finds an identity only under its own user, and refuses one’s own', async () => {
+      const repId = await createUser(REP, 'Sales rep');
+      const otherId = await createUser({ email: 'other@example.com', password: 'other passphrase of length' });
+      const identityId = await linkIdentity(repId, 'rep-subject');
+      expect((await unlink(admin, otherId, identityId)).status).toBe(404);
+      const ownIdentity = await linkIdentity(adminId, 'admin-subject');
+      const own = await unlink(admin, adminId, ownIdentity);
+      expect(own.status).toBe(409);
+      expect((await identities(admin, adminId)).body.value).toHaveLength(1);
+      expect((await identities(admin, repId)).body.value).toHaveLength(1);
+    });
+
+    it('lets a manager unlink their team’s rep, never an admin in the team; a rep not at all', async () => {
+      const managerId = await createUser(MANAGER, 'Sales manager');
+      const repId = await createUser(REP, 'Sales rep');
+      const otherAdmin = { email: 'second.admin@example.com', password: 'second admin passphrase here' };
+      const otherAdminId = await createUser(otherAdmin, 'Admin');
+      await salesTeam(managerId, [repId, otherAdminId]);
+      const manager = (await signIn(MANAGER)).token;
+      const rep = (await signIn(REP)).token;
+      const repIdentity = await linkIdentity(repId, 'rep-subject');
+      const adminIdentity = await linkIdentity(otherAdminId, 'admin-subject');
+
+      expect((await identities(rep, repId)).status).toBe(403);
+      expect((await unlink(rep, repId, repIdentity)).status).toBe(403);
+      const above = await unlink(manager, otherAdminId, adminIdentity);
+      expect(above.status).toBe(403);
+      expect(above.body.error?.message).toContain('holds more than you do');
+      expect((await identities(manager, otherAdminId)).body.value).toHaveLength(1);
+      expect((await unlink(manager, repId, repIdentity)).status).toBe(200);
     });
   });
 });

@@ -174,6 +174,15 @@ const TABLE: Record<string, Row> = {
     request: (fx) => ({ url: `/api/admin/users/${fx.users.target}/second-factor` }),
     expect: userEditors(409),
   },
+  // No identity is linked in the fixture: past authorization, an empty list and 404.
+  'GET /api/admin/users/:userId/identities': {
+    request: (fx) => ({ url: `/api/admin/users/${fx.users.rep}/identities` }),
+    expect: userViewers(200),
+  },
+  'DELETE /api/admin/users/:userId/identities/:identityId': {
+    request: (fx) => ({ url: `/api/admin/users/${fx.users.target}/identities/${randomUUID()}` }),
+    expect: userEditors(404),
+  },
   'GET /api/admin/teams': { request: () => ({ url: '/api/admin/teams' }), expect: userViewers(200) },
   // Membership decides what 'team' reaches: the whole workspace's users:edit only.
   'POST /api/admin/teams': {

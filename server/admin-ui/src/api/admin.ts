@@ -3,7 +3,12 @@ import type {
   PasswordChangeChallengeOutput,
   PasswordChangeOutput,
 } from '../../../../common/api/server-account-recovery.js';
-import type { AccountSessionView, UserSessionView } from '../../../../common/api/server-admin-accounts.js';
+import type {
+  AccountSessionView,
+  IdentityUnlinkOutput,
+  UserIdentityView,
+  UserSessionView,
+} from '../../../../common/api/server-admin-accounts.js';
 import type { AuditActions, AuditPage, AuditVerifyView } from '../../../../common/api/server-admin-audit.js';
 import type {
   NewUserInput,
@@ -65,6 +70,10 @@ export const api = {
     request('PUT', `/api/admin/users/${userId}/password`, { newPassword }),
   resetSecondFactor: (userId: string): Promise<Result<AccountResetOutput>> =>
     request('DELETE', `/api/admin/users/${userId}/second-factor`),
+  userIdentities: (userId: string): Promise<Result<UserIdentityView[]>> =>
+    request('GET', `/api/admin/users/${userId}/identities`),
+  unlinkIdentity: (userId: string, identityId: string): Promise<Result<IdentityUnlinkOutput>> =>
+    request('DELETE', `/api/admin/users/${userId}/identities/${identityId}`),
   userSessions: (userId: string): Promise<Result<UserSessionView[]>> =>
     request('GET', `/api/admin/users/${userId}/sessions`),
   revokeSession: (sessionId: string): Promise<Result<{ revoked: boolean }>> =>

@@ -131,15 +131,12 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
           />
           {error}
           <div className="actions">
-            <button
-              type="submit"
-              className="btn btn-primary"
-              disabled={busy}
-              aria-busy={busy}
-              data-testid="sign-in-new-password-submit"
-            >
-              {busy ? 'Saving…' : 'Save and sign in'}
-            </button>
+            <SubmitButton
+              busy={busy}
+              label="Save and sign in"
+              busyLabel="Saving…"
+              testId="sign-in-new-password-submit"
+            />
           </div>
         </form>
       </CenteredScreen>
@@ -173,15 +170,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
           </Field>
           {error}
           <div className="actions">
-            <button
-              type="submit"
-              className="btn btn-primary"
-              disabled={busy}
-              aria-busy={busy}
-              data-testid="sign-in-verify"
-            >
-              {busy ? 'Checking…' : 'Verify'}
-            </button>
+            <SubmitButton busy={busy} label="Verify" busyLabel="Checking…" testId="sign-in-verify" />
             <button
               type="button"
               className="btn btn-secondary"
@@ -235,18 +224,29 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }): ReactEle
         </Field>
         {error}
         <div className="actions">
-          <button
-            type="submit"
-            className="btn btn-primary"
-            disabled={busy}
-            aria-busy={busy}
-            data-testid="sign-in-submit"
-          >
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
+          <SubmitButton busy={busy} label="Sign in" busyLabel="Signing in…" testId="sign-in-submit" />
         </div>
       </form>
       <SsoSignInOffer />
     </CenteredScreen>
+  );
+}
+
+/** A step's submit button, which says so while the server is asked. */
+function SubmitButton({
+  busy,
+  label,
+  busyLabel,
+  testId,
+}: {
+  busy: boolean;
+  label: string;
+  busyLabel: string;
+  testId: string;
+}): ReactElement {
+  return (
+    <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy} data-testid={testId}>
+      {busy ? busyLabel : label}
+    </button>
   );
 }

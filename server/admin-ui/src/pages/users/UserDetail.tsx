@@ -8,6 +8,7 @@ import { useAbilities } from '../../lib/access.js';
 import { sessionCount } from '../../lib/format.js';
 import { ResetPasswordDialog } from './ResetPasswordDialog.js';
 import { ResetTwoFactorDialog } from './ResetTwoFactorDialog.js';
+import { UserIdentities } from './UserIdentities.js';
 import { UserSessions } from './UserSessions.js';
 import { UserStatusBadges } from './UserStatusBadges.js';
 
@@ -157,6 +158,12 @@ export function UserDetail({
         </div>
       ) : null}
 
+      <UserIdentities
+        userId={user.id}
+        email={user.email}
+        mayUnlink={abilities.editUsers && !isSelf}
+        onUnlinked={(revoked) => reset(`Identity unlinked. ${sessionCount(revoked)} signed out.`)}
+      />
       <UserSessions key={sessionsRound} userId={user.id} mayRevoke={abilities.editUsers} />
 
       {resetting === 'password' ? (

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RoleView, UserView } from '../../common/api/server-admin.js';
 import type { TeamStatus } from '../../common/api/team.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
-import { startServer } from '../../server/start.js';
+import { startServer, type RunningServer } from '../../server/start.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { ManualClock } from '../harness/team-server.js';
 import { bootstrapAdmin, memoryKeychain, serverApi } from '../harness/team-desktop.js';
@@ -22,6 +22,17 @@ type Body<T> = { ok: boolean; value: T; error?: { code: string; message: string 
 const temp = makeTempDir('clientele-enroll-2fa-');
 afterAll(() => temp.remove());
 
+/** The first admin and a rep with the Sales rep role, on a fresh team server. */
+async function adminAndRep(server: RunningServer): Promise<{ admin: string; rep: UserView }> {
+  const admin = await bootstrapAdmin(server, ADMIN);
+  const rep = await serverApi<UserView>(server, 'POST', '/api/admin/users', admin, REP);
+  const salesRep = (await serverApi<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
+    (role) => role.name === 'Sales rep',
+  )!;
+  await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+  return { admin, rep };
+}
+
 describe('enrollment when the password alone does not sign in (a second factor, a temporary password)', () => {
   it('asks for the code, refuses a wrong one, and enrolls with a TOTP or a recovery code', async () => {
     const clock = new ManualClock(Date.now());
@@ -32,12 +43,7 @@ describe('enrollment when the password alone does not sign in (a second factor, 
       clock,
     });
     try {
-      const admin = await bootstrapAdmin(server, ADMIN);
-      const rep = await serverApi<UserView>(server, 'POST', '/api/admin/users', admin, REP);
-      const salesRep = (await serverApi<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
-        (role) => role.name === 'Sales rep',
-      )!;
-      await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+      await adminAndRep(server);
 
       // The rep turns on 2FA with their own session.
       const login = await fetch(`${server.url}/api/auth/login`, {
@@ -106,12 +112,7 @@ describe('enrollment when the password alone does not sign in (a second factor, 
       port: 0,
     });
     try {
-      const admin = await bootstrapAdmin(server, ADMIN);
-      const rep = await serverApi<UserView>(server, 'POST', '/api/admin/users', admin, REP);
-      const salesRep = (await serverApi<RoleView[]>(server, 'GET', '/api/admin/roles', admin)).find(
-        (role) => role.name === 'Sales rep',
-      )!;
-      await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/roles/${salesRep.id}`, admin);
+      const { admin, rep } = await adminAndRep(server);
       const temporary = 'temporary passphrase from the admin';
       await serverApi(server, 'PUT', `/api/admin/users/${rep.id}/password`, admin, { newPassword: temporary });
 

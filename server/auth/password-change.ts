@@ -74,20 +74,18 @@ export async function changeOwnPassword(
     // From the hash just verified: of two changes racing, the second finds it gone and changes nothing.
     const replaced = await replacePassword(
       trx,
-      { userId: user.id, fromHash: stored.password_hash, toHash: newHash, keepSessionId: change.sessionId },
+      {
+        userId: user.id,
+        fromHash: stored.password_hash,
+        toHash: newHash,
+        keepSessionId: change.sessionId,
+        details: { ip: change.ip },
+      },
       now,
     );
     if (!replaced) {
       throw new AppError('CONFLICT', 'The password was changed meanwhile: sign in with the new one and retry.');
     }
-    const { revokedSessions } = replaced;
-    await recordAudit(trx, {
-      action: 'auth.password_changed',
-      actorUserId: user.id,
-      at: now,
-      target: `user:${user.id}`,
-      details: { revokedSessions, ip: change.ip },
-    });
-    return { revokedSessions };
+    return replaced;
   });
 }

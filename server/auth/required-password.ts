@@ -1,5 +1,4 @@
 import { AppError } from '../../common/errors.js';
-import { recordAudit } from '../audit/audit-log.js';
 import type { ServerDatabase, UsersTable } from '../db/schema.js';
 import type { Kysely } from 'kysely';
 import { openSession, type LoginDeps, type LoginSuccess } from './login.js';
@@ -46,11 +45,8 @@ export async function completeRequiredPassword(
   input: { challenge: string; newPassword: string; currentToken: string | undefined; ip?: string },
   now: number,
 ): Promise<LoginSuccess> {
-  const userId = await findChallengeUser(deps.db, input.challenge, now, 'password_change');
-  const user = userId
-    ? await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
-    : undefined;
-  if (!user || user.disabled_at !== null || !mustChangePassword(user)) throw new AppError('AUTH', DEAD_CHALLENGE);
+  const user = await findChallengeUser(deps.db, input.challenge, now, 'password_change');
+  if (!user || !mustChangePassword(user)) throw new AppError('AUTH', DEAD_CHALLENGE);
   assertAcceptablePassword(input.newPassword, user.email);
   // The administrator knows the temporary password: keeping it would keep their way in.
   if (await verifyPassword(user.password_hash, input.newPassword)) {
@@ -65,18 +61,15 @@ export async function completeRequiredPassword(
       throw new AppError('AUTH', DEAD_CHALLENGE);
     const replaced = await replacePassword(
       trx,
-      { userId: user.id, fromHash: user.password_hash, toHash: newHash },
+      {
+        userId: user.id,
+        fromHash: user.password_hash,
+        toHash: newHash,
+        details: { reason: 'temporary_password', ip: input.ip },
+      },
       now,
     );
     if (!replaced) throw new AppError('AUTH', DEAD_CHALLENGE);
-    const { revokedSessions } = replaced;
-    await recordAudit(trx, {
-      action: 'auth.password_changed',
-      actorUserId: user.id,
-      at: now,
-      target: `user:${user.id}`,
-      details: { reason: 'temporary_password', revokedSessions, ip: input.ip },
-    });
   });
   return openSession(deps, user, { currentToken: input.currentToken, ip: input.ip }, now);
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ServerDatabase, SignInChallengeKind } from '../db/schema.js';
+import type { ServerDatabase, SignInChallengeKind, UsersTable } from '../db/schema.js';
 import { hashToken, newId, newToken } from './tokens.js';
 
 /** Long enough to open an authenticator app; short so a leaked challenge is soon worthless. */
@@ -35,21 +35,24 @@ export async function issueChallenge(
   return { challenge, expiresAt };
 }
 
-/** The user of a live (unused, unexpired) challenge of this kind. */
+/** The user of a live (unused, unexpired) challenge of this kind, while their account is enabled. */
 export async function findChallengeUser(
   db: Kysely<ServerDatabase>,
   challenge: string,
   now: number,
   kind: SignInChallengeKind = 'second_factor',
-): Promise<string | undefined> {
+): Promise<UsersTable | undefined> {
   const row = await db
-    .selectFrom('second_factor_challenges')
-    .select(['user_id', 'expires_at', 'used_at'])
-    .where('token_hash', '=', hashToken(challenge))
-    .where('kind', '=', kind)
+    .selectFrom('second_factor_challenges as c')
+    .innerJoin('users', 'users.id', 'c.user_id')
+    .selectAll('users')
+    .where('c.token_hash', '=', hashToken(challenge))
+    .where('c.kind', '=', kind)
+    .where('c.used_at', 'is', null)
+    .where('c.expires_at', '>', now)
+    .where('users.disabled_at', 'is', null)
     .executeTakeFirst();
-  if (!row || row.used_at !== null || row.expires_at <= now) return undefined;
-  return row.user_id;
+  return row;
 }
 
 /** Spends a challenge of this kind; false when another request spent it first. */

@@ -71,11 +71,8 @@ export async function completeSecondFactor(
   input: CodeInput & { challenge: string; currentToken: string | undefined; ip?: string },
   now: number,
 ): Promise<({ kind: 'session' } & LoginSuccess) | PasswordChangeStep> {
-  const userId = await findChallengeUser(deps.db, input.challenge, now);
-  const user = userId
-    ? await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst()
-    : undefined;
-  if (!user || user.disabled_at !== null) throw new AppError('AUTH', DEAD_CHALLENGE);
+  const user = await findChallengeUser(deps.db, input.challenge, now);
+  if (!user) throw new AppError('AUTH', DEAD_CHALLENGE);
   const method = await checkSecondFactor(deps, user, input, now);
   // Two requests with two good codes for one challenge: the first to spend it signs in.
   if (!(await spendChallenge(deps.db, input.challenge, now))) throw new AppError('AUTH', DEAD_CHALLENGE);

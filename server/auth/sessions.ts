@@ -135,21 +135,23 @@ export class SessionStore {
 }
 
 /**
- * Revokes every live session of a user but `keepSessionId` (the one changing its own password), on
- * `db` or inside a caller's transaction, so the revocation commits with the change that calls for it.
+ * Revokes every live session of a user but `keep` (the one changing its own password), or only those
+ * opened by `method` (an unlinked single sign-on identity), on `db` or inside a caller's transaction,
+ * so the revocation commits with the change that calls for it.
  */
 export async function revokeSessionsOfUser(
   db: Kysely<ServerDatabase>,
   userId: string,
   now: number,
-  keepSessionId?: string,
+  only: { keep?: string | undefined; method?: SessionAuthMethod } = {},
 ): Promise<number> {
   let update = db
     .updateTable('sessions')
     .set({ revoked_at: now })
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null);
-  if (keepSessionId !== undefined) update = update.where('id', '!=', keepSessionId);
+  if (only.keep !== undefined) update = update.where('id', '!=', only.keep);
+  if (only.method !== undefined) update = update.where('auth_method', '=', only.method);
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -2,6 +2,7 @@ import type { UserIdentityView } from '../../common/api/server-admin-accounts.js
 import { AppError } from '../../common/errors.js';
 import { recordAudit } from '../audit/audit-log.js';
 import type { ResetCaller } from '../auth/account-reset.js';
+import { revokeSessionsOfUser } from '../auth/sessions.js';
 import type { ServerContext } from '../context.js';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../db/schema.js';
@@ -59,14 +60,7 @@ export async function unlinkIdentity(
     if (!identity) throw new AppError('NOT_FOUND', 'This user has no such linked identity.');
     await assertNotAbove(trx, 'unlink the sign-in identity', userId, held, now);
     await trx.deleteFrom('user_identities').where('id', '=', identityId).execute();
-    const revoked = await trx
-      .updateTable('sessions')
-      .set({ revoked_at: now })
-      .where('user_id', '=', userId)
-      .where('auth_method', '=', 'sso')
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
-    const revokedSessions = Number(revoked.numUpdatedRows);
+    const revokedSessions = await revokeSessionsOfUser(trx, userId, now, { method: 'sso' });
     await recordAudit(trx, {
       action: 'user.sso_unlinked',
       actorUserId: caller.id,

@@ -66,6 +66,14 @@ export type SessionView = z.infer<typeof SessionView>;
 export const LoginOutput = SessionView.extend({ token: z.string() });
 export type LoginOutput = z.infer<typeof LoginOutput>;
 
+/**
+ * `POST /api/auth/logout`: whether a live session ended; for a session opened by single sign-on, the
+ * identity provider's sign-out page to send the browser to (OpenID Connect RP-Initiated Logout), so
+ * that "Sign in with SSO" asks for the person again; null when there is none to visit.
+ */
+export const LogoutOutput = z.object({ revoked: z.boolean(), endSessionUrl: z.string().nullable() });
+export type LogoutOutput = z.infer<typeof LogoutOutput>;
+
 export const HealthOutput = z.object({
   status: z.literal('ok'),
   database: z.enum(['sqlite', 'postgres']),

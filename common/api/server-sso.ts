@@ -57,6 +57,8 @@ export const SsoConfigView = z.object({
   defaultRoleId: z.string().nullable(),
   /** What to register at the IdP as the redirect URI, as this request reached the server. */
   redirectUri: z.string(),
+  /** Where the IdP sends the browser back after a sign-out (its post-logout redirect URI), likewise. */
+  postLogoutRedirectUri: z.string(),
 });
 export type SsoConfigView = z.infer<typeof SsoConfigView>;
 

@@ -194,6 +194,14 @@ export type UserIdentitiesTable = {
   last_login_at: number;
 };
 
+/** A web session opened by single sign-on: the sealed ID token its sign-out at the IdP needs. */
+export type SsoSessionsTable = {
+  session_id: string;
+  issuer: string;
+  id_token_sealed: string;
+  created_at: number;
+};
+
 /** A sign-in sent to the IdP and not back yet (10 minutes, single use). */
 export type SsoPendingTable = {
   id: string;
@@ -266,6 +274,7 @@ export type ServerDatabase = {
   workspace_settings: WorkspaceSettingsTable;
   sso_config: SsoConfigTable;
   user_identities: UserIdentitiesTable;
+  sso_sessions: SsoSessionsTable;
   sso_pending: SsoPendingTable;
   sso_exchange_codes: SsoExchangeCodesTable;
   access_grants: AccessGrantsTable;

@@ -32,11 +32,24 @@ export const SSO_CLIENT_SECRET = {
   since: 8,
 } as const satisfies SealedColumn;
 
+/** The ID token an SSO web session was opened with (its sign-out's id_token_hint), bound to the session. */
+export const SSO_ID_TOKEN = {
+  table: 'sso_sessions',
+  column: 'id_token_sealed',
+  rowId: 'session_id',
+  since: 13,
+} as const satisfies SealedColumn;
+
 /**
  * Every sealed column. A feature that keeps a new secret adds its column here (and a migration that
  * seals existing rows with sealColumnInPlace), so rotation and status cover it without more code.
  */
-export const SEALED_COLUMNS: readonly SealedColumn[] = [WORKSPACE_PRIVATE_KEY, USER_TOTP_SECRET, SSO_CLIENT_SECRET];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  WORKSPACE_PRIVATE_KEY,
+  USER_TOTP_SECRET,
+  SSO_CLIENT_SECRET,
+  SSO_ID_TOKEN,
+];
 
 export function placeOf(column: SealedColumn, rowId: string): SealedPlace {
   return { table: column.table, column: column.column, rowId };

@@ -7,6 +7,7 @@ import type { SsoPendingTable } from '../db/schema.js';
 import { issueExchangeCode } from './exchange-codes.js';
 import { consumePending } from './pending-sign-ins.js';
 import { resolveSsoUser } from './resolve-user.js';
+import { rememberSsoSession } from './sso-sign-out.js';
 import { isActive, readSsoConfig } from './sso-config.js';
 
 export type CallbackRequest = {
@@ -94,6 +95,7 @@ export async function completeSsoCallback(
   if (!isActive(config)) return failed('sso_disabled', 'Single sign-on was turned off.', { pending });
 
   let claims: client.IDToken;
+  let idToken: string;
   let userInfo: client.UserInfoResponse | undefined;
   try {
     const configuration = await context.oidc.configuration(config);
@@ -106,6 +108,7 @@ export async function completeSsoCallback(
       idTokenExpected: true,
     });
     claims = tokens.claims()!;
+    idToken = tokens.id_token!;
     // Spec-strict IdPs put the email claims only at the userinfo endpoint for the code flow;
     // openid-client checks that its `sub` is the ID token's.
     if (claims.email === undefined)
@@ -156,6 +159,8 @@ export async function completeSsoCallback(
     { currentToken: request.currentToken, ip: request.ip, sso },
     now,
   );
+  // Kept for the sign-out at the IdP (sso-sign-out.ts).
+  await rememberSsoSession(context, { sessionId: login.session.id, issuer: config.issuer, idToken }, now);
   return { kind: 'session', login, pendingId: pending.id };
 }
 

@@ -74,6 +74,7 @@ beforeAll(async () => {
   });
   idp = await startTestIdp({
     redirectUris: [`${server.url}/api/auth/sso/callback`],
+    postLogoutRedirectUris: [`${server.url}/admin/`],
     accounts: {
       'sub-admin': { email: ADMIN.email, email_verified: true },
       'sub-newbie': { email: NEWBIE, email_verified: true },
@@ -114,6 +115,7 @@ describe('single sign-on in the admin web UI', () => {
     await page.getByTestId('sso-redirect-uri-copy').click();
     await expect.poll(() => page.getByTestId('sso-redirect-uri-copy-status').textContent()).toContain('Copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/api/auth/sso/callback`);
+    expect(await page.getByTestId('sso-post-logout-redirect-uri').inputValue()).toBe(`${server.url}/admin/`);
     // No secret yet: a field to type it, not a "set" badge.
     expect(await page.getByTestId('sso-secret').count()).toBe(1);
     expect(await page.getByTestId('sso-secret-set').count()).toBe(0);
@@ -194,6 +196,7 @@ describe('single sign-on in the admin web UI', () => {
       autoProvision: true,
       defaultRoleId: salesRep.id,
       redirectUri: `${server.url}/api/auth/sso/callback`,
+      postLogoutRedirectUri: `${server.url}/admin/`,
     });
 
     // Read back after a reload: what the server keeps, the secret as "set" only.
@@ -297,6 +300,23 @@ describe('single sign-on in the admin web UI', () => {
     await page.reload();
     await page.getByTestId('user-open').filter({ hasText: NEWBIE }).click();
     await expect.poll(() => page.getByTestId('user-identity').count()).toBe(1);
+    expect(unexpectedHere(errors)).toEqual([]);
+  });
+
+  it('signs out at the IdP too: it asks, comes back to the sign-in page, and the next SSO sign-in asks who it is', async () => {
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL((url) => url.origin === idp.issuer);
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL(`${server.url}/admin/`);
+    await page.getByTestId('sign-in-form').waitFor();
+    const logouts = await asAdmin<AuditPage>('/api/admin/audit?action=auth.logout&limit=1');
+    expect(logouts.entries[0]?.details).toEqual({ method: 'sso', idpSignOut: true });
+
+    // Without the IdP's sign-out this went straight back in as the admin: now the IdP asks.
+    await page.getByTestId('sign-in-sso').click();
+    await page.locator('input[name="login"]').waitFor();
+    await signInAtIdp(page, 'sub-admin');
+    await page.getByTestId('users-table').waitFor();
     expect(unexpectedHere(errors)).toEqual([]);
   });
 });

@@ -19,6 +19,8 @@ export type TestIdp = {
 export type TestIdpOptions = {
   /** The relying party's callback URLs registered for the client (exact match, as real IdPs do). */
   redirectUris: string[];
+  /** Where a sign-out at the IdP (RP-Initiated Logout) may send the browser back to; others are refused. */
+  postLogoutRedirectUris?: string[];
   accounts?: Record<string, IdpAccount>;
   /**
    * true: the email claims ride in the ID token (what Google, Entra and Okta do for the code flow).
@@ -57,6 +59,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: options.redirectUris,
+        post_logout_redirect_uris: options.postLogoutRedirectUris ?? [],
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',

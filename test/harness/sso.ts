@@ -54,6 +54,7 @@ export async function startSsoWorld(
   const server = await startServer({ database: target, host: '127.0.0.1', port: 0, clock, secretKey });
   const idp = await startTestIdp({
     redirectUris: [`${server.url}/api/auth/sso/callback`],
+    postLogoutRedirectUris: [`${server.url}/admin/`],
     accounts: options.accounts ?? {},
     ...(options.claimsInIdToken === undefined ? {} : { claimsInIdToken: options.claimsInIdToken }),
     ...(options.idpHost ? { host: options.idpHost } : {}),

@@ -21,6 +21,8 @@ export type GoOptions = {
   stopBefore?: (url: URL) => boolean;
   /** The account to sign in as on the IdP's login page (its `sub`). */
   login?: string;
+  /** Answers "Yes, sign me out" on the IdP's sign-out page (RP-Initiated Logout). */
+  confirmSignOut?: boolean;
   /** Hops at most (redirects and form posts together). */
   maxHops?: number;
 };
@@ -42,7 +44,12 @@ export class UserAgent {
         continue;
       }
       const body = await response.text();
-      const form = options.login === undefined ? undefined : idpForm(body, next.url, options.login);
+      const form =
+        options.login !== undefined
+          ? idpForm(body, next.url, options.login)
+          : options.confirmSignOut
+            ? signOutForm(body, next.url)
+            : undefined;
       if (response.status === 200 && form) {
         next = form;
         continue;
@@ -120,6 +127,20 @@ function idpForm(html: string, base: URL, login: string): { url: URL; init: Requ
     fields.set('login', login);
     fields.set('password', 'any password: the dev login page checks none');
   }
+  return {
+    url: new URL(form[1].replace(/&amp;/g, '&'), base),
+    init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() },
+  };
+}
+
+/** oidc-provider's sign-out page: a form with its xsrf value, answered "yes". */
+function signOutForm(html: string, base: URL): { url: URL; init: RequestInit } | undefined {
+  const form =
+    /<form id="op\.logoutForm" method="post" action="([^"]+)"><input type="hidden" name="xsrf" value="([^"]+)"/.exec(
+      html,
+    );
+  if (!form?.[1] || !form[2]) return undefined;
+  const fields = new URLSearchParams({ xsrf: form[2], logout: 'yes' });
   return {
     url: new URL(form[1].replace(/&amp;/g, '&'), base),
     init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() },

@@ -336,14 +336,14 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('team server identity on 
     it('end at logout (twice is fine) and at an admin revoke; a disabled user loses every session', async () => {
       const first = await bootstrapAdmin();
       const logout = await post(server.app, '/api/auth/logout', {}, bearer(first));
-      expect(logout.body).toEqual({ ok: true, value: { revoked: true } });
+      expect(logout.body).toEqual({ ok: true, value: { revoked: true, endSessionUrl: null } });
       expect(String(logout.response.headers['set-cookie'])).toContain('Max-Age=0');
       const unauthenticated = await get(server.app, '/api/auth/session', bearer(first));
       expect(unauthenticated.response.statusCode).toBe(401);
       expect(unauthenticated.body.error?.code).toBe('UNAUTHENTICATED');
       expect((await post(server.app, '/api/auth/logout', {}, bearer(first))).body).toEqual({
         ok: true,
-        value: { revoked: false },
+        value: { revoked: false, endSessionUrl: null },
       });
 
       // An admin revokes another session by id; a plain user may not.

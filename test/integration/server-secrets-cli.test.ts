@@ -74,7 +74,7 @@ describe('the server secret key from the command line', () => {
     const status = await runServerCommand(['secrets', 'status', ...args], baseEnv);
     expect(status).toMatchObject({ code: 0, stderr: '' });
     expect(status.stdout).toBe(
-      `Database: 1 value sealed with key ${id}: workspace.private_key_sealed 1, user_totp.secret_sealed 0, sso_config.client_secret_sealed 0.\n` +
+      `Database: 1 value sealed with key ${id}: workspace.private_key_sealed 1, user_totp.secret_sealed 0, sso_config.client_secret_sealed 0, sso_sessions.id_token_sealed 0.\n` +
         `Key given: ${id} (the key file ${keyFile}): it opens 1 of 1 value.\nStatus: OK\n`,
     );
     const otherKey = newServerKeyText();
@@ -94,7 +94,7 @@ describe('the server secret key from the command line', () => {
     expect(newId).not.toBe(id);
     expect(rotated.stdout).toMatch(
       new RegExp(
-        `^Re-sealed 1 value \\(workspace.private_key_sealed 1, user_totp.secret_sealed 0, sso_config.client_secret_sealed 0\\) from key ${id} to key ` +
+        `^Re-sealed 1 value \\(workspace.private_key_sealed 1, user_totp.secret_sealed 0, sso_config.client_secret_sealed 0, sso_sessions.id_token_sealed 0\\) from key ${id} to key ` +
           `${newId} in one transaction; audit entry #\\d+ \\(secrets.rotated\\)\\.\\n${keyFile} now holds key ${newId}; ` +
           `the old key ${id} is kept as ${keyFile}.previous-${id} for backups made before now`,
       ),

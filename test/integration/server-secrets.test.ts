@@ -14,9 +14,10 @@ import { MIGRATIONS, type Migration } from '../../server/db/migrations/index.js'
 import { appliedVersions, migrate } from '../../server/db/migrator.js';
 import { keyIdsInUse, takeInventory } from '../../server/secrets/inventory.js';
 import { runSecretsCommand } from '../../server/secrets/secrets-cli.js';
-import { placeOf, USER_TOTP_SECRET, WORKSPACE_PRIVATE_KEY } from '../../server/secrets/sealed-columns.js';
+import { placeOf, SSO_ID_TOKEN, USER_TOTP_SECRET, WORKSPACE_PRIVATE_KEY } from '../../server/secrets/sealed-columns.js';
 import { newServerKeyText, parseServerKey } from '../../server/secrets/server-key.js';
 import { readSsoConfig, saveSsoConfig } from '../../server/sso/sso-config.js';
+import { rememberSsoSession } from '../../server/sso/sso-sign-out.js';
 import { startServer } from '../../server/start.js';
 import { databaseBytes } from '../harness/database-dump.js';
 import { makePreviousVersionDatabase } from '../harness/previous-server-version.js';
@@ -297,6 +298,14 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     const ssoSecret = 'the-idp-client-secret';
     const ssoConfig = await readSsoConfig(first.context);
     await saveSsoConfig(first.context, { ...ssoConfig, clientSecret: ssoSecret }, clock.now());
+    // A web session opened by single sign-on keeps its ID token for the sign-out at the IdP.
+    const idToken = 'header.the-id-token-of-an-sso-session.signature';
+    const { session: ssoSession } = await first.context.sessions.create(adminId, clock.now(), 'sso');
+    await rememberSsoSession(
+      first.context,
+      { sessionId: ssoSession.id, issuer: 'https://idp.example.com', idToken },
+      clock.now(),
+    );
     await close(first);
 
     const env = {
@@ -309,7 +318,8 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     expect(rotated.exitCode).toBe(0);
     expect(rotated.stdout).toMatch(
       new RegExp(
-        `^Re-sealed 3 values \\(workspace.private_key_sealed 1, user_totp.secret_sealed 1, sso_config.client_secret_sealed 1\\) from key ${keyId(oldKey)} ` +
+        `^Re-sealed 4 values \\(workspace.private_key_sealed 1, user_totp.secret_sealed 1, sso_config.client_secret_sealed 1, ` +
+          `sso_sessions.id_token_sealed 1\\) from key ${keyId(oldKey)} ` +
           `to key ${keyId(newKey)} in one transaction; audit entry #\\d+ \\(secrets.rotated\\)\\.\\n` +
           `Start every server instance with the new key \\(id ${keyId(newKey)}\\) and stop giving CLIENTELE_SERVER_SECRET_KEY_PREVIOUS`,
       ),
@@ -326,7 +336,12 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     expect(session.response.statusCode).toBe(200);
     expect(await policyVerifiesWith(server, session.body.value.token, publicKeyJwk)).toMatchObject({ userId: adminId });
     expect((await readSsoConfig(server.context)).clientSecret).toBe(ssoSecret);
-    expect([...keyIdsInUse(await takeInventory(server.context.db))]).toEqual([[keyId(newKey), 3]]);
+    const kept = await server.context.db.selectFrom('sso_sessions').selectAll().executeTakeFirstOrThrow();
+    expect(server.context.secrets.open(kept.id_token_sealed, placeOf(SSO_ID_TOKEN, ssoSession.id))).toEqual({
+      ok: true,
+      value: idToken,
+    });
+    expect([...keyIdsInUse(await takeInventory(server.context.db))]).toEqual([[keyId(newKey), 4]]);
 
     const entry = await server.context.db
       .selectFrom('audit_log')
@@ -339,10 +354,11 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
       toKeyId: keyId(newKey),
       resealed: {
         'sso_config.client_secret_sealed': 1,
+        'sso_sessions.id_token_sealed': 1,
         'user_totp.secret_sealed': 1,
         'workspace.private_key_sealed': 1,
       },
-      total: 3,
+      total: 4,
     });
     expect(entry.details).not.toContain(newKey);
     expect(await verifyAuditChain(server.context.db)).toMatchObject({ ok: true });
@@ -354,16 +370,16 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     const status = await runSecretsCommand(['status', ...args], { ...env, CLIENTELE_SERVER_SECRET_KEY_PREVIOUS: '' });
     expect(status.exitCode).toBe(0);
     expect(status.stdout).toBe(
-      `Database: 3 values sealed with key ${keyId(newKey)}: workspace.private_key_sealed 1, user_totp.secret_sealed 1, ` +
-        `sso_config.client_secret_sealed 1.\n` +
-        `Key given: ${keyId(newKey)} (CLIENTELE_SERVER_SECRET_KEY): it opens 3 of 3 values.\nStatus: OK`,
+      `Database: 4 values sealed with key ${keyId(newKey)}: workspace.private_key_sealed 1, user_totp.secret_sealed 1, ` +
+        `sso_config.client_secret_sealed 1, sso_sessions.id_token_sealed 1.\n` +
+        `Key given: ${keyId(newKey)} (CLIENTELE_SERVER_SECRET_KEY): it opens 4 of 4 values.\nStatus: OK`,
     );
     const wrongStatus = await runSecretsCommand(['status', '--json', ...args], {
       ...env,
       CLIENTELE_SERVER_SECRET_KEY: oldKey,
     });
     expect(wrongStatus.exitCode).toBe(1);
-    expect(JSON.parse(wrongStatus.stdout)).toMatchObject({ keyId: keyId(oldKey), opened: 0, failed: 3, ok: false });
+    expect(JSON.parse(wrongStatus.stdout)).toMatchObject({ keyId: keyId(oldKey), opened: 0, failed: 4, ok: false });
   });
 
   it('a rotation that meets a value it cannot open changes nothing', async () => {

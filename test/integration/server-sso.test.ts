@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { UserView, RoleView } from '../../common/api/server-admin.js';
+import type { LogoutOutput } from '../../common/api/server-auth.js';
 import type { SsoConfigView } from '../../common/api/server-sso.js';
 import { NO_PASSWORD } from '../../server/auth/no-password.js';
 import { SessionStore } from '../../server/auth/sessions.js';
@@ -238,6 +239,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
       autoProvision: false,
       defaultRoleId: null,
       redirectUri: `${w.server.url}/api/auth/sso/callback`,
+      postLogoutRedirectUri: `${w.server.url}/admin/`,
     });
     const raw = await fetch(`${w.server.url}/api/admin/sso`, { headers: { authorization: `Bearer ${w.admin}` } });
     expect(await raw.text()).not.toContain(w.idp.clientSecret);
@@ -587,5 +589,93 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
     const failures = (await audit(w, 'auth.login_failed')).map((f) => f.details.reason);
     expect(failures).toEqual(['unknown_account', 'verifier_mismatch', 'code_invalid', 'code_invalid']);
     expect((await audit(w, 'auth.login')).at(-1)!.details).toMatchObject({ method: 'sso', subject: 'sub-rep' });
+  });
+  async function logout(w: SsoWorld, agent: UserAgent): Promise<LogoutOutput> {
+    const response = await agent.request(new URL(`${w.server.url}/api/auth/logout`), { method: 'POST' });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as Body<LogoutOutput>).value;
+  }
+
+  /** Whether the IdP still knows this browser: a new sign-in goes straight back, or shows its login page. */
+  async function idpRemembers(w: SsoWorld, agent: UserAgent): Promise<boolean> {
+    const page = await agent.go(startUrl(w), { stopBefore: isCallback });
+    if (page.stoppedAt) return true;
+    expect(page.url.origin, 'the sign-in stopped at the IdP').toBe(new URL(w.idp.issuer).origin);
+    expect(page.body).toMatch(/name="prompt" value="login"/);
+    return false;
+  }
+
+  it('signs out at the IdP too: the logout names its end-session page with the sealed ID token as hint, and a new SSO sign-in asks again', async () => {
+    const w = await start();
+    const agent = new UserAgent();
+    expect((await agent.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    const [kept] = await w.database.db.selectFrom('sso_sessions').selectAll().execute();
+    const session = await w.database.db.selectFrom('sessions').selectAll().where('auth_method', '=', 'sso').execute();
+    expect(kept).toMatchObject({ session_id: session[0]!.id, issuer: w.idp.issuer });
+    // Sealed: no JWT (base64url of '{"') in the column.
+    expect(kept!.id_token_sealed).not.toMatch(/eyJ/);
+    expect(await idpRemembers(w, agent), 'signed in at the IdP').toBe(true);
+
+    const out = await logout(w, agent);
+    expect(out.revoked).toBe(true);
+    const end = new URL(out.endSessionUrl!);
+    expect(`${end.origin}${end.pathname}`).toBe(`${w.idp.issuer}/session/end`);
+    expect(end.searchParams.get('client_id')).toBe(w.idp.clientId);
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(`${w.server.url}/admin/`);
+    const hint = end.searchParams.get('id_token_hint')!.split('.');
+    const claims = JSON.parse(Buffer.from(hint[1]!, 'base64url').toString()) as { aud: string; sub: string };
+    expect(claims).toMatchObject({ aud: w.idp.clientId, sub: 'sub-admin' });
+    // Spent: a second logout has nothing to end, here or there.
+    expect(await w.database.db.selectFrom('sso_sessions').selectAll().execute()).toEqual([]);
+    expect(await logout(w, agent)).toEqual({ revoked: false, endSessionUrl: null });
+    expect((await audit(w, 'auth.logout'))[0]!.details).toEqual({ method: 'sso', idpSignOut: true });
+
+    // The IdP checks the hint and the return address, asks, and comes back to the admin pages.
+    const back = await agent.go(end, { confirmSignOut: true });
+    expect(back.status).toBe(200);
+    expect(back.url.href).toBe(`${w.server.url}/admin/`);
+    expect(await idpRemembers(w, agent), 'signed out at the IdP').toBe(false);
+    expect((await sessionOf(w, agent)).status).toBe(401);
+  });
+
+  it('ends only the local session when there is nowhere to go: a password session, SSO turned off since, the IdP gone', async () => {
+    const w = await start();
+    const password = new UserAgent();
+    const login = await password.request(new URL(`${w.server.url}/api/auth/login`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SSO_ADMIN),
+    });
+    expect(login.status).toBe(200);
+    expect(await logout(w, password)).toEqual({ revoked: true, endSessionUrl: null });
+    expect((await audit(w, 'auth.logout'))[0]!.details).toEqual({ method: 'password' });
+
+    const turnedOff = new UserAgent();
+    expect((await turnedOff.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    await w.configure({ enabled: false });
+    expect(await logout(w, turnedOff)).toEqual({ revoked: true, endSessionUrl: null });
+    expect(await w.database.db.selectFrom('sso_sessions').selectAll().execute()).toEqual([]);
+    await w.configure({ enabled: true });
+
+    // The IdP unreachable (and forgotten: another instance, or the cache expired): signed out here all the same.
+    const stranded = new UserAgent();
+    expect((await stranded.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    await w.idp.close();
+    w.clock.advance(11 * MINUTE);
+    expect(await logout(w, stranded)).toEqual({ revoked: true, endSessionUrl: null });
+    expect((await sessionOf(w, stranded)).status).toBe(401);
+  });
+
+  it('drops the kept ID tokens of sessions that ended another way at the next SSO sign-in', async () => {
+    const w = await start();
+    const first = new UserAgent();
+    expect((await first.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    const [ended] = await w.database.db.selectFrom('sso_sessions').select('session_id').execute();
+    await serverApi(w.server, 'DELETE', `/api/admin/sessions/${ended!.session_id}`, w.admin);
+    const second = new UserAgent();
+    expect((await second.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    const kept = await w.database.db.selectFrom('sso_sessions').select('session_id').execute();
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.session_id).not.toBe(ended!.session_id);
   });
 });

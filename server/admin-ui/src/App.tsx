@@ -51,7 +51,13 @@ export function App(): ReactElement {
   }, []);
 
   const signOut = useCallback(async () => {
-    await api.logout();
+    const result = await api.logout();
+    // Signed in by single sign-on: the IdP's own sign-out next, or "Sign in with SSO" would let the
+    // next person at this browser straight back in. It comes back to these pages, signed out.
+    if (result.ok && result.value.endSessionUrl) {
+      window.location.assign(result.value.endSessionUrl);
+      return;
+    }
     setBoot({ state: 'signed-out' });
     navigate('/', { replace: true });
   }, []);

@@ -10,6 +10,7 @@ import * as policyCopies from './0009_policy_copies.js';
 import * as offlineGraceSetting from './0010_offline_grace_setting.js';
 import * as authEpoch from './0011_auth_epoch.js';
 import * as passwordChangeRequired from './0012_password_change_required.js';
+import * as ssoSessions from './0013_sso_sessions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration, MigrationContext, MigrationRun } from './migration.js';
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: '0010_offline_grace_setting', up: offlineGraceSetting.up },
   { version: 11, name: '0011_auth_epoch', up: authEpoch.up },
   { version: 12, name: '0012_password_change_required', up: passwordChangeRequired.up },
+  { version: 13, name: '0013_sso_sessions', up: ssoSessions.up },
 ];

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PasswordChangeChallengeOutput } from '../../../common/api/server-account-recovery.js';
 import type { AccountSessionView } from '../../../common/api/server-admin-accounts.js';
-import { BootstrapInput, LoginInput, type LoginOutput, type SessionView } from '../../../common/api/server-auth.js';
+import {
+  BootstrapInput,
+  LoginInput,
+  type LoginOutput,
+  type LogoutOutput,
+  type SessionView,
+} from '../../../common/api/server-auth.js';
+import { AppError } from '../../../common/errors.js';
 import type { SecondFactorChallengeOutput } from '../../../common/api/server-second-factor.js';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
@@ -16,6 +23,8 @@ import { adminAccessOf } from '../../rbac/admin-access.js';
 import { callerOf, callerRights } from '../authorize.js';
 import { SECOND_FACTOR_SETUP_REQUIRED, secondFactorSetupRequired } from '../require-session.js';
 import { clearSessionCookie, readSessionToken, setSessionCookie } from '../session-token.js';
+import { ssoSignedOutUrl } from '../sso-urls.js';
+import { idpSignOutUrl } from '../../sso/sso-sign-out.js';
 
 export function sessionView(session: SessionsTable, user: Pick<UsersTable, 'id' | 'email' | 'is_admin'>): SessionView {
   return {
@@ -96,16 +105,20 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
     const active = token ? await context.sessions.authenticate(token, now) : undefined;
     // Logging out twice, or with a dead token, is not an error: the caller ends up signed out.
     const revoked = token ? await context.sessions.revokeByToken(token, now) : false;
+    // A session opened by single sign-on is also ended at the IdP, if it says how.
+    const endSessionUrl = revoked && active ? await signOutAtIdp(context, request, active.session.id) : null;
     if (revoked && active) {
       await recordAudit(context.db, {
         action: 'auth.logout',
         actorUserId: active.user.id,
         at: now,
         target: `session:${active.session.id}`,
+        details: { method: active.session.auth_method, ...(endSessionUrl ? { idpSignOut: true } : {}) },
       });
     }
     clearSessionCookie(reply, request);
-    return reply.send(ok({ revoked }));
+    const output: LogoutOutput = { revoked, endSessionUrl };
+    return reply.send(ok(output));
   });
 
   app.get('/api/auth/session', async (request, reply) => {
@@ -121,4 +134,26 @@ export function registerAuthRoutes(app: FastifyInstance, context: ServerContext)
     };
     return reply.send(ok(output));
   });
+}
+
+/**
+ * The IdP's sign-out page for a session just ended, or null. An IdP that does not answer now costs
+ * the user only that step: they are signed out here either way, and the log says why the IdP's was
+ * skipped.
+ */
+async function signOutAtIdp(
+  context: ServerContext,
+  request: FastifyRequest,
+  sessionId: string,
+): Promise<string | null> {
+  try {
+    return await idpSignOutUrl(context, sessionId, ssoSignedOutUrl(request));
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    request.log.info(
+      { code: error.code, details: error.details },
+      `sign-out at the identity provider skipped: ${error.message}`,
+    );
+    return null;
+  }
 }

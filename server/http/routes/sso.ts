@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { LoginOutput } from '../../../common/api/server-auth.js';
 import { SsoDesktopStart, SsoExchangeInput, type SsoStatus } from '../../../common/api/server-sso.js';
 import { AppError } from '../../../common/errors.js';
@@ -14,16 +14,10 @@ import { parseBody } from '../parse-body.js';
 import { readSessionToken, setSessionCookie } from '../session-token.js';
 import { clearBindingCookie, readBindingCookie, setBindingCookie } from '../sso-binding-cookie.js';
 import { sendSsoPage } from '../sso-pages.js';
+import { ssoCallbackUrl, WEB_LANDING } from '../sso-urls.js';
 import { sessionView } from './auth.js';
 
-/** Where a web sign-in leads once it is done: the admin pages. */
-export const WEB_LANDING = '/admin/';
 const START_PATH = '/api/auth/sso/start';
-
-/** The server's callback as the browser reaches it (register this at the IdP; behind a proxy, --trust-proxy). */
-export function ssoCallbackUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}/api/auth/sso/callback`;
-}
 
 const EXCHANGE_REFUSED =
   'This sign-in code is not valid: it was used, has expired, or belongs to another sign-in. Sign in again.';

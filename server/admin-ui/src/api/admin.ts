@@ -19,7 +19,7 @@ import type {
   TeamView,
   UserView,
 } from '../../../../common/api/server-admin.js';
-import type { LoginOutput } from '../../../../common/api/server-auth.js';
+import type { LoginOutput, LogoutOutput } from '../../../../common/api/server-auth.js';
 import type { GrantView } from '../../../../common/api/server-grants.js';
 import type { SsoConfigInput, SsoConfigView, SsoStatus } from '../../../../common/api/server-sso.js';
 import type {
@@ -49,7 +49,7 @@ export const api = {
   newPassword: (challenge: string, newPassword: string): Promise<Result<SignedIn>> =>
     request('POST', '/api/auth/new-password', { challenge, newPassword }),
   ssoStatus: (): Promise<Result<SsoStatus>> => request('GET', '/api/auth/sso/status'),
-  logout: (): Promise<Result<{ revoked: boolean }>> => request('POST', '/api/auth/logout'),
+  logout: (): Promise<Result<LogoutOutput>> => request('POST', '/api/auth/logout'),
   bootstrap: (token: string, email: string, password: string): Promise<Result<LoginOutput>> =>
     request('POST', '/api/auth/bootstrap', { token, email, password }),
   totpSetup: (): Promise<Result<TotpSetupOutput>> => request('POST', '/api/auth/totp/setup'),

@@ -3,10 +3,17 @@ import { CopyableValue } from '../../components/CopyableValue.js';
 import { LinkIcon } from '../../components/icons.js';
 
 /**
- * What the admin registers at the identity provider before filling in the form: the callback as the
- * server computes it from how this page reached it (so behind a proxy, only with --trust-proxy).
+ * What the admin registers at the identity provider before filling in the form: the callback and the
+ * post-logout return address, as the server computes them from how this page reached it (so behind a
+ * proxy, only with --trust-proxy).
  */
-export function RedirectUriCard({ redirectUri }: { redirectUri: string }): ReactElement {
+export function RedirectUriCard({
+  redirectUri,
+  postLogoutRedirectUri,
+}: {
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+}): ReactElement {
   return (
     <section className="card settings-card" aria-labelledby="sso-register-title" data-testid="sso-register">
       <div className="setting-row">
@@ -29,6 +36,13 @@ export function RedirectUriCard({ redirectUri }: { redirectUri: string }): React
             value={redirectUri}
             hint="Computed from the address you opened these pages with. Behind a reverse proxy, start the server with --trust-proxy so it shows the public address."
             testId="sso-redirect-uri"
+          />
+          <CopyableValue
+            id="sso-post-logout-redirect-uri"
+            label="Post-logout redirect URI"
+            value={postLogoutRedirectUri}
+            hint="Signing out of these pages signs out at the identity provider too, then comes back here. Register this address for that, where your provider asks for one (RP-initiated logout)."
+            testId="sso-post-logout-redirect-uri"
           />
         </div>
       </div>

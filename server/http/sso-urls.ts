@@ -1,0 +1,14 @@
+import type { FastifyRequest } from 'fastify';
+
+/** Where a web sign-in leads once it is done, and a sign-out at the IdP comes back to: the admin pages. */
+export const WEB_LANDING = '/admin/';
+
+/** The server's callback as the browser reaches it (register this at the IdP; behind a proxy, --trust-proxy). */
+export function ssoCallbackUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}/api/auth/sso/callback`;
+}
+
+/** Where the IdP sends the browser back after a sign-out there (its post-logout redirect URI), likewise. */
+export function ssoSignedOutUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${WEB_LANDING}`;
+}

@@ -59,6 +59,8 @@ export const SsoConfigView = z.object({
   redirectUri: z.string(),
   /** Where the IdP sends the browser back after a sign-out (its post-logout redirect URI), likewise. */
   postLogoutRedirectUri: z.string(),
+  /** Where the IdP posts its logout tokens (back-channel logout URI), likewise. */
+  backchannelLogoutUri: z.string(),
 });
 export type SsoConfigView = z.infer<typeof SsoConfigView>;
 

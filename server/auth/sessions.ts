@@ -136,14 +136,15 @@ export class SessionStore {
 
 /**
  * Revokes every live session of a user but `keep` (the one changing its own password), or only those
- * opened by `method` (an unlinked single sign-on identity), on `db` or inside a caller's transaction,
- * so the revocation commits with the change that calls for it.
+ * opened by `method` (an unlinked single sign-on identity), or only those opened by `openedBy` (an
+ * IdP's logout, which concerns the sessions that existed when it was sent), on `db` or inside a
+ * caller's transaction, so the revocation commits with the change that calls for it.
  */
 export async function revokeSessionsOfUser(
   db: Kysely<ServerDatabase>,
   userId: string,
   now: number,
-  only: { keep?: string | undefined; method?: SessionAuthMethod } = {},
+  only: { keep?: string | undefined; method?: SessionAuthMethod; openedBy?: number } = {},
 ): Promise<number> {
   let update = db
     .updateTable('sessions')
@@ -152,6 +153,7 @@ export async function revokeSessionsOfUser(
     .where('revoked_at', 'is', null);
   if (only.keep !== undefined) update = update.where('id', '!=', only.keep);
   if (only.method !== undefined) update = update.where('auth_method', '=', only.method);
+  if (only.openedBy !== undefined) update = update.where('created_at', '<=', only.openedBy);
   const result = await update.executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

@@ -199,6 +199,8 @@ export type SsoSessionsTable = {
   session_id: string;
   issuer: string;
   id_token_sealed: string;
+  /** The IdP's session id (the ID token's `sid`), which its back-channel logout names. */
+  sid: string | null;
   created_at: number;
 };
 

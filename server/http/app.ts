@@ -28,6 +28,7 @@ import { registerPasswordRoute } from './routes/password.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerSecondFactorRoutes } from './routes/second-factor.js';
 import { registerSsoRoutes } from './routes/sso.js';
+import { registerSsoBackchannelRoute } from './routes/sso-backchannel.js';
 
 export type BuildServerOptions = {
   logger?: FastifyServerOptions['logger'];
@@ -77,6 +78,7 @@ export function buildServer(context: ServerContext, options: BuildServerOptions 
   registerAdminAuditVerifyRoute(app, context);
   registerAdminUiRoutes(app, options.adminUiDir ?? defaultAdminUiDir());
   registerSsoRoutes(app, context);
+  registerSsoBackchannelRoute(app, context);
   registerAdminSsoRoutes(app, context);
   registerGrantRoutes(app, context);
   registerGrantReviewRoutes(app, context);

@@ -46,6 +46,8 @@ export const ROUTE_ACCESS = {
   'GET /api/auth/sso/start': 'public',
   'GET /api/auth/sso/callback': 'public',
   'POST /api/auth/sso/exchange': 'public',
+  // The IdP calls it; the logout token's signature vouches for it (server/sso/backchannel-logout.ts).
+  'POST /api/auth/sso/backchannel-logout': 'public',
   'POST /api/auth/totp/setup': 'session-2fa-setup',
   'POST /api/auth/totp/confirm': 'session-2fa-setup',
   'POST /api/auth/totp/disable': 'session-2fa-setup',

@@ -12,3 +12,10 @@ export function ssoCallbackUrl(request: FastifyRequest): string {
 export function ssoSignedOutUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}${WEB_LANDING}`;
 }
+
+export const BACKCHANNEL_LOGOUT_PATH = '/api/auth/sso/backchannel-logout';
+
+/** Where the IdP posts its logout tokens (register it as the back-channel logout URI), likewise. */
+export function ssoBackchannelLogoutUrl(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}${BACKCHANNEL_LOGOUT_PATH}`;
+}

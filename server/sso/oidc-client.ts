@@ -1,3 +1,4 @@
+import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as client from 'openid-client';
 import { AppError } from '../../common/errors.js';
 import type { Clock } from '../clock.js';
@@ -22,6 +23,8 @@ function isLoopbackHttp(url: string): boolean {
  */
 export class OidcClients {
   private readonly issuers = new Map<string, CachedIssuer>();
+  /** The IdP's signing keys for logout tokens, by jwks_uri (jose fetches and refreshes them). */
+  private readonly logoutKeys = new Map<string, JWTVerifyGetKey>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -61,6 +64,21 @@ export class OidcClients {
     const cached = this.issuers.get(config.issuer);
     const jwks = client.getJwksCache(configuration);
     if (cached && jwks) cached.jwks = jwks;
+  }
+
+  /**
+   * What a back-channel logout token is checked against: the IdP's issuer identifier and signing keys
+   * (from discovery, as for ID tokens). Keys are fetched on first use and again for an unknown key id.
+   */
+  async logoutTokenKeys(config: ActiveSsoConfig): Promise<{ issuer: string; keys: JWTVerifyGetKey }> {
+    const metadata = (await this.configuration(config)).serverMetadata();
+    const jwksUri = metadata.jwks_uri!;
+    let keys = this.logoutKeys.get(jwksUri);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: REQUEST_TIMEOUT_SECONDS * 1000 });
+      this.logoutKeys.set(jwksUri, keys);
+    }
+    return { issuer: metadata.issuer, keys };
   }
 
   /** For a configuration the admin saves: does the issuer answer discovery as an OpenID provider? */

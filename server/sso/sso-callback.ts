@@ -160,7 +160,8 @@ export async function completeSsoCallback(
     now,
   );
   // Kept for the sign-out at the IdP (sso-sign-out.ts).
-  await rememberSsoSession(context, { sessionId: login.session.id, issuer: config.issuer, idToken }, now);
+  const sid = typeof claims.sid === 'string' ? claims.sid : null;
+  await rememberSsoSession(context, { sessionId: login.session.id, issuer: config.issuer, idToken, sid }, now);
   return { kind: 'session', login, pendingId: pending.id };
 }
 

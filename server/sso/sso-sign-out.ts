@@ -15,7 +15,7 @@ import { isActive, readSsoConfig } from './sso-config.js';
  */
 export async function rememberSsoSession(
   context: ServerContext,
-  input: { sessionId: string; issuer: string; idToken: string },
+  input: { sessionId: string; issuer: string; idToken: string; sid: string | null },
   now: number,
 ): Promise<void> {
   await context.db
@@ -36,6 +36,7 @@ export async function rememberSsoSession(
       session_id: input.sessionId,
       issuer: input.issuer,
       id_token_sealed: context.secrets.seal(input.idToken, placeOf(SSO_ID_TOKEN, input.sessionId)),
+      sid: input.sid,
       created_at: now,
     })
     .execute();

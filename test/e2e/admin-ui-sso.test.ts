@@ -197,6 +197,7 @@ describe('single sign-on in the admin web UI', () => {
       defaultRoleId: salesRep.id,
       redirectUri: `${server.url}/api/auth/sso/callback`,
       postLogoutRedirectUri: `${server.url}/admin/`,
+      backchannelLogoutUri: `${server.url}/api/auth/sso/backchannel-logout`,
     });
 
     // Read back after a reload: what the server keeps, the secret as "set" only.

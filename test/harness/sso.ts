@@ -55,6 +55,7 @@ export async function startSsoWorld(
   const idp = await startTestIdp({
     redirectUris: [`${server.url}/api/auth/sso/callback`],
     postLogoutRedirectUris: [`${server.url}/admin/`],
+    backchannelLogoutUri: `${server.url}/api/auth/sso/backchannel-logout`,
     accounts: options.accounts ?? {},
     ...(options.claimsInIdToken === undefined ? {} : { claimsInIdToken: options.claimsInIdToken }),
     ...(options.idpHost ? { host: options.idpHost } : {}),

@@ -76,6 +76,11 @@ const TABLE: Record<string, Row> = {
     }),
     expect: { rest: 401 },
   },
+  // The IdP's call, a form: anything else is refused whoever sends it (no session is looked at).
+  'POST /api/auth/sso/backchannel-logout': {
+    request: () => ({ url: '/api/auth/sso/backchannel-logout', payload: { logout_token: 'a.b.c' } }),
+    expect: { rest: 400 },
+  },
   'GET /api/workspace': { request: () => ({ url: '/api/workspace' }), expect: { rest: 200 } },
   // The link is spent: everyone gets AUTH.
   'POST /api/auth/bootstrap': {

@@ -303,7 +303,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('server secrets on %s', (
     const { session: ssoSession } = await first.context.sessions.create(adminId, clock.now(), 'sso');
     await rememberSsoSession(
       first.context,
-      { sessionId: ssoSession.id, issuer: 'https://idp.example.com', idToken },
+      { sessionId: ssoSession.id, issuer: 'https://idp.example.com', idToken, sid: null },
       clock.now(),
     );
     await close(first);

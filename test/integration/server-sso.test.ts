@@ -240,6 +240,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
       defaultRoleId: null,
       redirectUri: `${w.server.url}/api/auth/sso/callback`,
       postLogoutRedirectUri: `${w.server.url}/admin/`,
+      backchannelLogoutUri: `${w.server.url}/api/auth/sso/backchannel-logout`,
     });
     const raw = await fetch(`${w.server.url}/api/admin/sso`, { headers: { authorization: `Bearer ${w.admin}` } });
     expect(await raw.text()).not.toContain(w.idp.clientSecret);
@@ -677,5 +678,145 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
     const kept = await w.database.db.selectFrom('sso_sessions').select('session_id').execute();
     expect(kept).toHaveLength(1);
     expect(kept[0]!.session_id).not.toBe(ended!.session_id);
+  });
+  const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+  /** The IdP's back-channel call, as the provider makes it: a form with logout_token. */
+  async function postLogoutToken(w: SsoWorld, form: Record<string, string>): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${w.server.url}/api/auth/sso/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  async function ssoSignIn(w: SsoWorld, login = 'sub-admin'): Promise<UserAgent> {
+    const agent = new UserAgent();
+    expect((await agent.go(startUrl(w), { login })).status).toBe(200);
+    return agent;
+  }
+
+  async function passwordSignIn(w: SsoWorld): Promise<UserAgent> {
+    const agent = new UserAgent();
+    const response = await agent.request(new URL(`${w.server.url}/api/auth/login`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SSO_ADMIN),
+    });
+    expect(response.status).toBe(200);
+    return agent;
+  }
+
+  const signedIn = async (w: SsoWorld, agent: UserAgent): Promise<boolean> =>
+    (await sessionOf(w, agent)).status === 200;
+
+  it('ends the session a sign-out at the IdP names (back-channel logout by sid): that browser only, and no password session', async () => {
+    const w = await start();
+    const first = await ssoSignIn(w);
+    const second = await ssoSignIn(w);
+    const password = await passwordSignIn(w);
+    const sids = (await w.database.db.selectFrom('sso_sessions').select('sid').execute()).map((row) => row.sid);
+    expect(sids).toHaveLength(2);
+    expect(sids[0]).toEqual(expect.any(String));
+    expect(sids[0]).not.toBe(sids[1]);
+
+    // The person signs out at the IdP itself, not here: the IdP calls the server.
+    const idpPage = await first.go(`${w.idp.issuer}/session/end`, { confirmSignOut: true });
+    expect(idpPage.status).toBe(200);
+    expect(w.idp.backchannel).toEqual({ delivered: 1, errors: [] });
+    expect(await signedIn(w, first)).toBe(false);
+    expect(await signedIn(w, second)).toBe(true);
+    expect(await signedIn(w, password)).toBe(true);
+    const [ended] = await audit(w, 'auth.sso_logout');
+    expect(ended).toMatchObject({ details: { issuer: w.idp.issuer, revokedSessions: 1 } });
+    expect(ended!.details.sid).toEqual(expect.any(String));
+
+    // The server's own sign-out sends the browser to the IdP, which calls back for a session already ended: 200 all the same.
+    const out = await logout(w, second);
+    await second.go(out.endSessionUrl!, { confirmSignOut: true });
+    expect(w.idp.backchannel).toEqual({ delivered: 2, errors: [] });
+    expect(await audit(w, 'auth.sso_logout')).toHaveLength(1);
+  });
+
+  it('ends every SSO session of a person a logout token names by subject alone, but none opened after it (a replay ends nothing new)', async () => {
+    const w = await start();
+    const [first, second, password] = [await ssoSignIn(w), await ssoSignIn(w), await passwordSignIn(w)];
+    const token = await w.idp.sign({
+      iss: w.idp.issuer,
+      aud: w.idp.clientId,
+      iat: Math.floor(w.clock.now() / 1000),
+      jti: 'logout-1',
+      sub: 'sub-admin',
+      events: { [BACKCHANNEL_EVENT]: {} },
+    });
+    expect(await postLogoutToken(w, { logout_token: token })).toEqual({ status: 200, body: '' });
+    expect([await signedIn(w, first), await signedIn(w, second), await signedIn(w, password)]).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    expect((await audit(w, 'auth.sso_logout'))[0]!.details).toEqual({
+      issuer: w.idp.issuer,
+      subject: 'sub-admin',
+      revokedSessions: 2,
+    });
+
+    w.clock.advance(2 * MINUTE);
+    const later = await ssoSignIn(w);
+    expect((await postLogoutToken(w, { logout_token: token })).status).toBe(200);
+    expect(await signedIn(w, later)).toBe(true);
+    expect(await audit(w, 'auth.sso_logout')).toHaveLength(1);
+  });
+
+  it('refuses what is not a logout token of its IdP (400 invalid_request) and ends nothing', async () => {
+    const w = await start();
+    const agent = await ssoSignIn(w);
+    const now = Math.floor(w.clock.now() / 1000);
+    const claims = {
+      iss: w.idp.issuer,
+      aud: w.idp.clientId,
+      iat: now,
+      jti: 'j',
+      sub: 'sub-admin',
+      events: { [BACKCHANNEL_EVENT]: {} },
+    };
+    const { events: _events, ...noEvent } = claims;
+    const { sub: _sub, ...nobody } = claims;
+    const cases: [string, Promise<string> | string, RegExp][] = [
+      [
+        'another key',
+        w.idp.sign(claims, { foreignKey: true }),
+        /does not verify \(ERR_JWS_SIGNATURE_VERIFICATION_FAILED\)/,
+      ],
+      [
+        'another audience',
+        w.idp.sign({ ...claims, aud: 'someone-else' }),
+        /does not verify \(ERR_JWT_CLAIM_VALIDATION_FAILED\)/,
+      ],
+      ['another issuer', w.idp.sign({ ...claims, iss: 'https://evil.example' }), /ERR_JWT_CLAIM_VALIDATION_FAILED/],
+      ['too old', w.idp.sign({ ...claims, iat: now - 12 * 60 }), /ERR_JWT_EXPIRED/],
+      ['no jti', w.idp.sign({ ...claims, jti: undefined }), /ERR_JWT_CLAIM_VALIDATION_FAILED/],
+      ['no event', w.idp.sign(noEvent), /back-channel logout event/],
+      ['an ID token', w.idp.sign({ ...claims, nonce: 'n' }), /carries a nonce/],
+      ['nobody named', w.idp.sign(nobody), /neither a session \(sid\) nor a person \(sub\)/],
+      ['not a JWT', 'not.a.jwt', /does not verify/],
+    ];
+    for (const [what, token, why] of cases) {
+      const answer = await postLogoutToken(w, { logout_token: await token });
+      expect(answer.status, what).toBe(400);
+      const body = JSON.parse(answer.body) as { error: string; error_description: string };
+      expect(body.error, what).toBe('invalid_request');
+      expect(body.error_description, what).toMatch(why);
+    }
+    expect((await postLogoutToken(w, {})).status).toBe(400);
+    expect(await signedIn(w, agent)).toBe(true);
+
+    await w.configure({ enabled: false });
+    const off = await postLogoutToken(w, { logout_token: await w.idp.sign(claims) });
+    expect(off.status).toBe(400);
+    expect(off.body).toContain('Single sign-on is off');
+    expect(await signedIn(w, agent)).toBe(true);
+    expect(await audit(w, 'auth.sso_logout')).toEqual([]);
   });
 });

@@ -8,5 +8,7 @@ declare module 'oidc-provider' {
   export default class Provider {
     constructor(issuer: string, configuration?: Record<string, unknown>);
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
+    /** An EventEmitter: 'backchannel.success' and 'backchannel.error' among its events. */
+    on(event: string, listener: (...args: never[]) => void): this;
   }
 }

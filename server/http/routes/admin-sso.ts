@@ -7,7 +7,7 @@ import type { ServerContext } from '../../context.js';
 import { readSsoConfig, saveSsoConfig, type SsoConfig } from '../../sso/sso-config.js';
 import { parseBody } from '../parse-body.js';
 import { callerOf } from '../authorize.js';
-import { ssoCallbackUrl, ssoSignedOutUrl } from '../sso-urls.js';
+import { ssoBackchannelLogoutUrl, ssoCallbackUrl, ssoSignedOutUrl } from '../sso-urls.js';
 
 function view(config: SsoConfig, request: FastifyRequest): SsoConfigView {
   return {
@@ -20,6 +20,7 @@ function view(config: SsoConfig, request: FastifyRequest): SsoConfigView {
     defaultRoleId: config.defaultRoleId,
     redirectUri: ssoCallbackUrl(request),
     postLogoutRedirectUri: ssoSignedOutUrl(request),
+    backchannelLogoutUri: ssoBackchannelLogoutUrl(request),
   };
 }
 

@@ -3,16 +3,18 @@ import { CopyableValue } from '../../components/CopyableValue.js';
 import { LinkIcon } from '../../components/icons.js';
 
 /**
- * What the admin registers at the identity provider before filling in the form: the callback and the
- * post-logout return address, as the server computes them from how this page reached it (so behind a
+ * What the admin registers at the identity provider before filling in the form: the callback, the
+ * post-logout return address and the back-channel logout address, as the server computes them from how this page reached it (so behind a
  * proxy, only with --trust-proxy).
  */
 export function RedirectUriCard({
   redirectUri,
   postLogoutRedirectUri,
+  backchannelLogoutUri,
 }: {
   redirectUri: string;
   postLogoutRedirectUri: string;
+  backchannelLogoutUri: string;
 }): ReactElement {
   return (
     <section className="card settings-card" aria-labelledby="sso-register-title" data-testid="sso-register">
@@ -43,6 +45,13 @@ export function RedirectUriCard({
             value={postLogoutRedirectUri}
             hint="Signing out of these pages signs out at the identity provider too, then comes back here. Register this address for that, where your provider asks for one (RP-initiated logout)."
             testId="sso-post-logout-redirect-uri"
+          />
+          <CopyableValue
+            id="sso-backchannel-logout-uri"
+            label="Back-channel logout URI"
+            value={backchannelLogoutUri}
+            hint="Where your provider tells this server that someone signed out there, or was signed out by an administrator: their sessions here end too. Ask for the session ID (sid) to be sent."
+            testId="sso-backchannel-logout-uri"
           />
         </div>
       </div>

@@ -27,7 +27,11 @@ export function SsoPage(): ReactElement {
       <LoadState loaded={loaded}>
         {({ config, roles }) => (
           <>
-            <RedirectUriCard redirectUri={config.redirectUri} postLogoutRedirectUri={config.postLogoutRedirectUri} />
+            <RedirectUriCard
+              redirectUri={config.redirectUri}
+              postLogoutRedirectUri={config.postLogoutRedirectUri}
+              backchannelLogoutUri={config.backchannelLogoutUri}
+            />
             <ReadOnly readOnly={!editWorkspace} notice="Your roles let you see this configuration, not change it.">
               <SsoConfigForm initial={config} roles={roles} />
             </ReadOnly>

@@ -591,6 +591,38 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
     expect(failures).toEqual(['unknown_account', 'verifier_mismatch', 'code_invalid', 'code_invalid']);
     expect((await audit(w, 'auth.login')).at(-1)!.details).toMatchObject({ method: 'sso', subject: 'sub-rep' });
   });
+  const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+  /** The IdP's back-channel call, as the provider makes it: a form with logout_token. */
+  async function postLogoutToken(w: SsoWorld, form: Record<string, string>): Promise<{ status: number; body: string }> {
+    const response = await fetch(`${w.server.url}/api/auth/sso/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: response.status, body: await response.text() };
+  }
+
+  async function ssoSignIn(w: SsoWorld, login = 'sub-admin'): Promise<UserAgent> {
+    const agent = new UserAgent();
+    expect((await agent.go(startUrl(w), { login })).status).toBe(200);
+    return agent;
+  }
+
+  async function passwordSignIn(w: SsoWorld): Promise<UserAgent> {
+    const agent = new UserAgent();
+    const response = await agent.request(new URL(`${w.server.url}/api/auth/login`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(SSO_ADMIN),
+    });
+    expect(response.status).toBe(200);
+    return agent;
+  }
+
+  const signedIn = async (w: SsoWorld, agent: UserAgent): Promise<boolean> =>
+    (await sessionOf(w, agent)).status === 200;
+
   async function logout(w: SsoWorld, agent: UserAgent): Promise<LogoutOutput> {
     const response = await agent.request(new URL(`${w.server.url}/api/auth/logout`), { method: 'POST' });
     expect(response.status).toBe(200);
@@ -641,26 +673,18 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
 
   it('ends only the local session when there is nowhere to go: a password session, SSO turned off since, the IdP gone', async () => {
     const w = await start();
-    const password = new UserAgent();
-    const login = await password.request(new URL(`${w.server.url}/api/auth/login`), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SSO_ADMIN),
-    });
-    expect(login.status).toBe(200);
+    const password = await passwordSignIn(w);
     expect(await logout(w, password)).toEqual({ revoked: true, endSessionUrl: null });
     expect((await audit(w, 'auth.logout'))[0]!.details).toEqual({ method: 'password' });
 
-    const turnedOff = new UserAgent();
-    expect((await turnedOff.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    const turnedOff = await ssoSignIn(w);
     await w.configure({ enabled: false });
     expect(await logout(w, turnedOff)).toEqual({ revoked: true, endSessionUrl: null });
     expect(await w.database.db.selectFrom('sso_sessions').selectAll().execute()).toEqual([]);
     await w.configure({ enabled: true });
 
     // The IdP unreachable (and forgotten: another instance, or the cache expired): signed out here all the same.
-    const stranded = new UserAgent();
-    expect((await stranded.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    const stranded = await ssoSignIn(w);
     await w.idp.close();
     w.clock.advance(11 * MINUTE);
     expect(await logout(w, stranded)).toEqual({ revoked: true, endSessionUrl: null });
@@ -669,48 +693,14 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('single sign-on on %s', (
 
   it('drops the kept ID tokens of sessions that ended another way at the next SSO sign-in', async () => {
     const w = await start();
-    const first = new UserAgent();
-    expect((await first.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    await ssoSignIn(w);
     const [ended] = await w.database.db.selectFrom('sso_sessions').select('session_id').execute();
     await serverApi(w.server, 'DELETE', `/api/admin/sessions/${ended!.session_id}`, w.admin);
-    const second = new UserAgent();
-    expect((await second.go(startUrl(w), { login: 'sub-admin' })).status).toBe(200);
+    await ssoSignIn(w);
     const kept = await w.database.db.selectFrom('sso_sessions').select('session_id').execute();
     expect(kept).toHaveLength(1);
     expect(kept[0]!.session_id).not.toBe(ended!.session_id);
   });
-  const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-
-  /** The IdP's back-channel call, as the provider makes it: a form with logout_token. */
-  async function postLogoutToken(w: SsoWorld, form: Record<string, string>): Promise<{ status: number; body: string }> {
-    const response = await fetch(`${w.server.url}/api/auth/sso/backchannel-logout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-    return { status: response.status, body: await response.text() };
-  }
-
-  async function ssoSignIn(w: SsoWorld, login = 'sub-admin'): Promise<UserAgent> {
-    const agent = new UserAgent();
-    expect((await agent.go(startUrl(w), { login })).status).toBe(200);
-    return agent;
-  }
-
-  async function passwordSignIn(w: SsoWorld): Promise<UserAgent> {
-    const agent = new UserAgent();
-    const response = await agent.request(new URL(`${w.server.url}/api/auth/login`), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(SSO_ADMIN),
-    });
-    expect(response.status).toBe(200);
-    return agent;
-  }
-
-  const signedIn = async (w: SsoWorld, agent: UserAgent): Promise<boolean> =>
-    (await sessionOf(w, agent)).status === 200;
-
   it('ends the session a sign-out at the IdP names (back-channel logout by sid): that browser only, and no password session', async () => {
     const w = await start();
     const first = await ssoSignIn(w);

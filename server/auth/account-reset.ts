@@ -19,7 +19,8 @@ import { revokeSessionsOfUser } from './sessions.js';
  * factor leaves only the password in the way. So both refuse a target who holds more than the
  * caller's own roles give (server/rbac/not-above.ts),
  * judged under the role-change lock: a role given to the target meanwhile is seen, not raced. The
- * caller's reach over the target was checked by the access hook (route-access.ts, targetUser).
+ * caller's reach over the target, checked by the access hook (route-access.ts, targetUser), is
+ * judged again under the lock (server/rbac/reach.ts).
  * Every session of the target ends, and the change is audited in the same transaction.
  */
 
@@ -64,16 +65,21 @@ export async function resetPassword(
   assertAcceptablePassword(newPassword, target.email);
   const newHash = await hashPassword(newPassword);
 
-  return underRoleLock(context, caller.id, async (trx, heldNow) => {
-    await assertNotAbove(trx, 'reset the password', targetId, heldNow, now);
-    // A temporary password: its first sign-in must choose another (server/auth/required-password.ts).
-    await trx
-      .updateTable('users')
-      .set({ password_hash: newHash, password_change_required_at: now })
-      .where('id', '=', targetId)
-      .execute();
-    return signOutAndRecord(trx, 'user.password_reset', caller, target, now);
-  });
+  return underRoleLock(
+    context,
+    caller.id,
+    async (trx, heldNow) => {
+      await assertNotAbove(trx, 'reset the password', targetId, heldNow, now);
+      // A temporary password: its first sign-in must choose another (server/auth/required-password.ts).
+      await trx
+        .updateTable('users')
+        .set({ password_hash: newHash, password_change_required_at: now })
+        .where('id', '=', targetId)
+        .execute();
+      return signOutAndRecord(trx, 'user.password_reset', caller, target, now);
+    },
+    { userId: targetId, action: 'edit', now },
+  );
 }
 
 export async function resetSecondFactor(
@@ -88,14 +94,19 @@ export async function resetSecondFactor(
     targetId,
     'Turn your own two-factor sign-in off from your account: it asks for a code or a recovery code.',
   );
-  return underRoleLock(context, caller.id, async (trx, held) => {
-    await assertNotAbove(trx, 'reset the two-factor sign-in', targetId, held, now);
-    if (!(await hasSecondFactor(trx, targetId))) {
-      throw new AppError('CONFLICT', 'Two-factor sign-in is not on for this account: there is nothing to reset.');
-    }
-    await removeSecondFactor(trx, targetId);
-    return signOutAndRecord(trx, 'user.2fa_reset', caller, target, now);
-  });
+  return underRoleLock(
+    context,
+    caller.id,
+    async (trx, held) => {
+      await assertNotAbove(trx, 'reset the two-factor sign-in', targetId, held, now);
+      if (!(await hasSecondFactor(trx, targetId))) {
+        throw new AppError('CONFLICT', 'Two-factor sign-in is not on for this account: there is nothing to reset.');
+      }
+      await removeSecondFactor(trx, targetId);
+      return signOutAndRecord(trx, 'user.2fa_reset', caller, target, now);
+    },
+    { userId: targetId, action: 'edit', now },
+  );
 }
 
 /** The end of either reset, in its transaction: every session of the target ends, pending 2FA sign-ins too, on record. */

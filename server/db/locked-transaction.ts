@@ -16,9 +16,22 @@ export function lockedTransaction<T>(
   work: (trx: Transaction<ServerDatabase>) => Promise<T>,
 ): Promise<T> {
   return db.transaction().execute(async (trx) => {
-    if (kind === 'postgres') {
-      await sql`SELECT pg_advisory_xact_lock(${lock.namespace}, hashtext(${lock.name}))`.execute(trx);
-    }
+    await takeLock(trx, kind, lock);
     return work(trx);
   });
+}
+
+/**
+ * Takes one more such lock inside a transaction that holds one already, until it ends. Locks are
+ * always taken in one order (roles, then teams, then the audit log's append lock), so that no two
+ * transactions can each hold one the other waits for.
+ */
+export async function takeLock(
+  trx: Transaction<ServerDatabase>,
+  kind: DatabaseKind,
+  lock: { namespace: number; name: string },
+): Promise<void> {
+  if (kind === 'postgres') {
+    await sql`SELECT pg_advisory_xact_lock(${lock.namespace}, hashtext(${lock.name}))`.execute(trx);
+  }
 }

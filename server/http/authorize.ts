@@ -6,7 +6,7 @@ import type { LoadedCaller } from '../auth/callers.js';
 import type { ServerContext } from '../context.js';
 import { after, type MaybePromise } from '../maybe-promise.js';
 import { effectiveScope, type CallerRights } from '../rbac/caller-rights.js';
-import { reaches } from '../rbac/reach.js';
+import { outOfReach, reaches } from '../rbac/reach.js';
 import { requireSession } from './require-session.js';
 import { accessOf, type PermissionAccess } from './route-access.js';
 
@@ -93,11 +93,6 @@ function authorizePermission(
   return reaches(context.db, userId, scope, target).then((inReach) => {
     if (!inReach) throw new AppError('FORBIDDEN', outOfReach(scope));
   });
-}
-
-/** The refusal when the user acted on is beyond the caller's scope over users. */
-export function outOfReach(scope: string): string {
-  return scope === 'own' ? 'You may do this only for your own account.' : 'This user is not in a team you manage.';
 }
 
 /** The caller the access hook set; a route declared public has none. */

@@ -1,7 +1,11 @@
-import type { Kysely } from 'kysely';
-import type { Scope } from '../../common/rbac/permissions.js';
+import type { Kysely, Transaction } from 'kysely';
+import { AppError } from '../../common/errors.js';
+import type { RbacAction, Scope } from '../../common/rbac/permissions.js';
+import type { DatabaseKind } from '../db/database.js';
+import { takeLock } from '../db/locked-transaction.js';
 import type { ServerDatabase } from '../db/schema.js';
-import { teamsManagedBy } from './teams.js';
+import { effectiveScope, rightsOf } from './caller-rights.js';
+import { TEAM_LOCK, teamsManagedBy } from './teams.js';
 
 /** The users a caller's scope over `users` reaches: everyone, or these ids. */
 export type Reach = { all: true } | { all: false; ids: ReadonlySet<string> };
@@ -43,4 +47,27 @@ export async function reaches(
   if (scope === 'none') return false;
   if (targetId === callerId) return true;
   return inReach(await usersInReach(db, callerId, scope), targetId);
+}
+
+/** The refusal when the user acted on is beyond the caller's scope over users. */
+export function outOfReach(scope: string): string {
+  return scope === 'own' ? 'You may do this only for your own account.' : 'This user is not in a team you manage.';
+}
+
+/**
+ * The caller's reach over a user judged again inside a change's transaction, under the team lock
+ * (after the role-change lock: the order every such transaction takes them in), with their rights
+ * read now: the access hook judged it when the request arrived, and a member moved out of the
+ * caller's team, or a role or grant taken from the caller, since then is seen here, not raced.
+ */
+export async function assertStillReaches(
+  trx: Transaction<ServerDatabase>,
+  kind: DatabaseKind,
+  callerId: string,
+  over: { userId: string; action: RbacAction },
+  now: number,
+): Promise<void> {
+  await takeLock(trx, kind, TEAM_LOCK);
+  const scope = effectiveScope(await rightsOf(trx, callerId, now), { object: 'users', action: over.action });
+  if (!(await reaches(trx, callerId, scope, over.userId))) throw new AppError('FORBIDDEN', outOfReach(scope));
 }

@@ -1,10 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../common/errors.js';
 import { combineRoles, type RoleGrants } from '../../common/rbac/evaluate.js';
-import { PermissionTable } from '../../common/rbac/permissions.js';
+import { PermissionTable, type RbacAction } from '../../common/rbac/permissions.js';
 import type { ServerContext } from '../context.js';
 import { lockedTransaction } from '../db/locked-transaction.js';
 import type { ServerDatabase } from '../db/schema.js';
+import { assertStillReaches } from './reach.js';
 import { rolesOfUser } from './roles.js';
 
 /** PostgreSQL advisory lock namespace for changes to roles and who holds them. */
@@ -25,28 +26,40 @@ export function roleChange<T>(
   context: ServerContext,
   callerId: string,
   work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
+  over?: Over,
 ): Promise<T> {
-  return underRoleLock(context, callerId, async (trx, held) => {
-    const before = await userAdministratorExists(trx);
-    const result = await work(trx, held);
-    if (before && !(await userAdministratorExists(trx))) throw new AppError('CONFLICT', LAST_USER_ADMIN);
-    return result;
-  });
+  return underRoleLock(
+    context,
+    callerId,
+    async (trx, held) => {
+      const before = await userAdministratorExists(trx);
+      const result = await work(trx, held);
+      if (before && !(await userAdministratorExists(trx))) throw new AppError('CONFLICT', LAST_USER_ADMIN);
+      return result;
+    },
+    over,
+  );
 }
+
+/** The user a change acts on and what it does to them: the caller's reach over them is judged again under the lock. */
+export type Over = { userId: string; action: RbacAction; now: number };
 
 /**
  * A transaction under the lock role changes take, with what the caller's roles give as read under
  * it. For work that judges someone's rights against the caller's (an admin resetting a password):
- * a role given to the target or taken from the caller meanwhile is seen, not raced.
+ * a role given to the target or taken from the caller meanwhile is seen, not raced. With `over`, the
+ * caller's reach over that user is judged again first, under the team lock too (server/rbac/reach.ts).
  */
 export function underRoleLock<T>(
   context: ServerContext,
   callerId: string,
   work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
+  over?: Over,
 ): Promise<T> {
-  return lockedTransaction(context.db, context.kind, ROLE_CHANGE_LOCK, async (trx) =>
-    work(trx, combineRoles(await rolesOfUser(trx, callerId))),
-  );
+  return lockedTransaction(context.db, context.kind, ROLE_CHANGE_LOCK, async (trx) => {
+    if (over) await assertStillReaches(trx, context.kind, callerId, over, over.now);
+    return work(trx, combineRoles(await rolesOfUser(trx, callerId)));
+  });
 }
 
 /** Whether some enabled user holds a role with users:edit at scope 'all'. */

@@ -1,5 +1,23 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import type { ServerContext } from '../context.js';
+import { lockedTransaction } from '../db/locked-transaction.js';
 import type { ServerDatabase } from '../db/schema.js';
+
+/**
+ * Serializes changes to the team tree and its memberships across instances, and the judgements that
+ * read them under the role-change lock (server/rbac/reach.ts): two moves checked at once could each
+ * find no cycle and together make one, and a manager's reach over someone must not be judged while
+ * that person is being moved out of the team.
+ */
+export const TEAM_LOCK = { namespace: 7_270_007, name: 'teams' };
+
+/** A change to teams or memberships, with its audit entry, in one transaction under TEAM_LOCK. */
+export function teamChange<T>(
+  context: ServerContext,
+  work: (trx: Transaction<ServerDatabase>) => Promise<T>,
+): Promise<T> {
+  return lockedTransaction(context.db, context.kind, TEAM_LOCK, work);
+}
 
 /**
  * The teams a user manages, each with all its sub-teams (a manager's team includes its sub-teams):

@@ -50,24 +50,29 @@ export async function unlinkIdentity(
   if (userId === caller.id) {
     throw new AppError('CONFLICT', 'You cannot unlink your own single sign-on identity: ask another administrator.');
   }
-  return underRoleLock(context, caller.id, async (trx, held) => {
-    const identity = await trx
-      .selectFrom('user_identities')
-      .selectAll()
-      .where('id', '=', identityId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (!identity) throw new AppError('NOT_FOUND', 'This user has no such linked identity.');
-    await assertNotAbove(trx, 'unlink the sign-in identity', userId, held, now);
-    await trx.deleteFrom('user_identities').where('id', '=', identityId).execute();
-    const revokedSessions = await revokeSessionsOfUser(trx, userId, now, { method: 'sso' });
-    await recordAudit(trx, {
-      action: 'user.sso_unlinked',
-      actorUserId: caller.id,
-      at: now,
-      target: `user:${userId}`,
-      details: { issuer: identity.issuer, subject: identity.subject, email: identity.email, revokedSessions },
-    });
-    return { revokedSessions };
-  });
+  return underRoleLock(
+    context,
+    caller.id,
+    async (trx, held) => {
+      const identity = await trx
+        .selectFrom('user_identities')
+        .selectAll()
+        .where('id', '=', identityId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!identity) throw new AppError('NOT_FOUND', 'This user has no such linked identity.');
+      await assertNotAbove(trx, 'unlink the sign-in identity', userId, held, now);
+      await trx.deleteFrom('user_identities').where('id', '=', identityId).execute();
+      const revokedSessions = await revokeSessionsOfUser(trx, userId, now, { method: 'sso' });
+      await recordAudit(trx, {
+        action: 'user.sso_unlinked',
+        actorUserId: caller.id,
+        at: now,
+        target: `user:${userId}`,
+        details: { issuer: identity.issuer, subject: identity.subject, email: identity.email, revokedSessions },
+      });
+      return { revokedSessions };
+    },
+    { userId, action: 'edit', now },
+  );
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountSessionView, UserIdentityView } from '../../common/api/server-admin-accounts.js';
@@ -10,7 +11,14 @@ import { THROTTLE_POLICY } from '../../server/auth/login-throttle.js';
 import { NO_PASSWORD } from '../../server/auth/no-password.js';
 import { newId } from '../../server/auth/tokens.js';
 import { totpCodeAt } from '../../server/auth/totp.js';
+import {
+  resetPassword as resetPasswordOf,
+  resetSecondFactor as resetSecondFactorOf,
+} from '../../server/auth/account-reset.js';
+import { takeLock } from '../../server/db/locked-transaction.js';
 import { buildServer } from '../../server/http/app.js';
+import { rightsOf } from '../../server/rbac/caller-rights.js';
+import { TEAM_LOCK } from '../../server/rbac/teams.js';
 import {
   bearer,
   DatabaseFactory,
@@ -84,8 +92,8 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
     return created.body.value.id;
   }
 
-  /** A Sales team the manager manages, with `members` in it. */
-  async function salesTeam(managerId: string, members: string[]): Promise<void> {
+  /** A Sales team the manager manages, with `members` in it; its id. */
+  async function salesTeam(managerId: string, members: string[]): Promise<string> {
     const team = await send<TeamView>('POST', '/api/admin/teams', admin, { name: 'Sales' });
     await send('PUT', `/api/admin/teams/${team.body.value.id}/members/${managerId}`, admin, { manager: true });
     for (const member of members) {
@@ -94,6 +102,7 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
           .status,
       ).toBe(200);
     }
+    return team.body.value.id;
   }
 
   async function enableTotp(token: string): Promise<string> {
@@ -105,6 +114,14 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
     expect(confirm.status).toBe(200);
     clock.advance(STEP_MS);
     return secret;
+  }
+
+  /** PostgreSQL sessions waiting for an advisory lock (a transaction queued behind a role or team change). */
+  async function advisoryLocksWaiting(): Promise<number> {
+    const result = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(server.context.db);
+    return Number(result.rows[0]!.n);
   }
 
   async function auditEntries(action: string) {
@@ -385,6 +402,63 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('account recovery on %s',
       expect(entry).toMatchObject({ actorUserId: managerId, target: `user:${repId}` });
       await expectCleanChain([NEW_PASSWORD]);
     });
+    it('judges a manager’s reach again under the lock: a rep moved out of the team since the request arrived is refused', async () => {
+      const managerId = await createUser(MANAGER, 'Sales manager');
+      const repId = await createUser(REP, 'Sales rep');
+      const teamId = await salesTeam(managerId, [repId]);
+      const caller = { id: managerId, held: (await rightsOf(server.context.db, managerId, clock.now())).roles };
+      // The access hook passed (the rep was in the team); then, before the reset's transaction, the rep left it.
+      expect((await send('DELETE', `/api/admin/teams/${teamId}/members/${repId}`, admin)).status).toBe(200);
+      const notInTeam = { code: 'FORBIDDEN', message: 'This user is not in a team you manage.' };
+      await expect(resetPasswordOf(server.context, caller, repId, NEW_PASSWORD, clock.now())).rejects.toMatchObject(
+        notInTeam,
+      );
+      await expect(resetSecondFactorOf(server.context, caller, repId, clock.now())).rejects.toMatchObject(notInTeam);
+      expect((await login(REP)).status).toBe(200);
+
+      // Back in the team: the same call goes through.
+      expect((await send('PUT', `/api/admin/teams/${teamId}/members/${repId}`, admin, { manager: false })).status).toBe(
+        200,
+      );
+      await expect(resetPasswordOf(server.context, caller, repId, NEW_PASSWORD, clock.now())).resolves.toMatchObject({
+        revokedSessions: 1,
+      });
+      // The membership changes are on record, each committed with its change.
+      expect((await auditEntries('team.member_removed')).map((entry) => entry.target)).toEqual([`team:${teamId}`]);
+    });
+
+    if (backend === 'postgres') {
+      it('on PostgreSQL, a reset racing a team change waits for it and judges the team as it is then', async () => {
+        const managerId = await createUser(MANAGER, 'Sales manager');
+        const repId = await createUser(REP, 'Sales rep');
+        const teamId = await salesTeam(managerId, [repId]);
+        const manager = (await signIn(MANAGER)).token;
+        // Another instance moving the rep out: it holds the team lock and has not committed yet.
+        let commit!: () => void;
+        const committed = new Promise<void>((resolve) => (commit = resolve));
+        let moved!: () => void;
+        const held = new Promise<void>((resolve) => (moved = resolve));
+        const moving = server.context.db.transaction().execute(async (trx) => {
+          await takeLock(trx, 'postgres', TEAM_LOCK);
+          await trx.deleteFrom('team_members').where('team_id', '=', teamId).where('user_id', '=', repId).execute();
+          moved();
+          await committed;
+        });
+        await held;
+        // The reset arrives: its access hook still sees the rep in the team (the move is not committed).
+        const reset = resetPassword(manager, repId, NEW_PASSWORD);
+        try {
+          await expect.poll(() => advisoryLocksWaiting(), { timeout: 5000 }).toBe(1);
+        } finally {
+          commit();
+          await moving;
+        }
+        const answer = await reset;
+        expect(answer.status).toBe(403);
+        expect(answer.body.error?.message).toBe('This user is not in a team you manage.');
+        expect((await login(REP)).status).toBe(200);
+      });
+    }
   });
 
   describe('a temporary password (set by an administrator)', () => {

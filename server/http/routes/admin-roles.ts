@@ -139,34 +139,39 @@ export function registerAdminRoleRoutes(app: FastifyInstance, context: ServerCon
     return reply.send(ok({ deleted: true }));
   });
 
-  // The access hook checked that the user is within the caller's scope over users.
+  // The access hook checked that the user is within the caller's scope over users; roleChange again under its lock.
   app.put('/api/admin/users/:userId/roles/:roleId', async (request, reply) => {
     const { user } = callerOf(request);
     const { userId, roleId } = parseBody(AssignmentParams, request.params);
     const now = context.clock.now();
-    const assigned = await roleChange(context, user.id, async (trx, held) => {
-      const role = await findRole(trx, roleId);
-      if (!(await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst())) {
-        throw new AppError('NOT_FOUND', 'No user with this id.');
-      }
-      refuseExcess('assign a role', excessOf(role, held));
-      const inserted = await trx
-        .insertInto('user_roles')
-        .values({ user_id: userId, role_id: roleId, assigned_at: now })
-        .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
-        .executeTakeFirst();
-      const added = Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
-      if (added) {
-        await recordAudit(trx, {
-          action: 'role.assigned',
-          actorUserId: user.id,
-          at: now,
-          target: `user:${userId}`,
-          details: { roleId },
-        });
-      }
-      return added;
-    });
+    const assigned = await roleChange(
+      context,
+      user.id,
+      async (trx, held) => {
+        const role = await findRole(trx, roleId);
+        if (!(await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst())) {
+          throw new AppError('NOT_FOUND', 'No user with this id.');
+        }
+        refuseExcess('assign a role', excessOf(role, held));
+        const inserted = await trx
+          .insertInto('user_roles')
+          .values({ user_id: userId, role_id: roleId, assigned_at: now })
+          .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
+          .executeTakeFirst();
+        const added = Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
+        if (added) {
+          await recordAudit(trx, {
+            action: 'role.assigned',
+            actorUserId: user.id,
+            at: now,
+            target: `user:${userId}`,
+            details: { roleId },
+          });
+        }
+        return added;
+      },
+      { userId, action: 'edit', now },
+    );
     return reply.send(ok({ assigned }));
   });
 
@@ -174,23 +179,28 @@ export function registerAdminRoleRoutes(app: FastifyInstance, context: ServerCon
     const { user } = callerOf(request);
     const { userId, roleId } = parseBody(AssignmentParams, request.params);
     const now = context.clock.now();
-    await roleChange(context, user.id, async (trx, held) => {
-      // Taking away a role above the caller is not theirs to do either (a manager demoting an admin).
-      refuseExcess('take away a role', excessOf(await findRole(trx, roleId), held));
-      const deleted = await trx
-        .deleteFrom('user_roles')
-        .where('user_id', '=', userId)
-        .where('role_id', '=', roleId)
-        .executeTakeFirst();
-      if (deleted.numDeletedRows === 0n) throw new AppError('NOT_FOUND', 'The user does not hold this role.');
-      await recordAudit(trx, {
-        action: 'role.unassigned',
-        actorUserId: user.id,
-        at: now,
-        target: `user:${userId}`,
-        details: { roleId },
-      });
-    });
+    await roleChange(
+      context,
+      user.id,
+      async (trx, held) => {
+        // Taking away a role above the caller is not theirs to do either (a manager demoting an admin).
+        refuseExcess('take away a role', excessOf(await findRole(trx, roleId), held));
+        const deleted = await trx
+          .deleteFrom('user_roles')
+          .where('user_id', '=', userId)
+          .where('role_id', '=', roleId)
+          .executeTakeFirst();
+        if (deleted.numDeletedRows === 0n) throw new AppError('NOT_FOUND', 'The user does not hold this role.');
+        await recordAudit(trx, {
+          action: 'role.unassigned',
+          actorUserId: user.id,
+          at: now,
+          target: `user:${userId}`,
+          details: { roleId },
+        });
+      },
+      { userId, action: 'edit', now },
+    );
     return reply.send(ok({ unassigned: true }));
   });
 }

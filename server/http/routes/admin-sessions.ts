@@ -5,8 +5,8 @@ import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
 import { effectiveScope } from '../../rbac/caller-rights.js';
-import { reaches } from '../../rbac/reach.js';
-import { callerOf, callerRights, outOfReach } from '../authorize.js';
+import { outOfReach, reaches } from '../../rbac/reach.js';
+import { callerOf, callerRights } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
 
 const SessionParams = z.object({ id: z.string().uuid() });

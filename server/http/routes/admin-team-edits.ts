@@ -6,19 +6,12 @@ import { AppError } from '../../../common/errors.js';
 import { ok } from '../../../common/result.js';
 import { recordAudit } from '../../audit/audit-log.js';
 import type { ServerContext } from '../../context.js';
-import { lockedTransaction } from '../../db/locked-transaction.js';
 import type { ServerDatabase } from '../../db/schema.js';
-import { isWithin } from '../../rbac/teams.js';
+import { isWithin, teamChange } from '../../rbac/teams.js';
 import { callerOf } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
 
 const TeamParams = z.object({ teamId: z.string().uuid() });
-
-/**
- * Serializes changes to the team tree across instances: two moves checked at once could each find
- * no cycle and together make one.
- */
-const TEAM_TREE_LOCK = { namespace: 7_270_007, name: 'teams' };
 
 /**
  * Renaming, moving and deleting teams (users:edit for the whole workspace, server/http/route-access.ts).
@@ -31,7 +24,7 @@ export function registerAdminTeamEditRoutes(app: FastifyInstance, context: Serve
     const { user: admin } = callerOf(request);
     const { teamId } = parseBody(TeamParams, request.params);
     const input = parseBody(TeamUpdate, request.body);
-    const view = await lockedTransaction(context.db, context.kind, TEAM_TREE_LOCK, async (trx) => {
+    const view = await teamChange(context, async (trx) => {
       const team = await findTeam(trx, teamId);
       if (input.parentId) await refuseCycle(trx, teamId, input.parentId);
       const after = {
@@ -64,7 +57,7 @@ export function registerAdminTeamEditRoutes(app: FastifyInstance, context: Serve
   app.delete('/api/admin/teams/:teamId', async (request, reply) => {
     const { user: admin } = callerOf(request);
     const { teamId } = parseBody(TeamParams, request.params);
-    await lockedTransaction(context.db, context.kind, TEAM_TREE_LOCK, async (trx) => {
+    await teamChange(context, async (trx) => {
       const team = await findTeam(trx, teamId);
       const children = await trx
         .selectFrom('teams')

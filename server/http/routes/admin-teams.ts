@@ -7,7 +7,7 @@ import { recordAudit } from '../../audit/audit-log.js';
 import { newId } from '../../auth/tokens.js';
 import type { ServerContext } from '../../context.js';
 import { effectiveScope } from '../../rbac/caller-rights.js';
-import { teamsManagedBy } from '../../rbac/teams.js';
+import { teamChange, teamsManagedBy } from '../../rbac/teams.js';
 import { callerOf, callerRights } from '../authorize.js';
 import { parseBody } from '../parse-body.js';
 
@@ -73,21 +73,24 @@ export function registerAdminTeamRoutes(app: FastifyInstance, context: ServerCon
     const { user: admin } = callerOf(request);
     const { teamId, userId } = parseBody(MemberParams, request.params);
     const { manager } = parseBody(TeamMemberInput, request.body);
-    const team = await context.db.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
-    const user = await context.db.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
-    if (!team || !user) throw new AppError('NOT_FOUND', 'No such team or user.');
-    await context.db
-      .insertInto('team_members')
-      .values({ team_id: teamId, user_id: userId, is_manager: manager ? 1 : 0 })
-      .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet({ is_manager: manager ? 1 : 0 }))
-      .execute();
-    const at = context.clock.now();
-    await recordAudit(context.db, {
-      action: 'team.member_set',
-      actorUserId: admin.id,
-      at,
-      target: `team:${teamId}`,
-      details: { userId, manager },
+    // Under the team lock, with its audit entry: a manager's reach (server/rbac/reach.ts) is judged
+    // under the same lock, so it never sees a membership half-way or races one.
+    await teamChange(context, async (trx) => {
+      const team = await trx.selectFrom('teams').select('id').where('id', '=', teamId).executeTakeFirst();
+      const user = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+      if (!team || !user) throw new AppError('NOT_FOUND', 'No such team or user.');
+      await trx
+        .insertInto('team_members')
+        .values({ team_id: teamId, user_id: userId, is_manager: manager ? 1 : 0 })
+        .onConflict((oc) => oc.columns(['team_id', 'user_id']).doUpdateSet({ is_manager: manager ? 1 : 0 }))
+        .execute();
+      await recordAudit(trx, {
+        action: 'team.member_set',
+        actorUserId: admin.id,
+        at: context.clock.now(),
+        target: `team:${teamId}`,
+        details: { userId, manager },
+      });
     });
     return reply.send(ok({ teamId, userId, manager }));
   });
@@ -95,19 +98,20 @@ export function registerAdminTeamRoutes(app: FastifyInstance, context: ServerCon
   app.delete('/api/admin/teams/:teamId/members/:userId', async (request, reply) => {
     const { user: admin } = callerOf(request);
     const { teamId, userId } = parseBody(MemberParams, request.params);
-    const deleted = await context.db
-      .deleteFrom('team_members')
-      .where('team_id', '=', teamId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (deleted.numDeletedRows === 0n) throw new AppError('NOT_FOUND', 'The user is not in this team.');
-    const at = context.clock.now();
-    await recordAudit(context.db, {
-      action: 'team.member_removed',
-      actorUserId: admin.id,
-      at,
-      target: `team:${teamId}`,
-      details: { userId },
+    await teamChange(context, async (trx) => {
+      const deleted = await trx
+        .deleteFrom('team_members')
+        .where('team_id', '=', teamId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (deleted.numDeletedRows === 0n) throw new AppError('NOT_FOUND', 'The user is not in this team.');
+      await recordAudit(trx, {
+        action: 'team.member_removed',
+        actorUserId: admin.id,
+        at: context.clock.now(),
+        target: `team:${teamId}`,
+        details: { userId },
+      });
     });
     return reply.send(ok({ removed: true }));
   });

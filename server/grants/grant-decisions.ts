@@ -2,10 +2,14 @@ import type { GrantApproveInput, GrantDecisionInput, GrantView } from '../../com
 import { AppError } from '../../common/errors.js';
 import { RbacAction, RbacObject, SCOPE_RANK, Scope } from '../../common/rbac/permissions.js';
 import { recordAudit } from '../audit/audit-log.js';
+import type { Transaction } from 'kysely';
+import type { RoleGrants } from '../../common/rbac/evaluate.js';
 import type { ServerContext } from '../context.js';
+import type { ServerDatabase } from '../db/schema.js';
 import { effectiveScope, heldScope, type CallerRights } from '../rbac/caller-rights.js';
 import { scopeExcess } from '../rbac/escalation.js';
 import { inReach, reaches, usersInReach } from '../rbac/reach.js';
+import { underRoleLock } from '../rbac/role-change.js';
 import { expireDueGrants } from './grant-expiry.js';
 import { alreadyDecided, grantById, grantsWithEmail, type GrantRow } from './grant-queries.js';
 import { grantFacts, grantView } from './grant-rows.js';
@@ -29,8 +33,8 @@ async function assertMayDecide(context: ServerContext, approver: Approver, row: 
 }
 
 /** What the approver's roles give must cover the grant: nobody hands on more than they hold. */
-function assertHolds(approver: Approver, row: GrantRow): void {
-  const excess = scopeExcess(permissionOf(row), Scope.parse(row.scope), approver.rights.roles);
+function assertHolds(held: Required<RoleGrants>, row: GrantRow): void {
+  const excess = scopeExcess(permissionOf(row), Scope.parse(row.scope), held);
   if (excess !== null) {
     throw new AppError('FORBIDDEN', `You can approve only what your own roles give you: this asks for ${excess}.`);
   }
@@ -57,7 +61,7 @@ export async function approveGrant(
   const row = await loadGrant(context, id);
   await assertMayDecide(context, approver, row, 'approve');
   if (row.status !== 'pending') throw alreadyDecided(row.status);
-  assertHolds(approver, row);
+  assertHolds(approver.rights.roles, row);
   const { grantMaxMinutes } = await context.settings.get();
   const requested = Number(row.requested_minutes);
   if (input.minutes !== undefined && input.minutes > requested) {
@@ -70,16 +74,26 @@ export async function approveGrant(
   const minutes = input.minutes ?? Math.min(requested, grantMaxMinutes);
   const decided = { status: 'approved', decided_by: approver.id, decided_at: now, approved_minutes: minutes };
   const expiresAt = now + minutes * MINUTE;
-  return decide(
+  // Handing on a right is judged again where roles change: under the role-change lock, with the
+  // approver's roles and their reach over the requester as they are then (server/rbac/reach.ts).
+  return underRoleLock(
     context,
-    row,
-    { ...decided, expires_at: expiresAt },
-    {
-      action: 'grant.approved',
-      actor: approver.id,
-      now,
-      details: { minutes, requestedMinutes: requested, expiresAt: new Date(expiresAt).toISOString() },
+    approver.id,
+    async (trx, held) => {
+      assertHolds(held, row);
+      return decideIn(
+        trx,
+        row,
+        { ...decided, expires_at: expiresAt },
+        {
+          action: 'grant.approved',
+          actor: approver.id,
+          now,
+          details: { minutes, requestedMinutes: requested, expiresAt: new Date(expiresAt).toISOString() },
+        },
+      );
     },
+    { userId: row.user_id, action: 'edit', now },
   );
 }
 
@@ -145,24 +159,27 @@ async function decide(
   changes: Partial<Omit<GrantRow, 'id' | 'user_id' | 'user_email'>>,
   audit: { action: string; actor: string; now: number; details: Record<string, unknown> },
 ): Promise<GrantView> {
-  return context.db.transaction().execute(async (trx) => {
-    let update = trx
-      .updateTable('access_grants')
-      .set(changes)
-      .where('id', '=', row.id)
-      .where('status', '=', row.status);
-    if (row.status === 'approved') update = update.where('expires_at', '>', audit.now);
-    const updated = await update.executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) throw alreadyDecided(null);
-    await recordAudit(trx, {
-      action: audit.action,
-      actorUserId: audit.actor,
-      at: audit.now,
-      target: `user:${row.user_id}`,
-      details: { ...grantFacts(row), ...audit.details },
-    });
-    return grantView({ ...row, ...changes }, row.user_email);
+  return context.db.transaction().execute((trx) => decideIn(trx, row, changes, audit));
+}
+
+async function decideIn(
+  trx: Transaction<ServerDatabase>,
+  row: GrantRow,
+  changes: Partial<Omit<GrantRow, 'id' | 'user_id' | 'user_email'>>,
+  audit: { action: string; actor: string; now: number; details: Record<string, unknown> },
+): Promise<GrantView> {
+  let update = trx.updateTable('access_grants').set(changes).where('id', '=', row.id).where('status', '=', row.status);
+  if (row.status === 'approved') update = update.where('expires_at', '>', audit.now);
+  const updated = await update.executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) throw alreadyDecided(null);
+  await recordAudit(trx, {
+    action: audit.action,
+    actorUserId: audit.actor,
+    at: audit.now,
+    target: `user:${row.user_id}`,
+    details: { ...grantFacts(row), ...audit.details },
   });
+  return grantView({ ...row, ...changes }, row.user_email);
 }
 
 /** Requests waiting that this approver may approve: users within reach, not their own, within their roles. */

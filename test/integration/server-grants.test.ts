@@ -4,7 +4,10 @@ import { scopeFor } from '../../common/rbac/evaluate.js';
 import { toPolicy } from '../../common/rbac/policy.js';
 import { verifyAuditChain } from '../../server/audit/verify-chain.js';
 import type { DatabaseTarget } from '../../server/db/database.js';
+import { approveGrant } from '../../server/grants/grant-decisions.js';
 import { expireDueGrants } from '../../server/grants/grant-expiry.js';
+import { grantById } from '../../server/grants/grant-queries.js';
+import { rightsOf } from '../../server/rbac/caller-rights.js';
 import { fetchPolicy, makeWorkspace, must, send, type Workspace } from '../harness/server-workspace.js';
 import {
   DatabaseFactory,
@@ -220,6 +223,32 @@ describe.each<DatabaseBackend>(['sqlite', 'postgres'])('just-in-time grants on %
     expect(
       (await must<GrantView>(server.app, 'POST', `/api/grants/${own.value.id}/approve`, ws.admin.token, {})).status,
     ).toBe('approved');
+  });
+
+  it('judges an approval again under the role-change lock: the requester moved out of the team, or the role taken from the approver, since it arrived', async () => {
+    const request = (await ask(ws.rep.token)).value.id;
+    // What the access hook read when the approval arrived.
+    const approver = { id: ws.manager.id, rights: await rightsOf(server.context.db, ws.manager.id, clock.now()) };
+    await must(server.app, 'DELETE', `/api/admin/teams/${ws.teams.sales}/members/${ws.rep.id}`, ws.admin.token);
+    await expect(approveGrant(server.context, approver, request, {}, clock.now())).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await must(server.app, 'PUT', `/api/admin/teams/${ws.teams.sales}/members/${ws.rep.id}`, ws.admin.token, {
+      manager: false,
+    });
+    // The manager's role is taken away: what the approval read on arrival still says they hold it, and
+    // only the judgement under the lock sees it gone.
+    await must(
+      server.app,
+      'DELETE',
+      `/api/admin/users/${ws.manager.id}/roles/${ws.roles['Sales manager']}`,
+      ws.admin.token,
+    );
+    await expect(approveGrant(server.context, approver, request, {}, clock.now())).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect((await grantById(server.context.db, request))?.status).toBe('pending');
+    expect(await auditOf('grant.approved')).toEqual([]);
   });
 
   it('gives what a grant gives, never the right to hand it on', async () => {

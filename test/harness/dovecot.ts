@@ -150,7 +150,8 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
   try {
     // Free ports can be taken again between the probe and Dovecot's bind: retry a few times.
     for (let attempt = 1; ; attempt++) {
-      ports = { imap: await freePort(), imaps: await freePort() };
+      const [imap, imaps] = await freePorts(2);
+      ports = { imap: imap!, imaps: imaps! };
       try {
         child = await launch();
         break;
@@ -346,17 +347,30 @@ function idFrom(file: '/etc/passwd' | '/etc/group', name: string): number {
   return id;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
+/**
+ * `count` distinct free ports, held open together while they are chosen: two probes in a row could be
+ * given the same port back (it was free again), and Dovecot then refused the configuration ("duplicate
+ * listener"), which a retry on "Address already in use" did not cover.
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => {
+              const address = server.address();
+              if (typeof address === 'object' && address) resolve(address.port);
+              else reject(new Error('no port'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
 }
 
 /** The port opens before the auth process is ready: only a successful LOGIN says Dovecot is usable. */

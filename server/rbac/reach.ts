@@ -54,6 +54,9 @@ export function outOfReach(scope: string): string {
   return scope === 'own' ? 'You may do this only for your own account.' : 'This user is not in a team you manage.';
 }
 
+/** The user a change acts on, what it does to them, and when (the caller's rights are read at `now`). */
+export type ReachCheck = { userId: string; action: RbacAction; now: number };
+
 /**
  * The caller's reach over a user judged again inside a change's transaction, under the team lock
  * (after the role-change lock: the order every such transaction takes them in), with their rights
@@ -64,10 +67,9 @@ export async function assertStillReaches(
   trx: Transaction<ServerDatabase>,
   kind: DatabaseKind,
   callerId: string,
-  over: { userId: string; action: RbacAction },
-  now: number,
+  over: ReachCheck,
 ): Promise<void> {
   await takeLock(trx, kind, TEAM_LOCK);
-  const scope = effectiveScope(await rightsOf(trx, callerId, now), { object: 'users', action: over.action });
+  const scope = effectiveScope(await rightsOf(trx, callerId, over.now), { object: 'users', action: over.action });
   if (!(await reaches(trx, callerId, scope, over.userId))) throw new AppError('FORBIDDEN', outOfReach(scope));
 }

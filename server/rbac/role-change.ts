@@ -1,11 +1,11 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../../common/errors.js';
 import { combineRoles, type RoleGrants } from '../../common/rbac/evaluate.js';
-import { PermissionTable, type RbacAction } from '../../common/rbac/permissions.js';
+import { PermissionTable } from '../../common/rbac/permissions.js';
 import type { ServerContext } from '../context.js';
 import { lockedTransaction } from '../db/locked-transaction.js';
 import type { ServerDatabase } from '../db/schema.js';
-import { assertStillReaches } from './reach.js';
+import { assertStillReaches, type ReachCheck } from './reach.js';
 import { rolesOfUser } from './roles.js';
 
 /** PostgreSQL advisory lock namespace for changes to roles and who holds them. */
@@ -26,7 +26,7 @@ export function roleChange<T>(
   context: ServerContext,
   callerId: string,
   work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
-  over?: Over,
+  over?: ReachCheck,
 ): Promise<T> {
   return underRoleLock(
     context,
@@ -41,9 +41,6 @@ export function roleChange<T>(
   );
 }
 
-/** The user a change acts on and what it does to them: the caller's reach over them is judged again under the lock. */
-export type Over = { userId: string; action: RbacAction; now: number };
-
 /**
  * A transaction under the lock role changes take, with what the caller's roles give as read under
  * it. For work that judges someone's rights against the caller's (an admin resetting a password):
@@ -54,10 +51,10 @@ export function underRoleLock<T>(
   context: ServerContext,
   callerId: string,
   work: (trx: Transaction<ServerDatabase>, held: Required<RoleGrants>) => Promise<T>,
-  over?: Over,
+  over?: ReachCheck,
 ): Promise<T> {
   return lockedTransaction(context.db, context.kind, ROLE_CHANGE_LOCK, async (trx) => {
-    if (over) await assertStillReaches(trx, context.kind, callerId, over, over.now);
+    if (over) await assertStillReaches(trx, context.kind, callerId, over);
     return work(trx, combineRoles(await rolesOfUser(trx, callerId)));
   });
 }

@@ -30,12 +30,7 @@ export class OidcClients {
 
   /** Discovers the IdP (or reuses what was discovered): TEMPORARY when it does not answer as an IdP. */
   async configuration(config: ActiveSsoConfig): Promise<client.Configuration> {
-    const now = this.clock.now();
-    let cached = this.issuers.get(config.issuer);
-    if (!cached || now - cached.fetchedAt >= METADATA_TTL_MS || now < cached.fetchedAt) {
-      cached = { metadata: await discover(config.issuer), jwks: cached?.jwks, fetchedAt: now };
-      this.issuers.set(config.issuer, cached);
-    }
+    const cached = await this.discovered(config.issuer);
     const metadata = cached.metadata;
     // client_secret_basic is the spec's default; post only for an IdP that offers nothing else.
     const methods = metadata.token_endpoint_auth_methods_supported;
@@ -47,7 +42,7 @@ export class OidcClients {
       metadata,
       config.clientId,
       // Positive skew: the server's clock is ahead of the process clock (only ever in tests).
-      { client_secret: config.clientSecret, [client.clockSkew]: Math.round((now - Date.now()) / 1000) },
+      { client_secret: config.clientSecret, [client.clockSkew]: Math.round((this.clock.now() - Date.now()) / 1000) },
       auth,
     );
     configuration.timeout = REQUEST_TIMEOUT_SECONDS;
@@ -57,6 +52,17 @@ export class OidcClients {
     client.enableNonRepudiationChecks(configuration);
     if (cached.jwks) client.setJwksCache(configuration, cached.jwks);
     return configuration;
+  }
+
+  /** The issuer's metadata as discovered within METADATA_TTL_MS, or discovered now. */
+  private async discovered(issuer: string): Promise<CachedIssuer> {
+    const now = this.clock.now();
+    let cached = this.issuers.get(issuer);
+    if (!cached || now - cached.fetchedAt >= METADATA_TTL_MS || now < cached.fetchedAt) {
+      cached = { metadata: await discover(issuer), jwks: cached?.jwks, fetchedAt: now };
+      this.issuers.set(issuer, cached);
+    }
+    return cached;
   }
 
   /** Keeps the signing keys a code exchange fetched, so the next one needs no JWKS request. */
@@ -71,7 +77,7 @@ export class OidcClients {
    * (from discovery, as for ID tokens). Keys are fetched on first use and again for an unknown key id.
    */
   async logoutTokenKeys(config: ActiveSsoConfig): Promise<{ issuer: string; keys: JWTVerifyGetKey }> {
-    const metadata = (await this.configuration(config)).serverMetadata();
+    const { metadata } = await this.discovered(config.issuer);
     const jwksUri = metadata.jwks_uri!;
     let keys = this.logoutKeys.get(jwksUri);
     if (!keys) {

@@ -50,6 +50,23 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * The new person signing in with SSO in a browser of their own, landing on the "not an admin" page;
+ * then `check`, then that browser closes.
+ */
+async function asNewcomer(check: (newcomer: Awaited<ReturnType<typeof openAdminUi>>) => Promise<void>): Promise<void> {
+  const newcomer = await openAdminUi(browser, `${server.url}/admin/`);
+  try {
+    await serveIdpFontsOffline(newcomer.context);
+    await newcomer.page.getByTestId('sign-in-sso').click();
+    await signInAtIdp(newcomer.page, 'sub-newbie');
+    await newcomer.page.getByTestId('not-admin').waitFor();
+    await check(newcomer);
+  } finally {
+    await newcomer.context.close();
+  }
+}
+
 /** The SSO page is taller than the window and scrolls inside it: a taller window shows it whole. */
 async function screenshotSsoPage(name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 1900 });
@@ -242,17 +259,10 @@ describe('single sign-on in the admin web UI', () => {
   });
 
   it('makes an account with the default role for a new person from an allowed domain, who is not an admin', async () => {
-    const newcomer = await openAdminUi(browser, `${server.url}/admin/`);
-    try {
-      await serveIdpFontsOffline(newcomer.context);
-      await newcomer.page.getByTestId('sign-in-sso').click();
-      await signInAtIdp(newcomer.page, 'sub-newbie');
-      await newcomer.page.getByTestId('not-admin').waitFor();
+    await asNewcomer(async (newcomer) => {
       expect(await newcomer.page.getByTestId('not-admin').textContent()).toContain(NEWBIE);
       expect(unexpected(newcomer.errors)).toEqual([]);
-    } finally {
-      await newcomer.context.close();
-    }
+    });
     const users = await asAdmin<UserView[]>('/api/admin/users');
     const roles = await asAdmin<RoleView[]>('/api/admin/roles');
     const salesRep = roles.find((role) => role.name === 'Sales rep')!;
@@ -289,15 +299,7 @@ describe('single sign-on in the admin web UI', () => {
     expect(unlinked.entries[0]?.details).toMatchObject({ issuer: idp.issuer, subject: 'sub-newbie' });
 
     // The way back: the next single sign-on with the account's email links an identity again.
-    const newcomer = await openAdminUi(browser, `${server.url}/admin/`);
-    try {
-      await serveIdpFontsOffline(newcomer.context);
-      await newcomer.page.getByTestId('sign-in-sso').click();
-      await signInAtIdp(newcomer.page, 'sub-newbie');
-      await newcomer.page.getByTestId('not-admin').waitFor();
-    } finally {
-      await newcomer.context.close();
-    }
+    await asNewcomer(async () => undefined);
     await page.reload();
     await page.getByTestId('user-open').filter({ hasText: NEWBIE }).click();
     await expect.poll(() => page.getByTestId('user-identity').count()).toBe(1);

@@ -127,10 +127,7 @@ function idpForm(html: string, base: URL, login: string): { url: URL; init: Requ
     fields.set('login', login);
     fields.set('password', 'any password: the dev login page checks none');
   }
-  return {
-    url: new URL(form[1].replace(/&amp;/g, '&'), base),
-    init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() },
-  };
+  return formPost(form[1], base, fields);
 }
 
 /** oidc-provider's sign-out page: a form with its xsrf value, answered "yes". */
@@ -141,8 +138,13 @@ function signOutForm(html: string, base: URL): { url: URL; init: RequestInit } |
     );
   if (!form?.[1] || !form[2]) return undefined;
   const fields = new URLSearchParams({ xsrf: form[2], logout: 'yes' });
+  return formPost(form[1], base, fields);
+}
+
+/** The POST a browser makes for a form: its action (HTML-escaped in the page) against the page's URL. */
+function formPost(action: string, base: URL, fields: URLSearchParams): { url: URL; init: RequestInit } {
   return {
-    url: new URL(form[1].replace(/&amp;/g, '&'), base),
+    url: new URL(action.replace(/&amp;/g, '&'), base),
     init: { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() },
   };
 }

@@ -28,9 +28,9 @@ export function RedirectUriCard({
           </h2>
           <p className="text-secondary">
             Create a confidential web application (OpenID Connect) at your identity provider (Entra ID, Google
-            Workspace, Okta, Keycloak…) with this redirect URI, the scopes <code>openid email profile</code> and client
-            authentication <code>client_secret_basic</code>. It gives you the issuer URL, a client ID and a client
-            secret for the form below.
+            Workspace, Okta, Keycloak…) with the redirect URI below, the scopes <code>openid email profile</code> and
+            client authentication <code>client_secret_basic</code>. It gives you the issuer URL, a client ID and a
+            client secret for the form below.
           </p>
           <CopyableValue
             id="sso-redirect-uri"

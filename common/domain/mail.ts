@@ -122,5 +122,10 @@ export const AccountSyncStatus = z.object({
   etaSeconds: z.number().nullable(),
   folders: z.array(FolderProgress),
   messages: z.number().int(),
+  /**
+   * Where the sync window starts (Settings: backfill months): older mail stays on the server, and a
+   * folder's total counts only the mail since then. Null: the whole mailbox is synced.
+   */
+  since: z.string().nullable(),
 });
 export type AccountSyncStatus = z.infer<typeof AccountSyncStatus>;

@@ -43,3 +43,14 @@ export const Settings = z.object({
 export type Settings = z.infer<typeof Settings>;
 
 export const DEFAULT_SETTINGS: Settings = { theme: 'system', backfillMonths: 12 };
+
+/**
+ * Where the sync window starts: `backfillMonths` calendar months before `now`, or null when the whole
+ * mailbox is synced. Mail older than this stays on the server.
+ */
+export function syncWindowStart(backfillMonths: number | null, now: Date): Date | null {
+  if (backfillMonths === null) return null;
+  const since = new Date(now.getTime());
+  since.setMonth(since.getMonth() - backfillMonths);
+  return since;
+}

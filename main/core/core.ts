@@ -162,7 +162,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       return status;
     },
     ...teamSso,
-    ...settingsHandlers(profiles),
+    ...settingsHandlers(profiles, engine),
     ...accountHandlers(profiles, engine, options.log, options.oauth),
     ...oauthCalls,
     ...syncHandlers(profiles, engine),

@@ -35,7 +35,13 @@ export type RemoteMessage = {
 export type FlagChange = { remoteId: string; flags: string[] };
 
 export type SyncScope = {
-  /** Oldest mail to fetch on the first sync; null means everything. */
+  /**
+   * Oldest mail to fetch; null means everything. A folder's checkpoint records the window it was
+   * backfilled to: a wider one later (the user chose more months, or everything) fills in the older
+   * mail without fetching again what is stored. A narrower one deletes nothing; IMAP also stops a
+   * backfill still running at the new bound. The window rolls forward with the calendar: that alone
+   * changes nothing.
+   */
   since: Date | null;
 };
 

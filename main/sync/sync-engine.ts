@@ -1,4 +1,5 @@
 import type { AccountSyncStatus, FolderProgress } from '../../common/domain/mail.js';
+import { syncWindowStart } from '../../common/domain/profile.js';
 import { AppError } from '../../common/errors.js';
 import type { AccountRecord } from '../store/repositories/accounts-repository.js';
 import type { StoredFolder } from '../store/repositories/mail-repository.js';
@@ -106,6 +107,19 @@ export class SyncEngine {
    * unblock released now rather than at the next poll (the CLI's `sync --once` does it too).
    */
   blocklistChanged(): void {
+    this.resyncAll();
+  }
+
+  /**
+   * The sync window changed (Settings: backfill months): a background sync fills in the older mail a
+   * wider window takes in now, not at the next poll, and the Sync page shows the new window at once.
+   */
+  syncWindowChanged(): void {
+    this.resyncAll();
+  }
+
+  /** Tells the UI every account changed and, in the background, runs a pass of each. */
+  private resyncAll(): void {
     for (const account of this.options.store().accounts.list()) {
       this.options.onChange?.(account.id);
       if (this.background) this.runner(account.id).request();
@@ -137,6 +151,7 @@ export class SyncEngine {
 
   status(): AccountSyncStatus[] {
     const store = this.options.store();
+    const since = this.windowStart()?.toISOString() ?? null;
     return store.accounts.list().map((account) => {
       const health = store.syncHealth.get(account.id);
       const runner = this.runners.get(account.id);
@@ -157,8 +172,14 @@ export class SyncEngine {
         etaSeconds: rate && rate > 0 ? Math.round(left / rate) : null,
         folders,
         messages: store.mail.accountMessageCount(account.id),
+        since,
       };
     });
+  }
+
+  /** Where the sync window starts now (Settings: backfill months); null for the whole mailbox. */
+  private windowStart(): Date | null {
+    return syncWindowStart(this.options.store().settings.read().backfillMonths, new Date());
   }
 
   private runner(accountId: string): AccountRunner {
@@ -182,13 +203,7 @@ export class SyncEngine {
           pagesPerVisit: 8,
           pollIntervalMs: this.options.pollIntervalMs ?? 120_000,
           onChange: () => this.options.onChange?.(accountId),
-          scope: () => {
-            const months = this.options.store().settings.read().backfillMonths;
-            if (months === null) return { since: null };
-            const since = new Date();
-            since.setMonth(since.getMonth() - months);
-            return { since };
-          },
+          scope: () => ({ since: this.windowStart() }),
         },
       );
       this.runners.set(accountId, runner);

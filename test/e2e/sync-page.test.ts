@@ -15,6 +15,8 @@ const INBOX_COUNT = 260;
 const SENT_COUNT = 40;
 /** In Junk, which is not synced until it is turned on. */
 const JUNK_COUNT = 5;
+/** In Archive, two years old: outside the default 12-month window until Settings widens it. */
+const OLD_ARCHIVE_COUNT = 6;
 const TOTAL = INBOX_COUNT + SENT_COUNT;
 const NEW_PASSWORD = 'alice-new-password';
 
@@ -64,6 +66,11 @@ beforeAll(async () => {
     'Junk',
     Array.from({ length: JUNK_COUNT }, (_, i) => message('Junk', i)),
   );
+  // SEARCH SINCE reads the internal date: appended with their own date, as a server that has had them for years.
+  const twoYearsAgo = new Date(now - 730 * 86_400_000);
+  for (let i = 0; i < OLD_ARCHIVE_COUNT; i++) {
+    await imap.append('Archive', buildMessage({ subject: `Archived ${i}`, date: twoYearsAgo }), [], twoYearsAgo);
+  }
   browser = await launchChromium();
   app = await startBrowserMode(data.path, keyring.env);
   ({ context, page, errors } = await openAppWindow(browser, app.launchUrl));
@@ -167,6 +174,10 @@ describe('mail accounts and the Sync page', () => {
       `${INBOX_COUNT} / ${INBOX_COUNT}`,
     );
     expect(await page.getByTestId(`sync-folder-${EMAIL}-Junk`).textContent()).toContain('not synced');
+    // Archive holds only older mail: not "empty", but nothing since the window's start.
+    const windowLine = page.getByTestId(`sync-window-${EMAIL}`);
+    expect(await windowLine.textContent()).toMatch(/^Mail since .*\d{4}.*change$/);
+    expect(await page.getByTestId(`sync-folder-${EMAIL}-Archive`).textContent()).toMatch(/nothing since .*\d{4}/);
     expect(await page.getByTestId(`sync-error-${EMAIL}`).count()).toBe(0);
     await screenshot(page, '11-sync-progress');
 
@@ -307,6 +318,26 @@ describe('mail accounts and the Sync page', () => {
     // IDLE brings it to the core within a second or so and the page's sync.changed event redraws
     // it; the page's own poll is 30 s apart, far beyond this wait.
     await expect.poll(() => count.textContent(), { timeout: 8000 }).toBe(`${TOTAL + 1} of ${TOTAL + 1}`);
+    await page.getByTestId('nav-settings').click();
+  });
+
+  it('fills in the older mail when Settings widens the window to everything', async () => {
+    await page.getByTestId('nav-sync').click();
+    await page.getByTestId(`sync-window-${EMAIL}`).getByRole('link', { name: 'change' }).click();
+    await page.getByTestId('settings-backfill-everything').check();
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => page.getByTestId('settings-saved').textContent()).toContain('Saved');
+
+    // Saving runs a pass at once: the old Archive mail comes in without waiting for the next poll.
+    await page.getByTestId('nav-sync').click();
+    const all = TOTAL + 1 + OLD_ARCHIVE_COUNT;
+    const count = page.getByTestId(`sync-count-${EMAIL}`);
+    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe(`${all} of ${all}`);
+    expect(await page.getByTestId(`sync-window-${EMAIL}`).textContent()).toMatch(/^The whole mailbox/);
+    expect(await page.getByTestId(`sync-folder-${EMAIL}-Archive`).textContent()).toContain(
+      `${OLD_ARCHIVE_COUNT} / ${OLD_ARCHIVE_COUNT}`,
+    );
+    await screenshot(page, '16-sync-window-widened');
     await page.getByTestId('nav-settings').click();
   });
 

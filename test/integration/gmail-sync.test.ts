@@ -205,6 +205,38 @@ describe('Gmail driver against the fake Gmail API', () => {
     expect(first.upserted).toBe(50 + 3);
   });
 
+  it('fills in the older mail once the scope is widened (after:/before:), fetching nothing twice', async () => {
+    const since = new Date(Date.UTC(2026, 10, 1) - 49.5 * 3_600_000);
+    const state = new FolderState();
+    await syncAll(driver, INBOX, state, { since });
+    expect(state.messages.size).toBe(50 + 3);
+
+    // 100 hours further back: the next 100 messages, after the history (nothing new here).
+    fake.resetStats();
+    const wider = { since: new Date(since.getTime() - 100 * 3_600_000) };
+    const first = await driver.fetchChanges(INBOX, state.cursor, wider, { ...BUDGET, maxMessages: 40 }, () => [
+      ...state.messages.keys(),
+    ]);
+    state.apply(first);
+    expect(first.more).toBe(true);
+    expect(first.backfillComplete).toBe(false);
+    await syncAll(driver, INBOX, state, wider);
+    expect(state.messages.size).toBe(150 + 3);
+    expect(fake.stats.byMethod['messages.get']).toBe(100);
+
+    // Then everything: the rest, and no message of the 153 comes down again.
+    const last = await syncAll(driver, INBOX, state, EVERYTHING);
+    expect(last.backfillComplete).toBe(true);
+    expect(state.messages.size).toBe(COUNT + 3);
+    expect(state.upserted).toBe(COUNT + 3);
+    expect(last.remoteTotal).toBe(COUNT + 3);
+    // Settled: a pass with the same scope lists nothing older.
+    fake.resetStats();
+    const quiet = await driver.fetchChanges(INBOX, state.cursor, EVERYTHING, BUDGET, () => [...state.messages.keys()]);
+    expect(quiet.upserts).toEqual([]);
+    expect(fake.stats.byMethod['messages.list'] ?? 0).toBe(0);
+  });
+
   it('brings new mail, label changes and deletions incrementally (history.list)', async () => {
     const state = new FolderState();
     await syncAll(driver, INBOX, state);

@@ -218,4 +218,33 @@ describe('GraphDriver against the fake Graph', () => {
     expect(page.upserts.every((message) => new Date(message.internalDate!) >= since)).toBe(true);
     expect(page.backfillComplete).toBe(true);
   });
+
+  it('fills in the older mail once the window is widened: a new round, stored ids not fetched again', async () => {
+    const sent = folders.find((folder) => folder.role === 'sent')!;
+    const budget = { maxMessages: 500, maxBytes: 1 << 30 };
+    const since = new Date(Date.UTC(2024, 0, 1) + 200 * 60_000);
+    const stored = new Set<string>();
+    const first = await driver.fetchChanges(sent, null, { since }, budget, () => []);
+    for (const message of first.upserts) stored.add(message.remoteId);
+    expect(stored.size).toBe(30);
+
+    // The window rolled forward by an hour (a later day's pass): nothing new is asked for.
+    const later = { since: new Date(since.getTime() + 3_600_000) };
+    const rolled = await driver.fetchChanges(sent, first.nextCursor, later, budget, () => [...stored]);
+    expect(rolled.upserts).toEqual([]);
+    expect(rolled.more).toBe(false);
+
+    // Everything: the delta round is brought up to date, then a new round lists the folder again.
+    const caughtUp = await driver.fetchChanges(sent, rolled.nextCursor, { since: null }, budget, () => [...stored]);
+    expect(caughtUp.upserts).toEqual([]);
+    expect(caughtUp.more).toBe(true);
+    expect(caughtUp.backfillComplete).toBe(false);
+    const round = await driver.fetchChanges(sent, caughtUp.nextCursor, { since: null }, budget, () => [...stored]);
+    // Only the 50 older ones are fetched; the 30 stored come back as flag updates.
+    expect(round.upserts.length).toBe(50);
+    expect(round.upserts.every((message) => !stored.has(message.remoteId))).toBe(true);
+    expect(round.flagChanges.length).toBe(30);
+    expect(round.backfillComplete).toBe(true);
+    expect(round.more).toBe(false);
+  });
 });

@@ -73,12 +73,18 @@ export class ProfileManager {
     };
   }
 
-  /** The open store; calls that need it fail with PROFILE_LOCKED until it is open. */
+  /**
+   * The open store; calls that need it fail with PROFILE_LOCKED until it is open, saying why (the
+   * keychain unreachable, the key missing...): the CLI prints only this message.
+   */
   requireStore(): Store {
-    if (!this.store) {
-      throw new AppError('PROFILE_LOCKED', 'The profile is locked. Unlock it first.', { details: this.state() });
-    }
-    return this.store;
+    if (this.store) return this.store;
+    const state = this.state();
+    const why =
+      state.phase === 'locked'
+        ? state.error.message
+        : "No profile has been created yet (clientele init, or the app's first screen).";
+    throw new AppError('PROFILE_LOCKED', `The profile is locked. ${why}`, { details: state });
   }
 
   requireProfile(): ProfileRecord {

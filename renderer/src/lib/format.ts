@@ -37,7 +37,15 @@ export function formatRelative(iso: string, now: number): string {
   if (hours < 24) return `${hours} h ago`;
   const days = Math.floor(hours / 24);
   if (days < 7) return days === 1 ? 'yesterday' : `${days} days ago`;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(then);
+  return day.format(then);
+}
+
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+
+/** The date alone ("6 Dec 2025" in the user's locale). */
+export function formatDay(iso: string): string {
+  const then = Date.parse(iso);
+  return Number.isNaN(then) ? iso : day.format(then);
 }
 
 /** The full date and time, for title attributes next to a relative time. */

@@ -8,6 +8,9 @@ import { z } from 'zod';
  *   is the mailbox's historyId captured before the first page: once listing ends, history from
  *   there brings whatever changed meanwhile.
  * - `incremental`: history.list(startHistoryId=historyId, labelId=label) on each pass.
+ * - `older`: the window was widened after the listing began (Settings): the mail between the new
+ *   start and the old one is listed too (q=after:<new> before:<old>), a page per pass once the
+ *   history is caught up, skipping what is stored. Absent or null: nothing older to fetch.
  */
 export const GmailCursor = z.object({
   v: z.literal(1),
@@ -20,6 +23,16 @@ export const GmailCursor = z.object({
   after: z.number().int().nonnegative().nullable(),
   /** Messages in the label within the scope, as last counted or estimated. */
   remoteTotal: z.number().int().nonnegative(),
+  older: z
+    .object({
+      /** The new `after:` bound (epoch seconds), null for everything. */
+      after: z.number().int().nonnegative().nullable(),
+      /** The `before:` bound: where the mail already listed starts (epoch seconds). */
+      before: z.number().int().nonnegative(),
+      pageToken: z.string().nullable(),
+    })
+    .nullable()
+    .optional(),
 });
 export type GmailCursor = z.infer<typeof GmailCursor>;
 
@@ -46,7 +59,26 @@ export function startCursor(label: string, historyId: string, since: Date | null
     phase: 'full',
     historyId,
     pageToken: null,
-    after: since ? Math.floor(since.getTime() / 1000) : null,
+    after: afterOf(since),
     remoteTotal: 0,
   };
+}
+
+/** An `after:` bound (epoch seconds) of a window start; null for everything. */
+export function afterOf(since: Date | null): number | null {
+  return since ? Math.floor(since.getTime() / 1000) : null;
+}
+
+/**
+ * The cursor with the older mail to list added, when `since` starts before what the cursor covers
+ * (or everything is wanted now); else the cursor as it is. A narrower window changes nothing: what
+ * is stored stays, and a listing under way keeps its bound.
+ */
+export function widenedCursor(cursor: GmailCursor, since: Date | null): GmailCursor {
+  const covered = cursor.older ? cursor.older.after : cursor.after;
+  const after = afterOf(since);
+  if (covered === null || (after !== null && after >= covered)) return cursor;
+  // Already listing older mail: its range grows down, listed again from its newest (stored ids skipped).
+  const before = cursor.older ? cursor.older.before : covered;
+  return { ...cursor, older: { after, before, pageToken: null } };
 }

@@ -16,7 +16,13 @@ import type { AccessTokenSource } from '../../oauth/access-token.js';
 import { RateGovernor } from '../../rate-governor.js';
 import { TokenSourceAuth } from './gmail-auth.js';
 import { buildBatchBody, MAX_BATCH, newBoundary, parseBatchResponse, type BatchAnswer } from './gmail-batch.js';
-import { parseGmailCursor, serializeGmailCursor, startCursor, type GmailCursor } from './gmail-cursor.js';
+import {
+  parseGmailCursor,
+  serializeGmailCursor,
+  startCursor,
+  widenedCursor,
+  type GmailCursor,
+} from './gmail-cursor.js';
 import {
   failureOf,
   failureOfAnswer,
@@ -134,11 +140,14 @@ export class GmailDriver implements MailDriver {
     knownRemoteIds: () => string[],
   ): Promise<FolderChanges> {
     const label = folder.path;
-    let cursor = parseGmailCursor(cursorText, label);
+    const parsed = parseGmailCursor(cursorText, label);
+    let cursor = parsed && widenedCursor(parsed, scope.since);
     // A cursor this driver cannot read is treated like an expired one: start over, dropping locations.
     let reset = cursorText !== null && cursor === null;
     if (cursor?.phase === 'incremental') {
       const changes = await this.incremental(cursor, budget, knownRemoteIds);
+      // History first; then, once it is caught up, a page of the older mail a widened window takes in.
+      if (changes && cursor.older && !changes.more) return this.withOlderPage(label, changes, budget, knownRemoteIds);
       if (changes) return changes;
       // https://developers.google.com/gmail/api/guides/sync#partial_synchronization: history.list
       // answered 404 (startHistoryId too old): a full sync of the label, its old locations dropped.
@@ -249,11 +258,54 @@ export class GmailDriver implements MailDriver {
     const next: GmailCursor = nextPageToken
       ? { ...cursor, pageToken: nextPageToken, remoteTotal }
       : { ...cursor, phase: 'incremental', pageToken: null, remoteTotal };
+    const olderLeft = Boolean(cursor.older);
     return {
       reset,
       upserts: messages,
       deletes: [],
       flagChanges: [],
+      nextCursor: serializeGmailCursor(next),
+      more: nextPageToken !== null || olderLeft,
+      remoteTotal,
+      backfillComplete: nextPageToken === null && !olderLeft,
+    };
+  }
+
+  /**
+   * `changes` (history, caught up) with one page of the older mail added: listed newest first
+   * between the widened window's start and where the first listing began, messages already stored
+   * skipped (a listing started again after a second widening meets them). The last page moves the
+   * cursor's `after` down to the new start.
+   */
+  private async withOlderPage(
+    label: string,
+    changes: FolderChanges,
+    budget: Budget,
+    knownRemoteIds: () => string[],
+  ): Promise<FolderChanges> {
+    const cursor = parseGmailCursor(changes.nextCursor, label);
+    const older = cursor?.older;
+    if (!cursor || !older) return changes;
+    const list = await this.call(GMAIL_COSTS.messagesList, () =>
+      this.api.users.messages.list({
+        userId: USER,
+        labelIds: [label],
+        q: `${older.after !== null ? `after:${older.after} ` : ''}before:${older.before}`,
+        maxResults: Math.min(500, Math.max(1, budget.maxMessages)),
+        ...(older.pageToken ? { pageToken: older.pageToken } : {}),
+      }),
+    );
+    const known = new Set(knownRemoteIds());
+    const ids = (list.messages ?? []).map((message) => message.id).filter((id): id is string => Boolean(id));
+    const { messages } = await this.fetchByIds(ids.filter((id) => !known.has(id)));
+    const nextPageToken = list.nextPageToken ?? null;
+    const remoteTotal = changes.remoteTotal + messages.length;
+    const next: GmailCursor = nextPageToken
+      ? { ...cursor, older: { ...older, pageToken: nextPageToken }, remoteTotal }
+      : { ...cursor, after: older.after, older: null, remoteTotal };
+    return {
+      ...changes,
+      upserts: [...changes.upserts, ...messages],
       nextCursor: serializeGmailCursor(next),
       more: nextPageToken !== null,
       remoteTotal,

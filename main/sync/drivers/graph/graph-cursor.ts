@@ -10,6 +10,11 @@ export type GraphCursor = {
   link: string;
   /** 'initial': the first round (the backfill) is not done yet. */
   phase: 'initial' | 'delta';
+  /**
+   * The start of the window the round was asked for (receivedDateTime ge, ISO), null for the whole
+   * folder. Absent in cursors written before it was kept: taken to be the window of the day.
+   */
+  since?: string | null;
 };
 
 export function parseGraphCursor(text: string | null, folderId: string): GraphCursor | null {
@@ -20,7 +25,8 @@ export function parseGraphCursor(text: string | null, folderId: string): GraphCu
       value.v === 1 &&
       value.folderId === folderId &&
       typeof value.link === 'string' &&
-      (value.phase === 'initial' || value.phase === 'delta')
+      (value.phase === 'initial' || value.phase === 'delta') &&
+      (value.since === undefined || value.since === null || typeof value.since === 'string')
     ) {
       return value as GraphCursor;
     }
@@ -28,6 +34,16 @@ export function parseGraphCursor(text: string | null, folderId: string): GraphCu
     // Not ours: start over.
   }
   return null;
+}
+
+/**
+ * Whether the window now wanted starts before the one the cursor's rounds were asked for (or the
+ * whole folder is wanted now): a new round with the wider filter then fills in the older mail. A
+ * narrower or merely later window (it rolls forward with the calendar) changes nothing.
+ */
+export function graphWindowWidened(cursor: GraphCursor, since: Date | null): boolean {
+  if (cursor.since === undefined || cursor.since === null) return false;
+  return since === null || since.getTime() < Date.parse(cursor.since);
 }
 
 /**

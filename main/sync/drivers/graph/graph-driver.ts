@@ -15,7 +15,7 @@ import type {
 } from '../../mail-driver.js';
 import type { AccessTokenSource } from '../../oauth/access-token.js';
 import { RateGovernor } from '../../rate-governor.js';
-import { parseGraphCursor, relativeLink, type GraphCursor } from './graph-cursor.js';
+import { graphWindowWidened, parseGraphCursor, relativeLink, type GraphCursor } from './graph-cursor.js';
 import { mapGraphError, retryAfterMs } from './graph-errors.js';
 import { graphFlags, graphFolderRole, WELL_KNOWN_ROLES } from './graph-folders.js';
 import { GovernedMiddleware } from './graph-http.js';
@@ -174,7 +174,15 @@ export class GraphDriver implements MailDriver {
   ): Promise<FolderChanges> {
     const previous = parseGraphCursor(cursorText, folder.path);
     let reset = cursorText !== null && previous === null;
-    let cursor: GraphCursor = previous ?? this.initialCursor(folder.path, scope);
+    // A wider window (Settings): a new round with the wider filter lists the folder again; what is
+    // stored comes back as known ids (flags only), the older mail is fetched. A first round still
+    // running starts again at once; a finished one is brought up to date first (its deltaLink), so
+    // no change made meanwhile is missed, and the new round starts on the next page.
+    const widened = previous !== null && graphWindowWidened(previous, scope.since);
+    let cursor: GraphCursor =
+      previous === null || (widened && previous.phase === 'initial')
+        ? this.initialCursor(folder.path, scope)
+        : { ...previous, since: previous.since === undefined ? windowOf(scope) : previous.since };
     const pageSize = Math.max(1, Math.min(budget.maxMessages, MAX_PAGE));
     const entries: DeltaEntry[] = [];
     const deletes = new Set<string>();
@@ -228,6 +236,10 @@ export class GraphDriver implements MailDriver {
     }
     const upserts = await this.messagesOf(fresh);
     upserts.sort((a, b) => (b.internalDate ?? '').localeCompare(a.internalDate ?? ''));
+    if (widened && previous?.phase === 'delta' && caughtUp) {
+      cursor = this.initialCursor(folder.path, scope);
+      caughtUp = false;
+    }
     const remoteTotal = await this.folderTotal(folder.path);
     const backfillComplete = cursor.phase === 'delta';
     return {
@@ -338,12 +350,14 @@ export class GraphDriver implements MailDriver {
     // The graph client splits the query itself: OData names stay unencoded ($select, not %24select).
     let query = `$select=${DELTA_SELECT.join(',')}`;
     // message: delta supports $filter on receivedDateTime ge (https://learn.microsoft.com/en-us/graph/api/message-delta).
-    if (scope.since) query += `&$filter=receivedDateTime+ge+${scope.since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+    const since = windowOf(scope);
+    if (since !== null) query += `&$filter=receivedDateTime+ge+${since}`;
     return {
       v: 1,
       folderId,
       link: `/me/mailFolders/${encodeURIComponent(folderId)}/messages/delta?${query}`,
       phase: 'initial',
+      since,
     };
   }
 
@@ -526,4 +540,9 @@ export function batchBytes(body: unknown): Buffer {
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError('TOO_LARGE', `The attachment is larger than ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+}
+
+/** The window's start as the delta filter takes it (ISO, whole seconds), null for the whole folder. */
+function windowOf(scope: SyncScope): string | null {
+  return scope.since ? scope.since.toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
 }

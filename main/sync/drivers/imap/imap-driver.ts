@@ -21,7 +21,7 @@ import {
   type ImapConnectionOptions,
   type ImapCredentials,
 } from './imap-connection.js';
-import { parseImapCursor, type ImapCursor } from './imap-cursor.js';
+import { parseImapCursor, windowMoved, type ImapCursor } from './imap-cursor.js';
 import { mapImapError } from './imap-errors.js';
 import { newMailOnPushConnection } from './imap-push-fetch.js';
 import { watchMailbox, type MailboxWatch } from './imap-watch.js';
@@ -269,6 +269,8 @@ export class ImapDriver implements MailDriver {
     const modseq = mailbox.highestModseq === undefined ? null : String(mailbox.highestModseq);
     const valid = previous !== null && previous.uidValidity === uidValidity;
     const cursor = valid ? { ...previous } : await this.initialCursor(client, mailbox, modseq, scope, budget);
+    if (valid && windowMoved(cursor, scope.since?.getTime() ?? null))
+      await this.rescope(client, cursor, mailbox, scope);
 
     const upserts: RemoteMessage[] = [];
     const deletes: string[] = [];
@@ -396,20 +398,7 @@ export class ImapDriver implements MailDriver {
     budget: Budget,
   ): Promise<ImapCursor> {
     const top = mailbox.uidNext - 1;
-    let floor = top + 1;
-    let remoteTotal = 0;
-    if (mailbox.exists > 0) {
-      if (scope.since) {
-        const uids = (await client.search({ since: scope.since }, { uid: true })) || [];
-        if (uids.length > 0) {
-          floor = uids.reduce((min, uid) => (uid < min ? uid : min), floor);
-          remoteTotal = uids.length;
-        }
-      } else {
-        floor = 1;
-        remoteTotal = mailbox.exists;
-      }
-    }
+    const { floor, remoteTotal } = await this.windowOf(client, mailbox, scope);
     return {
       v: 1,
       uidValidity: String(mailbox.uidValidity),
@@ -419,7 +408,43 @@ export class ImapDriver implements MailDriver {
       floor,
       span: budget.maxMessages,
       remoteTotal,
+      since: scope.since?.getTime() ?? null,
     };
+  }
+
+  /**
+   * The lowest UID of the scope's window (UIDs from there up are fetched; above the last UID when
+   * the window holds nothing) and how many messages it holds. SEARCH SINCE compares INTERNALDATE by
+   * day (RFC 9051 6.4.4): UIDs follow arrival, so a few older messages between them come too.
+   */
+  private async windowOf(
+    client: ImapFlow,
+    mailbox: MailboxFigures,
+    scope: SyncScope,
+  ): Promise<{ floor: number; remoteTotal: number }> {
+    const above = mailbox.uidNext;
+    if (mailbox.exists === 0) return { floor: above, remoteTotal: 0 };
+    if (!scope.since) return { floor: 1, remoteTotal: mailbox.exists };
+    const uids = (await client.search({ since: scope.since }, { uid: true })) || [];
+    return { floor: uids.reduce((min, uid) => (uid < min ? uid : min), above), remoteTotal: uids.length };
+  }
+
+  /**
+   * The window changed since the checkpoint's floor was set (see windowMoved): the floor follows it.
+   * Lower (wider window), the backfill goes on below `bottom`, newest first, without fetching again
+   * what is stored; higher (narrower), a backfill still running stops at the new bound, and what is
+   * stored stays.
+   */
+  private async rescope(
+    client: ImapFlow,
+    cursor: ImapCursor,
+    mailbox: MailboxFigures,
+    scope: SyncScope,
+  ): Promise<void> {
+    const { floor, remoteTotal } = await this.windowOf(client, mailbox, scope);
+    cursor.floor = Math.min(floor, cursor.top + 1);
+    cursor.remoteTotal = remoteTotal;
+    cursor.since = scope.since?.getTime() ?? null;
   }
 
   private async deletesSince(

@@ -5,7 +5,15 @@ import { call } from '../../api/call.js';
 import { Alert } from '../../components/Alert.js';
 import { MailIcon, SyncIcon } from '../../components/icons.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
-import { formatAbsolute, formatCount, formatDuration, formatRate, formatRelative } from '../../lib/format.js';
+import { hrefFor } from '../../frame/routes.js';
+import {
+  formatAbsolute,
+  formatCount,
+  formatDay,
+  formatDuration,
+  formatRate,
+  formatRelative,
+} from '../../lib/format.js';
 import { SyncErrorNotice } from './SyncErrorNotice.js';
 import { overallProgress, sortFolders, stateBadge } from './syncModel.js';
 
@@ -86,6 +94,11 @@ export function AccountSyncCard({
             <span aria-hidden="true"> · </span>
             {formatCount(status.messages)} {status.messages === 1 ? 'message' : 'messages'} on this computer
           </p>
+          <p className="sync-card-meta" data-testid={`sync-window-${email}`}>
+            {status.since === null ? 'The whole mailbox' : `Mail since ${formatDay(status.since)}`}
+            {' · '}
+            <a href={hrefFor('settings')}>change</a>
+          </p>
         </div>
         <div className="sync-card-actions">
           <span className={`badge badge-${badge.tone}`} data-testid={`sync-state-${email}`}>
@@ -159,7 +172,13 @@ export function AccountSyncCard({
           <h3 className="sync-folders-title">Folders</h3>
           <ul className="folder-list">
             {sortFolders(status.folders).map((folder) => (
-              <FolderRow key={folder.path} email={email} folder={folder} onToggle={setFolderEnabled} />
+              <FolderRow
+                key={folder.path}
+                email={email}
+                folder={folder}
+                since={status.since}
+                onToggle={setFolderEnabled}
+              />
             ))}
           </ul>
         </section>
@@ -171,10 +190,13 @@ export function AccountSyncCard({
 function FolderRow({
   email,
   folder,
+  since,
   onToggle,
 }: {
   email: string;
   folder: FolderProgress;
+  /** Where the sync window starts (AccountSyncStatus.since). */
+  since: string | null;
   /** Resolves once the core answered; false when it refused (the card shows why). */
   onToggle: (folder: FolderProgress, enabled: boolean) => Promise<boolean>;
 }): ReactElement {
@@ -225,11 +247,12 @@ function FolderRow({
     );
   }
   if (folder.total === 0 && folder.backfillComplete) {
-    // Nothing to copy: a full bar would read as work done, an empty one as work left.
+    // Nothing to copy: a full bar would read as work done, an empty one as work left. With a window,
+    // the folder may well hold older mail: "empty" would be wrong.
     return (
       <li className="folder-row folder-row-empty" data-testid={testId}>
         {name}
-        <span className="folder-note">empty</span>
+        <span className="folder-note">{since === null ? 'empty' : `nothing since ${formatDay(since)}`}</span>
       </li>
     );
   }

@@ -24,19 +24,32 @@ export function registerSearchCommands(program: Command, action: ActionFactory):
             account?: string;
             cursor?: string;
           }>();
-          const result = (await call(core, 'search.messages', {
+          const input = {
             query: words.join(' '),
             order: ranked ? 'ranked' : 'newest',
             limit,
-            catchUp: true,
             ...(account ? { accountId: account } : {}),
             ...(cursor ? { cursor } : {}),
-          })) as Result<SearchResults>;
+          };
+          // After a big sync the index may lag by thousands of messages, which takes a while to catch
+          // up: say so (on stderr, --json too) rather than sit silent. A quick look first tells.
+          const look = (await call(core, 'search.messages', { ...input, catchUp: false })) as Result<SearchResults>;
+          const pending = look.ok ? look.value.indexing.pending : 0;
+          if (pending >= NOTICE_FROM) {
+            process.stderr.write(`Indexing ${pending} new messages for search first (only once)…\n`);
+          }
+          const result =
+            !look.ok || pending === 0
+              ? look
+              : ((await call(core, 'search.messages', { ...input, catchUp: true })) as Result<SearchResults>);
           return emit(result, options.json === true, describeResults);
         }),
       ),
     );
 }
+
+/** A backlog this size takes long enough (seconds) to be worth a line. */
+const NOTICE_FROM = 500;
 
 function limitOf(value: string): number {
   const n = Number(value);

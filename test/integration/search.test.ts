@@ -110,12 +110,32 @@ describe('search of synced mail', () => {
     expect(result.value.hits.map((h) => h.subject)).toEqual(['Quarterly déjà vu']);
     expect(result.value.indexing.done).toBe(true);
 
+    expect(run.stderr).not.toContain('Indexing');
     const human = await runCli(['--data-dir', data.path, 'search', 'zoe@fjord.test'], { env });
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('Quarterly déjà vu');
     const hostile = await runCli(['--data-dir', data.path, 'search', 'NEAR("x"', 'OR', '*', '--json'], { env });
     expect(hostile.code, hostile.stderr).toBe(0);
     expect((hostile.json as { value: SearchResults }).value.hits).toEqual([]);
+  });
+
+  it('says so on stderr when a CLI search must first index a big backlog, and only then', async () => {
+    const env = keyring.env;
+    const backlog = Array.from({ length: 520 }, (_, i) =>
+      buildMessage({ subject: `Backlog ${i}`, from: 'Ivy <ivy@moss.test>', body: `Line ${i} about a narwhal.\n` }),
+    );
+    await appendMessages(imap, 'INBOX', backlog);
+    expect((await runCli(['--data-dir', data.path, 'sync', '--once'], { env })).code).toBe(0);
+    const first = await runCli(['--data-dir', data.path, 'search', 'narwhal', '--json'], { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/^Indexing 5\d\d new messages for search first/m);
+    const hits = (first.json as { value: SearchResults }).value;
+    expect(hits.indexing.done).toBe(true);
+    expect(hits.hits.length).toBe(25);
+    const again = await runCli(['--data-dir', data.path, 'search', 'narwhal'], { env });
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('Indexing');
+    expect(again.stdout).toMatch(/Backlog \d+/);
   });
 
   it('keeps up with new mail in the background when the app syncs', async () => {

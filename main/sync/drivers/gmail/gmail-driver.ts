@@ -290,7 +290,9 @@ export class GmailDriver implements MailDriver {
       this.api.users.messages.list({
         userId: USER,
         labelIds: [label],
-        q: `${older.after !== null ? `after:${older.after} ` : ''}before:${older.before}`,
+        // One second of overlap with the first listing: a message at its very bound is listed by
+        // both rather than by neither (the stored one is skipped below).
+        q: `${older.after !== null ? `after:${older.after} ` : ''}before:${older.before + 1}`,
         maxResults: Math.min(500, Math.max(1, budget.maxMessages)),
         ...(older.pageToken ? { pageToken: older.pageToken } : {}),
       }),

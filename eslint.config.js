@@ -49,6 +49,17 @@ const layersPlugin = {
   },
 };
 
+/** Relative imports of these files must resolve inside the `allow` folders (see `layers/imports-within`). */
+const importsWithin = (allow, message) => ({ 'layers/imports-within': ['error', { allow, message }] });
+
+/** A layer that runs in the browser (the two web pages and their shared ui/): DOM globals, React's hook rules. */
+const webLayer = (files, rules) => ({
+  files,
+  languageOptions: { globals: { ...globals.browser } },
+  plugins: { 'react-hooks': reactHooks, layers: layersPlugin },
+  rules: { ...reactHooks.configs.recommended.rules, ...rules },
+});
+
 export default tseslint.config(
   {
     ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/results/**', 'coverage/**'],
@@ -93,30 +104,37 @@ export default tseslint.config(
     rules: restrict([
       group([...NODE_BUILTINS, 'electron', 'react', 'react-dom'], 'common/ runs everywhere: no platform modules.'),
       group(
-        ['**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'],
+        ['**/main/**', '**/renderer/**', '**/preload/**', '**/server/**', '**/ui/**'],
         'common/ imports nothing of the other layers.',
       ),
     ]),
   },
-  {
-    files: ['renderer/src/**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser } },
-    plugins: { 'react-hooks': reactHooks },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      ...restrict([
-        group([...NODE_BUILTINS, 'electron'], 'The renderer is a web page: no Node or Electron modules.'),
-        group(
-          ['**/main/**', '**/preload/**', '**/server/**'],
-          'The renderer talks to the core only through the API client.',
-        ),
-      ]),
-    },
-  },
+  // The building blocks both web pages share: DOM and React only, so either page can import them
+  // without pulling in the other's code, the app's core, the team server or Node.
+  webLayer(['ui/**/*.{ts,tsx}'], {
+    ...restrict([
+      group([...NODE_BUILTINS, 'electron', 'electron/*'], 'ui/ is DOM-only: no Node or Electron modules.'),
+      { regex: '^(?!\\.|react(-dom)?(/|$))', message: 'ui/ imports only react and react-dom from packages.' },
+    ]),
+    ...importsWithin(['ui'], 'ui/ is shared by both web pages: it imports only files inside ui/'),
+  }),
+  webLayer(
+    ['renderer/src/**/*.{ts,tsx}'],
+    restrict([
+      group([...NODE_BUILTINS, 'electron'], 'The renderer is a web page: no Node or Electron modules.'),
+      group(
+        ['**/main/**', '**/preload/**', '**/server/**'],
+        'The renderer talks to the core only through the API client.',
+      ),
+    ]),
+  ),
   {
     files: ['preload/**/*.ts'],
     rules: restrict([
-      group(['**/main/**', '**/renderer/**', '**/server/**'], 'The preload bridge imports only common/ and electron.'),
+      group(
+        ['**/main/**', '**/renderer/**', '**/server/**', '**/ui/**'],
+        'The preload bridge imports only common/ and electron.',
+      ),
     ]),
   },
   {
@@ -124,47 +142,41 @@ export default tseslint.config(
     ignores: ['main/electron/**'],
     rules: restrict([
       group(['electron', 'electron/*'], "Only main/electron imports 'electron': the core also runs as plain Node."),
-      group(['**/renderer/**', '**/preload/**', '**/server/**'], 'main/ does not import the UI or the team server.'),
+      group(
+        ['**/renderer/**', '**/preload/**', '**/server/**', '**/ui/**'],
+        'main/ does not import the UI or the team server.',
+      ),
     ]),
   },
   {
     files: ['main/electron/**/*.ts'],
     rules: restrict([
-      group(['**/renderer/**', '**/server/**'], 'The Electron shell does not import UI or server code.'),
+      group(['**/renderer/**', '**/server/**', '**/ui/**'], 'The Electron shell does not import UI or server code.'),
     ]),
   },
   {
     files: ['server/**/*.ts'],
     ignores: ['server/admin-ui/**'],
     rules: restrict([
-      group(['**/main/**', '**/renderer/**', '**/preload/**'], 'server/ shares only common/ with the app.'),
+      group(['**/main/**', '**/renderer/**', '**/preload/**', '**/ui/**'], 'server/ shares only common/ with the app.'),
       group(['**/admin-ui/**'], 'The server serves the admin UI as built files; it never imports its code.'),
     ]),
   },
-  {
-    // The admin web UI is a web page like the renderer: common/ and UI libraries, nothing of the
-    // server around it, the desktop app or Node.
-    files: ['server/admin-ui/src/**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser } },
-    plugins: { 'react-hooks': reactHooks, layers: layersPlugin },
-    rules: {
-      ...reactHooks.configs.recommended.rules,
-      ...restrict([
-        group([...NODE_BUILTINS, 'electron'], 'The admin UI is a web page: no Node or Electron modules.'),
-        group(
-          ['**/main/**', '**/renderer/**', '**/preload/**'],
-          'The admin UI shares only common/ with the app (copy a component, do not import it).',
-        ),
-      ]),
-      'layers/imports-within': [
-        'error',
-        {
-          allow: ['server/admin-ui/src', 'common'],
-          message: 'The admin UI talks to the server only over HTTP: import admin-ui/src or common/ only',
-        },
-      ],
-    },
-  },
+  // The admin web UI is a web page like the renderer: common/, ui/ and UI libraries, nothing of the
+  // server around it, the desktop app or Node.
+  webLayer(['server/admin-ui/src/**/*.{ts,tsx}'], {
+    ...restrict([
+      group([...NODE_BUILTINS, 'electron'], 'The admin UI is a web page: no Node or Electron modules.'),
+      group(
+        ['**/main/**', '**/renderer/**', '**/preload/**'],
+        'The admin UI shares only common/ and ui/ with the app (shared components go to ui/).',
+      ),
+    ]),
+    ...importsWithin(
+      ['server/admin-ui/src', 'common', 'ui'],
+      'The admin UI talks to the server only over HTTP: import admin-ui/src, common/ or ui/ only',
+    ),
+  }),
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const built = join(root, 'out/server/admin-ui/index.html');
-const sources = [join(root, 'server/admin-ui'), join(root, 'common')];
+// Everything the admin UI's bundle is built from: its own folder, common/ and the shared ui/.
+const sources = [join(root, 'server/admin-ui'), join(root, 'common'), join(root, 'ui')];
 
 function newestIn(dir) {
   let newest = 0;

@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
 import { applyTheme, cachedTheme } from './lib/theme.js';
+// The shared base first: the page's own rules come after it and win ties.
+import '../../ui/base.css';
 import './styles.css';
 
 // Before the first paint, so the loading and lock screens already use the user's theme.

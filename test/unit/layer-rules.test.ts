@@ -33,7 +33,17 @@ describe('layer rules', () => {
     ['server/x.ts', "import { Store } from '../main/store/store.js';\nexport const x = Store;"],
     ['server/http/x.ts', "import { api } from '../../renderer/src/api/transport.js';\nexport const x = api;"],
     ['common/x.ts', "import { startServer } from '../server/start.js';\nexport const x = startServer;"],
-    // The admin web UI: a web page beside the server, sharing only common/ with anything.
+    // The shared web building blocks: DOM and React only, nothing of the pages, the app or the server.
+    ['ui/x.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
+    ['ui/x.tsx', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
+    ['ui/x.tsx', "import { z } from 'zod';\nexport const x = z;"],
+    ['ui/x.tsx', "import { api } from '../renderer/src/api/transport.js';\nexport const x = api;"],
+    ['ui/x.tsx', "import { contract } from '../common/api/contract.js';\nexport const x = contract;"],
+    ['ui/x.tsx', "import { App } from '../server/admin-ui/src/App.js';\nexport const x = App;"],
+    ['main/core/x.ts', "import { Modal } from '../../ui/Modal.js';\nexport const x = Modal;"],
+    ['server/http/x.ts', "import { Modal } from '../../ui/Modal.js';\nexport const x = Modal;"],
+    ['common/x.ts', "import { Modal } from '../ui/Modal.js';\nexport const x = Modal;"],
+    // The admin web UI: a web page beside the server, sharing only common/ and ui/ with anything.
     ['server/admin-ui/src/x.tsx', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     [
       'server/admin-ui/src/pages/x.tsx',
@@ -68,6 +78,11 @@ describe('layer rules', () => {
     ],
     ['server/admin-ui/src/pages/x.tsx', "import { api } from '../api/admin.js';\nexport const x = api;"],
     ['server/admin-ui/src/x.tsx', "import { useState } from 'react';\nexport const x = useState;"],
+    ['server/admin-ui/src/pages/x.tsx', "import { Modal } from '../../../../ui/Modal.js';\nexport const x = Modal;"],
+    ['renderer/src/pages/x.tsx', "import { Modal } from '../../../ui/Modal.js';\nexport const x = Modal;"],
+    ['ui/x.tsx', "import { useId } from 'react';\nexport const x = useId;"],
+    ['ui/x.tsx', "import { createPortal } from 'react-dom';\nexport const x = createPortal;"],
+    ['ui/x.tsx', "import { Modal } from './Modal.js';\nexport const x = Modal;"],
   ])('%s may: %s', async (filePath, code) => {
     expect(await importErrors(filePath, code)).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import type { ReactElement, ReactNode } from 'react';
-import { Logo } from './Logo.js';
+import { Logo } from '../../../ui/Logo.js';
 
 /** The frame for screens shown before the app opens: onboarding, lock, loading, boot errors. */
 export function CenteredLayout({

@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type ReactElement } from 'react';
+import { CheckIcon, CopyIcon, KeyIcon } from '../../../ui/icons.js';
 import { useClipboard } from '../hooks/useClipboard.js';
 import { keychainName } from '../lib/platform.js';
-import { CheckIcon, CopyIcon, KeyIcon } from './icons.js';
 
 /**
  * Shows a recovery key exactly once, and makes the user confirm they saved it before moving on.

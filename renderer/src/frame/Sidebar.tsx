@@ -1,15 +1,7 @@
 import type { ReactElement } from 'react';
-import {
-  BriefcaseIcon,
-  BuildingIcon,
-  ChartIcon,
-  InboxIcon,
-  SearchIcon,
-  SettingsIcon,
-  SyncIcon,
-  UsersIcon,
-} from '../components/icons.js';
-import { Logo } from '../components/Logo.js';
+import { InboxIcon, SettingsIcon, UsersIcon } from '../../../ui/icons.js';
+import { Logo } from '../../../ui/Logo.js';
+import { BriefcaseIcon, BuildingIcon, ChartIcon, SearchIcon, SyncIcon } from '../components/icons.js';
 import { hrefFor, PAGE_LABELS, type PageId } from './routes.js';
 
 const ICONS: Record<PageId, () => ReactElement> = {

@@ -1,17 +1,17 @@
 import { useId, useState, type ReactElement } from 'react';
-import { Alert } from '../components/Alert.js';
-import { EmptyState } from '../components/EmptyState.js';
-import { BriefcaseIcon } from '../components/icons.js';
-import { Modal } from '../components/Modal.js';
-import { Spinner } from '../components/Spinner.js';
-import { useHashParam } from '../hooks/useHashRoute.js';
+import { Alert } from '../../../ui/Alert.js';
+import { EmptyState } from '../../../ui/EmptyState.js';
+import { Modal } from '../../../ui/Modal.js';
+import { Spinner } from '../../../ui/Spinner.js';
 import { call } from '../api/call.js';
+import { BriefcaseIcon } from '../components/icons.js';
+import { useHashParam } from '../hooks/useHashRoute.js';
 import { useCanCall } from '../policy/PolicyProvider.js';
+import { dealIdFrom } from './deals/deal-route.js';
 import { DealBoard } from './deals/DealBoard.js';
 import { DealDrawer } from './deals/DealDrawer.js';
 import { DealForm, type DealFormValues } from './deals/DealForm.js';
 import { ExportDealsButton } from './deals/ExportDealsButton.js';
-import { dealIdFrom } from './deals/deal-route.js';
 import { useBoard } from './deals/useBoard.js';
 import './deals/deals.css';
 

@@ -1,10 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import type { MessageSummary } from '../../../common/domain/messages.js';
-import { Alert } from '../components/Alert.js';
-import { EmptyState } from '../components/EmptyState.js';
-import { InboxIcon, PaperclipIcon } from '../components/icons.js';
-import { Spinner } from '../components/Spinner.js';
+import { Alert } from '../../../ui/Alert.js';
+import { EmptyState } from '../../../ui/EmptyState.js';
+import { InboxIcon } from '../../../ui/icons.js';
+import { Spinner } from '../../../ui/Spinner.js';
+import { PaperclipIcon } from '../components/icons.js';
 import { hrefFor } from '../frame/routes.js';
 import { formatAbsolute, formatCount } from '../lib/format.js';
 import { MessageView } from './message/MessageView.js';

@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
 import type { AppErrorShape } from '../../../common/errors.js';
+import { AlertIcon } from '../../../ui/icons.js';
 import { CenteredLayout } from '../components/CenteredLayout.js';
-import { AlertIcon } from '../components/icons.js';
 
 /** app.state failed: the core process is down, still starting, or the bridge is missing. */
 export function BootErrorScreen({ error, onRetry }: { error: AppErrorShape; onRetry: () => void }): ReactElement {

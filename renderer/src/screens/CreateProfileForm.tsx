@@ -1,10 +1,11 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { ProfileInfo } from '../../../common/domain/profile.js';
 import type { AppErrorShape } from '../../../common/errors.js';
+import { Alert } from '../../../ui/Alert.js';
+import { Field } from '../../../ui/Field.js';
+import { LockIcon, KeyIcon } from '../../../ui/icons.js';
 import { call } from '../api/call.js';
-import { Alert } from '../components/Alert.js';
-import { Field } from '../components/Field.js';
-import { LockIcon, KeyIcon, MonitorIcon } from '../components/icons.js';
+import { MonitorIcon } from '../components/icons.js';
 import { keychainName } from '../lib/platform.js';
 import { fieldErrors } from '../lib/validation.js';
 

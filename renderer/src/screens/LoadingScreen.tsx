@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
-import { Logo } from '../components/Logo.js';
-import { Spinner } from '../components/Spinner.js';
+import { Logo } from '../../../ui/Logo.js';
+import { Spinner } from '../../../ui/Spinner.js';
 
 export function LoadingScreen(): ReactElement {
   return (

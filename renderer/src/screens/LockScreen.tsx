@@ -1,10 +1,10 @@
 import { useState, type ReactElement } from 'react';
 import type { AppState, ProfileInfo } from '../../../common/domain/profile.js';
 import type { AppErrorShape } from '../../../common/errors.js';
+import { Alert } from '../../../ui/Alert.js';
+import { LockIcon } from '../../../ui/icons.js';
 import { call } from '../api/call.js';
-import { Alert } from '../components/Alert.js';
 import { CenteredLayout } from '../components/CenteredLayout.js';
-import { LockIcon } from '../components/icons.js';
 import { lockCopy } from './lockCopy.js';
 import { RecoveryForm } from './RecoveryForm.js';
 

@@ -1,8 +1,8 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { ProfileInfo } from '../../../common/domain/profile.js';
 import type { AppErrorShape } from '../../../common/errors.js';
+import { Field } from '../../../ui/Field.js';
 import { call } from '../api/call.js';
-import { Field } from '../components/Field.js';
 
 /** Restores the keychain entries from the recovery key (profile.recover). */
 export function RecoveryForm({ onRecovered }: { onRecovered: (profile: ProfileInfo) => void }): ReactElement {

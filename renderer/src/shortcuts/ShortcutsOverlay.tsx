@@ -1,5 +1,5 @@
 import { useRef, type ReactElement } from 'react';
-import { Modal } from '../components/Modal.js';
+import { Modal } from '../../../ui/Modal.js';
 import { SHORTCUTS, type Shortcut } from './registry.js';
 
 const GROUPS: Shortcut['group'][] = ['Anywhere', 'Go to', 'Lists'];

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { AccountSessionView } from '../../../common/api/server-admin-accounts.js';
 import type { Result } from '../../../common/result.js';
+import { Alert } from '../../../ui/Alert.js';
+import { Spinner } from '../../../ui/Spinner.js';
 import { api } from './api/admin.js';
 import { onSignedOut } from './api/http.js';
-import { Alert } from './components/Alert.js';
-import { Spinner } from './components/Spinner.js';
 import { Shell } from './frame/Shell.js';
 import { abilitiesOf, AbilitiesContext, mayAdminister } from './lib/access.js';
 import { navigate, usePath } from './lib/router.js';
@@ -76,7 +76,7 @@ export function App(): ReactElement {
     return (
       <CenteredScreen>
         <div className="card-loading">
-          <Spinner />
+          <Spinner label="Loading" />
         </div>
       </CenteredScreen>
     );

@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { ConfirmDialog } from '../../../../ui/ConfirmDialog.js';
 import { messagesText, type BlockFlow } from './useBlockSender.js';
 
 /** "Block X?" with how many stored messages go, asked before anything is deleted. */

@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
 import type { ContactSummary } from '../../../../common/domain/crm.js';
+import { UsersIcon } from '../../../../ui/icons.js';
 import { call } from '../../api/call.js';
-import { UsersIcon } from '../../components/icons.js';
 import { recordHref } from '../../frame/routes.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { RecordsPage, type RecordsPageConfig } from '../lists/RecordsPage.js';

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import type { Deal } from '../../../../common/domain/deals.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../ui/ConfirmDialog.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
-import { Spinner } from '../../components/Spinner.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
-import { DealForm, type DealFormValues } from './DealForm.js';
 import { useCanCall } from '../../policy/PolicyProvider.js';
 import { RecordTimeline } from '../record/RecordTimeline.js';
+import { DealForm, type DealFormValues } from './DealForm.js';
 import { formatCalendarDate, formatMoney } from './money.js';
 
 /**

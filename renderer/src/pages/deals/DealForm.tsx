@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent, type ReactElement } from 'react';
 import { formatAmountPlain, parseAmount, type Deal, type Stage } from '../../../../common/domain/deals.js';
-import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Field } from '../../../../ui/Field.js';
 import { ContactPicker } from './ContactPicker.js';
 import { COMMON_CURRENCIES, defaultCurrency } from './money.js';
 import { useCompanies } from './useCompanies.js';

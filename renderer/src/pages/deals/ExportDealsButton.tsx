@@ -1,6 +1,6 @@
 import { useState, type ReactElement } from 'react';
+import { Alert } from '../../../../ui/Alert.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
 import { downloadText } from '../lists/download.js';
 
 /**

@@ -2,12 +2,12 @@ import { useEffect, useState, type ReactElement } from 'react';
 import type { MergeKind } from '../../../../common/domain/merge.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import type { Result } from '../../../../common/result.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
-import { CheckIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
-import type { MergeCandidate } from './MergeDialog.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { EmptyState } from '../../../../ui/EmptyState.js';
+import { CheckIcon } from '../../../../ui/icons.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { useCanCall } from '../../policy/PolicyProvider.js';
+import type { MergeCandidate } from './MergeDialog.js';
 import { RECORD_CALLS, RECORD_WORDS } from './recordKinds.js';
 import type { MergeActions } from './useMerge.js';
 

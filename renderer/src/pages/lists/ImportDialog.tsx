@@ -12,10 +12,10 @@ import {
 } from '../../../../common/domain/csv.js';
 import type { MergeKind } from '../../../../common/domain/merge.js';
 import type { Result } from '../../../../common/result.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Modal } from '../../../../ui/Modal.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Modal } from '../../components/Modal.js';
-import { Spinner } from '../../components/Spinner.js';
 import { RECORD_WORDS, countWord } from './recordKinds.js';
 
 type Mapping = Record<string, string | null>;

@@ -1,6 +1,6 @@
 import { useState, type ReactElement } from 'react';
 import type { MergeKind } from '../../../../common/domain/merge.js';
-import { Modal } from '../../components/Modal.js';
+import { Modal } from '../../../../ui/Modal.js';
 import { RECORD_WORDS, countWord } from './recordKinds.js';
 
 export type MergeCandidate = { id: number; name: string; detail: string };

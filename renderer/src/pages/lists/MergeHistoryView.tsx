@@ -1,11 +1,11 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import type { MergeKind, MergeRecord } from '../../../../common/domain/merge.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { EmptyState } from '../../../../ui/EmptyState.js';
+import { UsersIcon } from '../../../../ui/icons.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
-import { UsersIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { useCanCall } from '../../policy/PolicyProvider.js';
 import { RECORD_CALLS, RECORD_WORDS } from './recordKinds.js';

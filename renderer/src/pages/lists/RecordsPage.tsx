@@ -1,11 +1,11 @@
 import { useCallback, useState, type ReactElement, type ReactNode } from 'react';
 import type { MergeKind } from '../../../../common/domain/merge.js';
 import type { Result } from '../../../../common/result.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { EmptyState } from '../../../../ui/EmptyState.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { SearchIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { useCanCall } from '../../policy/PolicyProvider.js';
 import { downloadText } from './download.js';
 import { DuplicatesView, type DuplicateGroupView } from './DuplicatesView.js';

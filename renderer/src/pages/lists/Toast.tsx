@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { AlertIcon, CheckIcon } from '../../components/icons.js';
+import { AlertIcon, CheckIcon } from '../../../../ui/icons.js';
 import type { MergeActions } from './useMerge.js';
 
 /** The result of the last merge or undo, with Undo right after a merge. Stays until dismissed or replaced. */

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type ReactElement, type ReactNode } from 'react';
-import { Spinner } from '../../components/Spinner.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 
 export const TABLE_ROW_HEIGHT = 44;
 /** Start loading the next page this many rows before the end of what is loaded. */

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { BlockResult } from '../../../../common/domain/blocklist.js';
-import { Alert } from '../../components/Alert.js';
+import { Alert } from '../../../../ui/Alert.js';
 import { useCanCall } from '../../policy/PolicyProvider.js';
 import { BlockConfirmDialog } from '../blocklist/BlockConfirmDialog.js';
 import { useBlockSender } from '../blocklist/useBlockSender.js';

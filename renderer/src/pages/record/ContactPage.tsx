@@ -1,8 +1,8 @@
 import { useCallback, useState, type ReactElement } from 'react';
 import type { ContactDetail, LinkExplanation } from '../../../../common/domain/crm.js';
 import type { UpdateContactInput } from '../../../../common/domain/records.js';
+import { Field } from '../../../../ui/Field.js';
 import { call } from '../../api/call.js';
-import { Field } from '../../components/Field.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
 import { formatCount } from '../../lib/format.js';
 import { CustomFieldPairs } from './CustomFieldsEditor.js';

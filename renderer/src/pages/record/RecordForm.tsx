@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type ReactElement, type ReactNode } from 'react';
 import type { Result } from '../../../../common/result.js';
-import { Field } from '../../components/Field.js';
+import { Field } from '../../../../ui/Field.js';
 import { CustomFieldsEditor, fieldsFrom, rowsFrom, type FieldRow } from './CustomFieldsEditor.js';
 
 /** What the contact and company edit forms have in common. */

@@ -1,9 +1,9 @@
 import type { ReactElement } from 'react';
 import type { AppErrorShape } from '../../../../common/errors.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
-import { UsersIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { EmptyState } from '../../../../ui/EmptyState.js';
+import { UsersIcon } from '../../../../ui/icons.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 
 export function RecordLoading({ label }: { label: string }): ReactElement {
   return (

@@ -1,15 +1,15 @@
 import { useCallback, useEffect, useId, useRef, useState, type ReactElement } from 'react';
+import { canCall } from '../../../../common/api/can-call.js';
 import type { RecordRef, TimelineItem } from '../../../../common/domain/timeline.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { EmptyState } from '../../../../ui/EmptyState.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { MailIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
-import { MessageView } from '../message/MessageView.js';
 import { usePolicy } from '../../policy/PolicyProvider.js';
-import { canCall } from '../../../../common/api/can-call.js';
+import { MessageView } from '../message/MessageView.js';
 import { RecordComposer } from './RecordComposer.js';
 import { useRecordTimeline } from './useRecordTimeline.js';
 

@@ -2,9 +2,9 @@ import { useEffect, useState, type ReactElement } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ActivityBucket, EmailActivity } from '../../../../common/domain/reports.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
 import { formatCount } from '../../lib/format.js';
 import { CHART } from './chartTheme.js';
 

@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactElement } from 'react';
-import { Spinner } from '../../components/Spinner.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 
 // The charts library is most of a megabyte: it loads when the reports page is first opened, not
 // with the app.

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactElement } from 'react';
 import type { RecordHit } from '../../../../common/domain/records.js';
 import type { SearchHit, SearchOrder } from '../../../../common/domain/search.js';
-import { Alert } from '../../components/Alert.js';
-import { BriefcaseIcon, BuildingIcon, SearchIcon, UsersIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { UsersIcon } from '../../../../ui/icons.js';
+import { Spinner } from '../../../../ui/Spinner.js';
+import { BriefcaseIcon, BuildingIcon, SearchIcon } from '../../components/icons.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
 import { formatAbsolute, formatCount } from '../../lib/format.js';
 import { MessageView } from '../message/MessageView.js';

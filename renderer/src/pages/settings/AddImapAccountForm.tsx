@@ -1,10 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { AccountSummary, ImapSecurity } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Field } from '../../../../ui/Field.js';
 import { call } from '../../api/call.js';
-import { Field } from '../../components/Field.js';
 import { ADD_IMAP_FIELDS, addAccountErrorCopy, CERTIFICATE_HINT, DEFAULT_PORTS } from './accountCopy.js';
-import { connectionProblems, portForSecurity, useAccountFormErrors } from './imapForm.js';
 import {
   AccountErrorAlert,
   CertificateDisclosure,
@@ -13,6 +12,7 @@ import {
   LoginFields,
   ServerFields,
 } from './ImapFields.js';
+import { connectionProblems, portForSecurity, useAccountFormErrors } from './imapForm.js';
 
 /** onFields: the core named the fields to fix (VALIDATION), so they carry the message, not an alert. */
 type Status = { kind: 'idle' } | { kind: 'checking' } | { kind: 'failed'; error: AppErrorShape; onFields: boolean };

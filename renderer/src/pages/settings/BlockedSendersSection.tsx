@@ -1,16 +1,16 @@
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import { normalizeBlockValue, type BlockEntry, type BlockKind } from '../../../../common/domain/blocklist.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../ui/ConfirmDialog.js';
+import { Field } from '../../../../ui/Field.js';
+import { ShieldIcon } from '../../../../ui/icons.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
-import { Field } from '../../components/Field.js';
-import { ShieldIcon } from '../../components/icons.js';
 import { formatAbsolute } from '../../lib/format.js';
+import { useCanCall } from '../../policy/PolicyProvider.js';
 import { BlockConfirmDialog } from '../blocklist/BlockConfirmDialog.js';
 import { messagesText, useBlockSender } from '../blocklist/useBlockSender.js';
 import { ListStates } from './ListStates.js';
-import { useCanCall } from '../../policy/PolicyProvider.js';
 
 type ListState =
   { status: 'loading' } | { status: 'error'; error: AppErrorShape } | { status: 'loaded'; entries: BlockEntry[] };

@@ -1,12 +1,11 @@
 import { useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import type { AccountSummary, ImapSecurity, UpdateImapAccountInput } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { ShieldIcon } from '../../../../ui/icons.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { ShieldIcon } from '../../components/icons.js';
 import type { AccountFix } from '../../frame/routes.js';
 import { CERTIFICATE_HINT, DEFAULT_PORTS, EDIT_IMAP_FIELDS, editAccountErrorCopy } from './accountCopy.js';
-import { connectionProblems, portForSecurity, useAccountFormErrors } from './imapForm.js';
 import {
   AccountErrorAlert,
   CertificateDisclosure,
@@ -15,6 +14,7 @@ import {
   LoginFields,
   ServerFields,
 } from './ImapFields.js';
+import { connectionProblems, portForSecurity, useAccountFormErrors } from './imapForm.js';
 
 type Status =
   | { kind: 'idle' }

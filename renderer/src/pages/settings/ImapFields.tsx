@@ -1,9 +1,9 @@
 import type { ChangeEvent, ReactElement, ReactNode } from 'react';
 import type { ImapSecurity } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
-import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
-import { Spinner } from '../../components/Spinner.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Field } from '../../../../ui/Field.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import type { FieldErrors } from '../../lib/validation.js';
 import { SECURITY_LABELS } from './accountCopy.js';
 import { PEM_BEGIN, readCertificate, type FormPrefix } from './imapForm.js';

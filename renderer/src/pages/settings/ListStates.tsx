@@ -1,7 +1,7 @@
 import type { ReactElement, ReactNode } from 'react';
 import type { AppErrorShape } from '../../../../common/errors.js';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 
 /**
  * A settings card's list while it loads, when it could not be loaded (with Retry) and when it is

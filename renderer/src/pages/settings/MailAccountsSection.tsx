@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement, type ReactNode } from 'react';
 import type { AccountSummary } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../ui/ConfirmDialog.js';
+import { CheckIcon } from '../../../../ui/icons.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
-import { CheckIcon, MailIcon } from '../../components/icons.js';
+import { MailIcon } from '../../components/icons.js';
 import { accountFixFrom, editAccountHref, hashParam, hrefFor } from '../../frame/routes.js';
 import { useHashParam } from '../../hooks/useHashRoute.js';
 import { KIND_LABELS, SECURITY_LABELS } from './accountCopy.js';

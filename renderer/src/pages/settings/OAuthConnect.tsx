@@ -2,9 +2,9 @@ import { useCallback, useEffect, useRef, useState, type ReactElement } from 'rea
 import type { AccountSummary, OAuthFlowStarted, OAuthProvider } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import type { Result } from '../../../../common/result.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
 import { oauthErrorCopy, PROVIDER_LABELS } from './accountCopy.js';
 
 /** What a sign-in is for: a new account of a provider, or an existing account to reconnect. */

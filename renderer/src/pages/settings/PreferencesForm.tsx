@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { Settings, Theme } from '../../../../common/domain/profile.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { CheckIcon } from '../../../../ui/icons.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { CheckIcon } from '../../components/icons.js';
 import { applyTheme } from '../../lib/theme.js';
 import { fieldErrors, type FieldErrors } from '../../lib/validation.js';
 import { BackfillField, type BackfillMode } from './BackfillField.js';

@@ -1,10 +1,10 @@
 import { useEffect, useId, useRef, useState, type ReactElement } from 'react';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../ui/ConfirmDialog.js';
+import { ShieldIcon } from '../../../../ui/icons.js';
+import { Modal } from '../../../../ui/Modal.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
-import { ShieldIcon } from '../../components/icons.js';
-import { Modal } from '../../components/Modal.js';
 import { RecoveryKeyReveal } from '../../components/RecoveryKeyReveal.js';
 import { keychainName } from '../../lib/platform.js';
 

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import type { SettingsControls } from '../../hooks/useSettings.js';
 import { BlockedSendersSection } from './BlockedSendersSection.js';
 import { MailAccountsSection } from './MailAccountsSection.js';

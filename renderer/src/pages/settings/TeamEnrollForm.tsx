@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { TeamServerUrl, type TeamStatus } from '../../../../common/api/team.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Field } from '../../../../ui/Field.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
 import { TeamSsoProgress, useSsoOffered, useTeamSso } from './TeamSsoSignIn.js';
 
 type Problems = Partial<Record<'serverUrl' | 'email' | 'password' | 'fingerprint', string>>;

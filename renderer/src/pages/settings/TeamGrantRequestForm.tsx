@@ -2,9 +2,9 @@ import { useState, type FormEvent, type ReactElement } from 'react';
 import { GrantScope, type GrantView } from '../../../../common/api/server-grants.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
 import { RbacAction, RbacObject } from '../../../../common/rbac/permissions.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Field } from '../../../../ui/Field.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
 import { ACTION_LABELS, DURATIONS, OBJECT_LABELS, SCOPE_LABELS, grantTitle } from './grantCopy.js';
 
 /**

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { GrantView } from '../../../../common/api/server-grants.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
 import { formatAbsolute } from '../../lib/format.js';
 import { usePolicy } from '../../policy/PolicyProvider.js';
 import { currentStatus, durationLabel, grantTitle, STATUS_BADGES } from './grantCopy.js';

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
 import { TeamServerUrl, type TeamSsoInput, type TeamStatus } from '../../../../common/api/team.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
 
 /** Wait this long after the last keystroke before asking a server whether it offers SSO. */
 const PROBE_DELAY_MS = 400;

@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { Theme } from '../../../../common/domain/profile.js';
-import { Field } from '../../components/Field.js';
+import { Field } from '../../../../ui/Field.js';
 
 const OPTIONS: { value: Theme; label: string }[] = [
   { value: 'system', label: 'Match my computer' },

@@ -1,8 +1,8 @@
 import { useId, useState, type ReactElement } from 'react';
 import type { AccountSyncStatus, FolderProgress } from '../../../../common/domain/mail.js';
 import type { AppErrorShape } from '../../../../common/errors.js';
+import { Alert } from '../../../../ui/Alert.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
 import { MailIcon, SyncIcon } from '../../components/icons.js';
 import { ProgressBar } from '../../components/ProgressBar.js';
 import { hrefFor } from '../../frame/routes.js';

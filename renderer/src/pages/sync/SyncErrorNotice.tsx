@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
 import type { AccountSyncStatus } from '../../../../common/domain/mail.js';
 import type { ErrorCode } from '../../../../common/errors.js';
-import { AlertIcon } from '../../components/icons.js';
+import { AlertIcon } from '../../../../ui/icons.js';
 import { editAccountHref, hrefFor } from '../../frame/routes.js';
 import { formatAbsolute, formatDuration, formatRelative, secondsUntil } from '../../lib/format.js';
 

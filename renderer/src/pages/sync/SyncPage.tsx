@@ -1,12 +1,12 @@
 import type { ReactElement } from 'react';
+import { Alert } from '../../../../ui/Alert.js';
+import { EmptyState } from '../../../../ui/EmptyState.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { MailIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { hrefFor } from '../../frame/routes.js';
-import { useNow } from '../../hooks/useNow.js';
 import { useAppEvent } from '../../hooks/useAppEvent.js';
+import { useNow } from '../../hooks/useNow.js';
 import { usePoll } from '../../hooks/usePoll.js';
 import { AccountSyncCard } from './AccountSyncCard.js';
 

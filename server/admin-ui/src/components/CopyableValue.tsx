@@ -1,6 +1,6 @@
 import { useRef, useState, type ReactElement, type ReactNode } from 'react';
-import { Field } from './Field.js';
-import { CheckIcon, CopyIcon } from './icons.js';
+import { Field } from '../../../../ui/Field.js';
+import { CheckIcon, CopyIcon } from '../../../../ui/icons.js';
 
 /**
  * A value to paste somewhere else (e.g. into an identity provider's console): read-only, selectable,

@@ -1,7 +1,7 @@
 import type { ReactElement, ReactNode } from 'react';
+import { Alert } from '../../../../ui/Alert.js';
+import { Spinner } from '../../../../ui/Spinner.js';
 import type { Loaded } from '../lib/useLoad.js';
-import { Alert } from './Alert.js';
-import { Spinner } from './Spinner.js';
 
 /** A read's loading and error states, so each page renders only its data. */
 export function LoadState<T>({
@@ -14,7 +14,7 @@ export function LoadState<T>({
   if (loaded.state === 'loading') {
     return (
       <div className="card-loading">
-        <Spinner />
+        <Spinner label="Loading" />
       </div>
     );
   }

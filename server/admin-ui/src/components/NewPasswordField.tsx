@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
+import { Field } from '../../../../ui/Field.js';
 import { PasswordHint } from '../pages/PasswordHint.js';
-import { Field } from './Field.js';
 
 /**
  * A field for a password being chosen (a new account's, one's own, an administrator's reset): the

@@ -1,5 +1,5 @@
 import type { ReactElement, ReactNode } from 'react';
-import { Alert } from './Alert.js';
+import { Alert } from '../../../../ui/Alert.js';
 
 /** Says that a page (or a part of it) can be read and not changed, and why, in the user's terms. */
 export function ReadOnlyNotice({ children }: { children: ReactNode }): ReactElement {

@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { TotpSetupOutput } from '../../../../common/api/server-second-factor.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { Field } from '../../../../ui/Field.js';
 import { api } from '../api/admin.js';
 import { groupSecret } from '../lib/format.js';
-import { Alert } from './Alert.js';
-import { Field } from './Field.js';
 import { QrCode } from './QrCode.js';
 
 type Stage = { kind: 'start' } | { kind: 'scan'; setup: TotpSetupOutput } | { kind: 'codes'; recoveryCodes: string[] };

@@ -1,17 +1,9 @@
 import { useEffect, useRef, type ReactElement } from 'react';
 import type { AccountSessionView } from '../../../../common/api/server-admin-accounts.js';
-import { Alert } from '../components/Alert.js';
-import {
-  InboxIcon,
-  KeyIcon,
-  ListIcon,
-  LogInIcon,
-  LogOutIcon,
-  SettingsIcon,
-  TeamIcon,
-  UsersIcon,
-} from '../components/icons.js';
-import { Logo } from '../components/Logo.js';
+import { Alert } from '../../../../ui/Alert.js';
+import { InboxIcon, KeyIcon, SettingsIcon, UsersIcon } from '../../../../ui/icons.js';
+import { Logo } from '../../../../ui/Logo.js';
+import { ListIcon, LogInIcon, LogOutIcon, TeamIcon } from '../components/icons.js';
 import { useAbilities } from '../lib/access.js';
 import { followLink, BASE } from '../lib/router.js';
 import { AuditPage } from '../pages/audit/AuditPage.js';

@@ -1,5 +1,5 @@
 import type { ReactElement, ReactNode } from 'react';
-import { Logo } from '../components/Logo.js';
+import { Logo } from '../../../../ui/Logo.js';
 
 /** The frame of the screens before the admin pages: the brand above one card. */
 export function CenteredScreen({ children, wide = false }: { children: ReactNode; wide?: boolean }): ReactElement {

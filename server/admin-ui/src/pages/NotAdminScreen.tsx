@@ -1,5 +1,5 @@
 import type { ReactElement } from 'react';
-import { Alert } from '../components/Alert.js';
+import { Alert } from '../../../../ui/Alert.js';
 import { CenteredScreen } from './CenteredScreen.js';
 
 /** Signed in, but the user's roles administer nothing here: the API would refuse every page, so say it once. */

@@ -1,11 +1,11 @@
 import { useEffect, useState, type ReactElement } from 'react';
 import type { AuditEntryView } from '../../../../../common/api/server-admin-audit.js';
 import type { AppErrorShape } from '../../../../../common/errors.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { EmptyState } from '../../../../../ui/EmptyState.js';
+import { Spinner } from '../../../../../ui/Spinner.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { ListIcon } from '../../components/icons.js';
-import { Spinner } from '../../components/Spinner.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { AuditEntryRow } from './AuditEntryRow.js';
 import { ChainStatus } from './ChainStatus.js';
@@ -152,7 +152,7 @@ export function AuditPage(): ReactElement {
         </div>
       ) : null}
       <div className="list-footer">
-        {pages.loading ? <Spinner /> : null}
+        {pages.loading ? <Spinner label="Loading" /> : null}
         {!pages.loading && pages.next !== null ? (
           <button
             type="button"

@@ -1,7 +1,7 @@
 import type { ReactElement } from 'react';
+import { Alert } from '../../../../../ui/Alert.js';
+import { Spinner } from '../../../../../ui/Spinner.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { Spinner } from '../../components/Spinner.js';
 import { useLoad } from '../../lib/useLoad.js';
 
 /**

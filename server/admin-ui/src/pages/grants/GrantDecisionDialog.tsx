@@ -1,8 +1,8 @@
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { GrantView } from '../../../../../common/api/server-grants.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { Modal } from '../../../../../ui/Modal.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { Modal } from '../../components/Modal.js';
 import { approvableDurations, durationLabel, permissionLabel, SCOPES } from './grant-labels.js';
 
 export type Decision = 'approve' | 'deny' | 'revoke';

@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { RoleView } from '../../../../../common/api/server-admin.js';
 import { EmailVisibility } from '../../../../../common/rbac/permissions.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../../ui/ConfirmDialog.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { FieldRulesEditor } from './FieldRulesEditor.js';
 import { EMAIL_VISIBILITY_LABELS } from './labels.js';
 import { PermissionMatrix } from './PermissionMatrix.js';

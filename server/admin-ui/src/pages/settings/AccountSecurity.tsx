@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
 import type { AccountSessionView } from '../../../../../common/api/server-admin-accounts.js';
-import { KeyIcon } from '../../components/icons.js';
+import { KeyIcon } from '../../../../../ui/icons.js';
 import { TwoFactorSetup } from '../../components/TwoFactorSetup.js';
 import { ChangePasswordForm } from './ChangePasswordForm.js';
 

@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { GRANT_MAX_MINUTES_LIMIT } from '../../../../../common/api/server-grants.js';
 import { MAX_OFFLINE_GRACE_HOURS } from '../../../../../common/rbac/policy.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { SettingsIcon } from '../../../../../ui/icons.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { SettingsIcon } from '../../components/icons.js';
 
 type Values = { offlineGraceHours: number; grantMaxMinutes: number };
 

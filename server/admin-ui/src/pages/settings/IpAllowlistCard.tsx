@@ -1,8 +1,8 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import { Cidr, IP_ALLOWLIST_MAX } from '../../../../../common/api/server-second-factor.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { LockIcon } from '../../../../../ui/icons.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { LockIcon } from '../../components/icons.js';
 
 /** One network per line; blank lines and surrounding spaces don't count. */
 function parseLines(text: string): string[] {

@@ -1,7 +1,7 @@
 import { useState, type ReactElement } from 'react';
+import { Alert } from '../../../../../ui/Alert.js';
+import { ShieldIcon } from '../../../../../ui/icons.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { ShieldIcon } from '../../components/icons.js';
 
 /** "Require 2FA for everyone": saved as soon as it is switched, refused (and said why) while you have none. */
 export function Require2faCard({

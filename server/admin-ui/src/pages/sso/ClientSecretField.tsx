@@ -1,6 +1,6 @@
 import type { ReactElement } from 'react';
-import { Field } from '../../components/Field.js';
-import { LockIcon } from '../../components/icons.js';
+import { Field } from '../../../../../ui/Field.js';
+import { LockIcon } from '../../../../../ui/icons.js';
 
 /**
  * The client secret is write-only: the server answers only whether one is set. Set, the field says so

@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { RoleView } from '../../../../../common/api/server-admin.js';
 import type { SsoConfigView } from '../../../../../common/api/server-sso.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { Field } from '../../../../../ui/Field.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
 import { ClientSecretField } from './ClientSecretField.js';
 import { DomainListEditor } from './DomainListEditor.js';
 import {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { TeamView } from '../../../../../common/api/server-admin.js';
+import { Alert } from '../../../../../ui/Alert.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
 import { ParentTeamSelect } from './ParentTeamSelect.js';
 
 /** A team at the top, or a sub-team of the team chosen as its parent. */

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type ReactElement, type ReactNode } from 'react';
 import type { TeamView, UserView } from '../../../../../common/api/server-admin.js';
+import { Alert } from '../../../../../ui/Alert.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
 
 /** A team's members, each a member or a manager, and a form to add someone; `settings` under the title. */
 export function TeamMembers({

@@ -1,8 +1,8 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { TeamView } from '../../../../../common/api/server-admin.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../../ui/ConfirmDialog.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ParentTeamSelect } from './ParentTeamSelect.js';
 import { teamAndBelow } from './team-tree.js';
 

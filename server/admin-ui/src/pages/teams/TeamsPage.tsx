@@ -1,16 +1,16 @@
 import { useState, type ReactElement } from 'react';
 import type { TeamView, UserView } from '../../../../../common/api/server-admin.js';
+import { EmptyState } from '../../../../../ui/EmptyState.js';
 import { api } from '../../api/admin.js';
-import { EmptyState } from '../../components/EmptyState.js';
 import { TeamIcon } from '../../components/icons.js';
 import { LoadState } from '../../components/LoadState.js';
 import { ReadOnly, ReadOnlyNotice } from '../../components/ReadOnly.js';
 import { useAbilities } from '../../lib/access.js';
 import { useLoad } from '../../lib/useLoad.js';
 import { NewTeamForm } from './NewTeamForm.js';
+import { flattenTeams } from './team-tree.js';
 import { TeamMembers } from './TeamMembers.js';
 import { TeamSettings } from './TeamSettings.js';
-import { flattenTeams } from './team-tree.js';
 
 /**
  * Teams and sub-teams: a manager of a team reaches the work of its members and of every sub-team's

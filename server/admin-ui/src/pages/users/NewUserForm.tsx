@@ -1,9 +1,9 @@
 import { useState, type FormEvent, type ReactElement } from 'react';
 import type { UserView } from '../../../../../common/api/server-admin.js';
 import { Email, NewPassword } from '../../../../../common/api/server-auth.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { Field } from '../../../../../ui/Field.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { Field } from '../../components/Field.js';
 import { NewPasswordField } from '../../components/NewPasswordField.js';
 
 /**

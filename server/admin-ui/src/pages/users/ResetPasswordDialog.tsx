@@ -1,10 +1,10 @@
 import { useId, useRef, useState, type FormEvent, type ReactElement } from 'react';
 import type { UserView } from '../../../../../common/api/server-admin.js';
 import { NewPassword } from '../../../../../common/api/server-auth.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { Modal } from '../../../../../ui/Modal.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
 import { NewPasswordField } from '../../components/NewPasswordField.js';
-import { Modal } from '../../components/Modal.js';
 
 /**
  * An administrator sets a new password for someone who forgot theirs. The length is checked here with

@@ -1,8 +1,8 @@
 import { useState, type ReactElement } from 'react';
 import type { UserView } from '../../../../../common/api/server-admin.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../../ui/ConfirmDialog.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 
 /**
  * Removing the second factor of someone who lost their device and their recovery codes. Nothing is

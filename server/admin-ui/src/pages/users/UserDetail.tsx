@@ -1,8 +1,8 @@
 import { useState, type ReactElement } from 'react';
 import type { RoleView, UserView } from '../../../../../common/api/server-admin.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../../ui/ConfirmDialog.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ReadOnly } from '../../components/ReadOnly.js';
 import { useAbilities } from '../../lib/access.js';
 import { sessionCount } from '../../lib/format.js';

@@ -1,8 +1,8 @@
 import { useState, type ReactElement } from 'react';
 import type { UserIdentityView } from '../../../../../common/api/server-admin-accounts.js';
+import { Alert } from '../../../../../ui/Alert.js';
+import { ConfirmDialog } from '../../../../../ui/ConfirmDialog.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
-import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { formatDate } from '../../lib/format.js';
 import { useLoad } from '../../lib/useLoad.js';
 

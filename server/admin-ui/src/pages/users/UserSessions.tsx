@@ -1,6 +1,6 @@
 import { useState, type ReactElement } from 'react';
+import { Alert } from '../../../../../ui/Alert.js';
 import { api } from '../../api/admin.js';
-import { Alert } from '../../components/Alert.js';
 import { LoadState } from '../../components/LoadState.js';
 import { formatDate } from '../../lib/format.js';
 import { useLoad } from '../../lib/useLoad.js';

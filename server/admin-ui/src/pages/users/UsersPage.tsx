@@ -1,8 +1,8 @@
 import { useState, type ReactElement } from 'react';
 import type { RoleView, UserView } from '../../../../../common/api/server-admin.js';
+import { EmptyState } from '../../../../../ui/EmptyState.js';
+import { UsersIcon } from '../../../../../ui/icons.js';
 import { api } from '../../api/admin.js';
-import { EmptyState } from '../../components/EmptyState.js';
-import { UsersIcon } from '../../components/icons.js';
 import { LoadState } from '../../components/LoadState.js';
 import { ReadOnlyNotice } from '../../components/ReadOnly.js';
 import { useAbilities } from '../../lib/access.js';

@@ -13,7 +13,7 @@ export async function withCore(
   run: (core: Core) => Promise<number>,
   extra: { backgroundSync?: boolean } = {},
 ): Promise<number> {
-  const log = createLogger('clientele-cli', 'warn');
+  const log = createLogger('clientele-cli', 'warn', { forTerminal: process.stderr.isTTY === true });
   const core = await startCore({ dataDir: options.dataDir ?? defaultDataDir(), log, ...extra });
   try {
     return await run(core);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { BlockEntry, BlockKind, BlockPreview, BlockResult } from '../../common/domain/blocklist.js';
 import { fail, ok, type Result } from '../../common/result.js';
-import type { Core } from '../core/core.js';
-import { call, withCore, type ActionFactory } from './context.js';
+import { call, withCore, type ActionFactory, type CliCore } from './context.js';
 import { emit } from './output.js';
 
 /** What `block remove --json` prints as its value. */
@@ -71,7 +70,7 @@ export function kindOf(sender: string): BlockKind {
   return sender.trim().lastIndexOf('@') > 0 ? 'address' : 'domain';
 }
 
-async function findEntry(core: Core, text: string): Promise<Result<BlockEntry>> {
+async function findEntry(core: CliCore, text: string): Promise<Result<BlockEntry>> {
   const list = (await call(core, 'blocklist.list', {})) as Result<BlockEntry[]>;
   if (!list.ok) return list;
   const wanted = text.trim().toLowerCase().replace(/^@/, '');

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import type { CompanyPage } from '../../common/domain/crm.js';
 import { minorUnitsPerMajor, parseAmount, type Deal, type DealPage, type Pipeline } from '../../common/domain/deals.js';
 import { fail, type Result } from '../../common/result.js';
-import type { Core } from '../core/core.js';
-import { call, withCore, type ActionFactory } from './context.js';
+import { call, withCore, type ActionFactory, type CliCore } from './context.js';
 import { emit } from './output.js';
 
 export function registerDealCommands(program: Command, action: ActionFactory): void {
@@ -115,7 +114,7 @@ function refuse(json: boolean, message: string): number {
 }
 
 /** A stage by id or by name (case-insensitive), in the given pipeline or the first that has it. */
-async function findStage(core: Core, wanted: string, pipelineId: number | null): Promise<{ id: number } | null> {
+async function findStage(core: CliCore, wanted: string, pipelineId: number | null): Promise<{ id: number } | null> {
   const result = (await call(core, 'pipelines.list', {})) as Result<Pipeline[]>;
   if (!result.ok) return null;
   const pipelines = result.value.filter((p) => pipelineId === null || p.id === pipelineId);
@@ -125,7 +124,7 @@ async function findStage(core: Core, wanted: string, pipelineId: number | null):
 }
 
 /** A company's id from its email domain (companies are one per domain). */
-async function findCompany(core: Core, domain: string): Promise<number | null> {
+async function findCompany(core: CliCore, domain: string): Promise<number | null> {
   const wanted = domain.trim().toLowerCase();
   let cursor: string | undefined;
   for (;;) {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { AccountSyncStatus, FolderProgress } from '../../common/domain/mail.js';
 import { fail, ok, type Result } from '../../common/result.js';
-import type { Core } from '../core/core.js';
-import { call, withCore, type ActionFactory } from './context.js';
+import { call, withCore, type ActionFactory, type CliCore } from './context.js';
 import { emit } from './output.js';
 
 /** What `folder list --json` prints as its value. */
@@ -55,7 +54,7 @@ export function registerFolderCommands(program: Command, action: ActionFactory):
 }
 
 /** The account named by --account, or the only one the profile has. */
-async function resolveAccount(core: Core, accountId: string | undefined): Promise<Result<AccountSyncStatus>> {
+async function resolveAccount(core: CliCore, accountId: string | undefined): Promise<Result<AccountSyncStatus>> {
   const status = (await call(core, 'sync.status', {})) as Result<AccountSyncStatus[]>;
   if (!status.ok) return status;
   const accounts = status.value;

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { AccountSummary, OAuthFlowStarted, OAuthProvider } from '../../common/domain/mail.js';
 import type { Result } from '../../common/result.js';
-import type { Core } from '../core/core.js';
 import { openSystemBrowser } from '../platform/system-browser.js';
-import { call, withCore, type ActionFactory, type GlobalOptions } from './context.js';
+import { call, withCore, type ActionFactory, type GlobalOptions, type CliCore } from './context.js';
 import { emit } from './output.js';
 
 const LABELS: Record<OAuthProvider, string> = { gmail: 'Gmail', graph: 'Microsoft 365' };
@@ -54,7 +53,7 @@ export function registerOAuthCommands(program: Command, action: ActionFactory): 
 }
 
 async function runFlow(
-  core: Core,
+  core: CliCore,
   options: GlobalOptions,
   tryBrowser: boolean,
   begin: () => Promise<Result<unknown>>,

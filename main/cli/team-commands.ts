@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { TeamSsoStarted, TeamStatus } from '../../common/api/team.js';
 import type { Result } from '../../common/result.js';
-import type { Core } from '../core/core.js';
 import { openSystemBrowser } from '../platform/system-browser.js';
-import { call, withCore, type ActionFactory } from './context.js';
+import { call, withCore, type ActionFactory, type CliCore } from './context.js';
 import { registerGrantCommands } from './grant-commands.js';
 import { emit } from './output.js';
 import { readLineFromStdin } from './read-secret.js';
@@ -93,7 +92,7 @@ export function registerTeamCommands(program: Command, action: ActionFactory): v
  * stderr with --json), the browser opened when one can be, and the command waits. Ctrl-C cancels.
  */
 async function enrollBySso(
-  core: Core,
+  core: CliCore,
   json: boolean,
   tryBrowser: boolean,
   input: { serverUrl: string; expectedFingerprint?: string },

@@ -11,6 +11,8 @@ import type { Migration } from '../store/migrations/migration.js';
 import { createParserPool } from '../sync/mime/parser-pool.js';
 import { SyncEngine, type SyncEngineOptions } from '../sync/sync-engine.js';
 import type { Logger } from '../util/logger.js';
+import { serveControl } from './control/control-server.js';
+import { controlSocketPath } from './control/control-socket.js';
 import { Dispatcher, type PolicySource } from './api/dispatcher.js';
 import { EventBus, type EventListener } from './events/event-bus.js';
 import type { Caller, Handlers } from './api/handlers.js';
@@ -193,6 +195,12 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
       if (team.enrollment()) team.enqueueAudit(name, detail, new Date(serverPolicies.now()));
     },
   });
+  // The lock is ours: the CLI's calls reach this core while it holds the profile (control-server.ts).
+  const control = await startControl(
+    profiles.paths.dir,
+    (caller, method, input) => dispatcher.dispatch(caller, method, input),
+    options.log,
+  );
   let closing: Promise<void> | null = null;
   return {
     dataDir: profiles.paths.dir,
@@ -201,6 +209,7 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
     subscribe: (listener) => events.subscribe(listener),
     close: () =>
       (closing ??= (async () => {
+        await control?.close();
         closeFlows();
         closeSsoFlows();
         await policyFetcher.stop();
@@ -214,4 +223,23 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
         profiles.close();
       })()),
   };
+}
+
+/** The control socket, or null when it cannot be served (a path too long, a pipe taken): logged, not fatal. */
+async function startControl(
+  profileDir: string,
+  dispatch: Parameters<typeof serveControl>[1],
+  log: Logger,
+): Promise<{ close(): Promise<void> } | null> {
+  const path = controlSocketPath(profileDir);
+  if (!path) {
+    log.info({ profileDir }, 'profile folder path too long for a control socket: the CLI cannot reach this core');
+    return null;
+  }
+  try {
+    return await serveControl(path, dispatch, log);
+  } catch (error) {
+    log.warn({ err: error }, 'control socket not served: the CLI cannot reach this core');
+    return null;
+  }
 }

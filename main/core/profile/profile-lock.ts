@@ -25,6 +25,7 @@ export class ProfileLock {
           throw new AppError(
             'PROFILE_LOCKED',
             `This profile is in use by another Clientele process (pid ${owner}). Close it first, or use another --data-dir.`,
+            { details: { ownerPid: owner } },
           );
         }
         rmSync(this.path, { force: true });

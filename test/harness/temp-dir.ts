@@ -12,7 +12,8 @@ export function makeTempDir(prefix = 'clientele-test-'): { path: string; remove(
 export function snapshotDir(dir: string): Record<string, string> {
   const snapshot: Record<string, string> = {};
   for (const name of readdirSync(dir).sort()) {
-    if (name === 'core.lock') continue;
+    // The lock and the control socket belong to the process holding the profile, not to its data.
+    if (name === 'core.lock' || name === 'core.sock') continue;
     snapshot[name] = createHash('sha256')
       .update(readFileSync(join(dir, name)))
       .digest('hex');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { AppState, Settings } from '../../common/domain/profile.js';
@@ -103,10 +103,13 @@ describe('the CLI on a profile another process holds', () => {
     await new Promise((resolve) => dead.on('exit', resolve));
     writeFileSync(join(data.path, 'core.lock'), String(dead.pid));
     writeFileSync(socketPath(), 'left over');
+    // A folder opened up meanwhile is made owner-only again when the profile is opened.
+    chmodSync(data.path, 0o755);
     const run = await cli(['status', '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.json).toMatchObject({ ok: true, value: { phase: 'ready' } });
     expect(existsSync(socketPath())).toBe(false);
+    expect(statSync(data.path).mode & 0o777).toBe(0o700);
   });
 
   it('still refuses with PROFILE_LOCKED when the holder serves no socket', async () => {

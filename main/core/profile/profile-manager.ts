@@ -59,6 +59,9 @@ export class ProfileManager {
   async start(): Promise<AppState> {
     mkdirSync(this.paths.dir, { recursive: true, mode: 0o700 });
     this.lock.acquire();
+    // Owner-only even when the folder was made by someone else (e.g. Electron's userData) or given
+    // with --data-dir: it holds the store, the recovery file and the core's control socket.
+    if (process.platform !== 'win32') chmodSync(this.paths.dir, 0o700);
     return this.unlock();
   }
 

@@ -7,6 +7,7 @@ import { startDovecot, type Dovecot } from '../harness/dovecot.js';
 import { appendMessages, buildMessage, connectImap } from '../harness/imap-client.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // Blocking as a user does it, in Chromium against browser mode and a real Dovecot: "Block sender"
 // in the message view asks with the number of messages it deletes, the timeline loses them, and
@@ -47,15 +48,7 @@ beforeAll(async () => {
   ({ context, page, errors } = await openAppWindow(browser, app.launchUrl));
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await app?.stop();
-  await browser?.close();
-  await imap?.logout().catch(() => undefined);
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ context, app, browser, imap, dovecot, keyring, data }));
 
 describe('blocking senders', () => {
   it('blocks the sender of an open message after saying how many messages go', async () => {

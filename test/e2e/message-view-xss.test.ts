@@ -10,6 +10,7 @@ import { startDovecot, type Dovecot } from '../harness/dovecot.js';
 import { appendMessages, buildMessage, connectImap } from '../harness/imap-client.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // The timeline and the message view in Chromium against browser mode and a real Dovecot: a plain
 // text message shown as text, remote images blocked until allowed for their sender, and a corpus
@@ -102,15 +103,7 @@ beforeAll(async () => {
   );
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await app?.stop();
-  await browser?.close();
-  await imap?.logout().catch(() => undefined);
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ context, app, browser, imap, dovecot, keyring, data }));
 
 /** Installs the hooks a payload would call, in the app's own window. */
 async function installHooks(): Promise<void> {

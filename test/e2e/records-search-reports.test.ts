@@ -12,6 +12,7 @@ import { appendMessages, buildMessage, connectImap } from '../harness/imap-clien
 import { addDovecotAccount } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // The contact page, search as you type, the keyboard shortcuts and the reports page: the real
 // renderer in Chromium on browser mode, over mail synced from a real Dovecot by the compiled core.
@@ -114,15 +115,7 @@ beforeAll(async () => {
   await page.getByTestId('app-frame').waitFor();
 }, 120_000);
 
-afterAll(async () => {
-  await context?.close();
-  await app?.stop();
-  await browser?.close();
-  await imap?.logout().catch(() => undefined);
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ context, app, browser, imap, dovecot, keyring, data }));
 
 /** The results shown answer what the search field holds now (no request still out). */
 async function searchSettled(): Promise<void> {

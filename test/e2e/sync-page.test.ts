@@ -7,6 +7,7 @@ import { startDovecot, type Dovecot } from '../harness/dovecot.js';
 import { appendMessages, buildMessage, connectImap } from '../harness/imap-client.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // A mailbox connected through the Settings form and synced from a real Dovecot, watched on the
 // Sync page: the real renderer in Chromium, browser mode, gnome-keyring and Dovecot.
@@ -75,15 +76,7 @@ beforeAll(async () => {
   app = await startBrowserMode(data.path, keyring.env);
   ({ context, page, errors } = await openAppWindow(browser, app.launchUrl));
 });
-afterAll(async () => {
-  await context?.close();
-  await app?.stop();
-  await browser?.close();
-  await imap?.logout().catch(() => undefined);
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ context, app, browser, imap, dovecot, keyring, data }));
 
 /** Fills the add-account form for the harness Dovecot (implicit TLS on its random port). */
 async function fillAccountForm(password: string, withCertificate: boolean): Promise<void> {

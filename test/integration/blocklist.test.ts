@@ -12,6 +12,7 @@ import { addDovecotAccount, syncStatus } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { withStore } from '../harness/store-reader.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // The blocklist against a real Dovecot mailbox synced by the compiled core (pages of 3): blocking
 // deletes a sender's stored mail (its search hits and contact links with it, counters right),
@@ -117,13 +118,7 @@ beforeAll(async () => {
     }),
   ]);
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('blocklist', () => {
   let danaEntry: BlockEntry;

@@ -10,6 +10,7 @@ import { addDovecotAccount } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { withStore } from '../harness/store-reader.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // Contacts and companies made from a real Dovecot mailbox synced by the compiled core, in pages
 // of 3 so the linker runs between page commits; then the CLI, in processes of its own, reads them.
@@ -29,13 +30,7 @@ beforeAll(async () => {
   core = await openTestCore(data.path, { sync: { budget: { maxMessages: 3, maxBytes: 1 << 20 } } });
   expectOk(await core.call('profile.create', { displayName: 'CRM tester' }));
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('contacts from synced mail', () => {
   it('makes contacts and companies after a sync, and explains why a newsletter sender is not one', async () => {

@@ -8,6 +8,7 @@ import { addDovecotAccount, syncStatus } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { liveMessages, withStore } from '../harness/store-reader.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // Choosing which folders sync (sync.setFolderEnabled), against a real Dovecot, the real core and
 // the real encrypted store: Junk starts off, turning it on brings its mail in, turning it off
@@ -64,13 +65,7 @@ beforeAll(async () => {
   expectOk(await core.call('profile.create', { displayName: 'Folder tester' }));
   accountId = await addDovecotAccount(core, dovecot);
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('choosing the folders that sync', () => {
   it('leaves Junk and Trash out of the first sync', async () => {

@@ -12,6 +12,7 @@ import { addDovecotAccount } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { withStore } from '../harness/store-reader.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // The sync window (Settings: backfill months) against a real Dovecot: the first sync copies only the
 // window's mail; widening it later fills in the older mail without copying anything twice; narrowing
@@ -66,13 +67,7 @@ beforeAll(async () => {
   expectOk(await core.call('profile.create', { displayName: 'Window tester' }));
   await addDovecotAccount(core, dovecot);
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('the sync window', () => {
   it('copies only the last 12 months at first, and says where the window starts', async () => {

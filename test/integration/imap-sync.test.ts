@@ -7,6 +7,7 @@ import { appendMessages, buildMessage, connectImap } from '../harness/imap-clien
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { liveMessages, withStore } from '../harness/store-reader.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // A real Dovecot mailbox synced into the real encrypted store by the real core, with the
 // password sealed under a key from the real gnome-keyring.
@@ -32,13 +33,7 @@ beforeAll(async () => {
   core = await openTestCore(data.path, { sync: { budget: { maxMessages: 7, maxBytes: 1 << 20 } } });
   expectOk(await core.call('profile.create', { displayName: 'Sync tester' }));
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('IMAP sync against Dovecot', () => {
   it('refuses a wrong password with AUTH and saves nothing', async () => {

@@ -11,6 +11,7 @@ import { appendMessages, buildMessage, connectImap } from '../harness/imap-clien
 import { addDovecotAccount } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // The record pages' calls, search.records and reports.emailActivity through the core's dispatcher
 // (validation, RBAC, handlers, store) over mail synced from a real Dovecot. The policy is swapped to
@@ -51,13 +52,7 @@ beforeAll(async () => {
   const contacts = expectOk(await core.call<ContactPage>('contacts.list', {}));
   danaId = contacts.items.find((contact) => contact.email === 'dana@globex.test')!.id;
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('the record pages through the API', () => {
   it('edits a contact, keeps its typed name, and refuses what the contract does not allow', async () => {

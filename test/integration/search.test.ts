@@ -8,6 +8,7 @@ import { appendMessages, buildMessage, connectImap } from '../harness/imap-clien
 import { addDovecotAccount } from '../harness/mail-account.js';
 import { startSecretService, type SecretService } from '../harness/secret-service.js';
 import { makeTempDir } from '../harness/temp-dir.js';
+import { stopServices } from '../harness/stop-services.js';
 
 // Offline search end to end: a real Dovecot mailbox synced by the compiled core into the encrypted
 // store, indexed, then searched through search.messages and through `clientele search --json`.
@@ -43,13 +44,7 @@ beforeAll(async () => {
   await addDovecotAccount(core, dovecot);
   expectOk(await core.call('sync.run', { wait: true }));
 });
-afterAll(async () => {
-  await imap?.logout().catch(() => undefined);
-  await core?.close();
-  await dovecot?.stop();
-  await keyring?.stop();
-  data.remove();
-});
+afterAll(() => stopServices({ imap, core, dovecot, keyring, data }));
 
 describe('search of synced mail', () => {
   it('reports what is not indexed yet, then finds a message by a word of its body', async () => {

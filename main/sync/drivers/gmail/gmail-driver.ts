@@ -145,10 +145,12 @@ export class GmailDriver implements MailDriver {
     // A cursor this driver cannot read is treated like an expired one: start over, dropping locations.
     let reset = cursorText !== null && cursor === null;
     if (cursor?.phase === 'incremental') {
-      const changes = await this.incremental(cursor, budget, knownRemoteIds);
+      const step = await this.incremental(cursor, budget, knownRemoteIds);
       // History first; then, once it is caught up, a page of the older mail a widened window takes in.
-      if (changes && cursor.older && !changes.more) return this.withOlderPage(label, changes, budget, knownRemoteIds);
-      if (changes) return changes;
+      if (step?.next.older && !step.changes.more) {
+        return this.withOlderPage(step.next, step.next.older, step.changes, budget, knownRemoteIds);
+      }
+      if (step) return step.changes;
       // https://developers.google.com/gmail/api/guides/sync#partial_synchronization: history.list
       // answered 404 (startHistoryId too old): a full sync of the label, its old locations dropped.
       // Messages keep their ids and are matched again by identity: nothing is duplicated.
@@ -278,18 +280,16 @@ export class GmailDriver implements MailDriver {
    * cursor's `after` down to the new start.
    */
   private async withOlderPage(
-    label: string,
+    cursor: GmailCursor,
+    older: NonNullable<GmailCursor['older']>,
     changes: FolderChanges,
     budget: Budget,
     knownRemoteIds: () => string[],
   ): Promise<FolderChanges> {
-    const cursor = parseGmailCursor(changes.nextCursor, label);
-    const older = cursor?.older;
-    if (!cursor || !older) return changes;
     const list = await this.call(GMAIL_COSTS.messagesList, () =>
       this.api.users.messages.list({
         userId: USER,
-        labelIds: [label],
+        labelIds: [cursor.label],
         // One second of overlap with the first listing: a message at its very bound is listed by
         // both rather than by neither (the stored one is skipped below).
         q: `${older.after !== null ? `after:${older.after} ` : ''}before:${older.before + 1}`,
@@ -331,13 +331,13 @@ export class GmailDriver implements MailDriver {
   /**
    * One history.list page since the cursor's historyId, for this label
    * (https://developers.google.com/gmail/api/guides/sync#partial_synchronization). Null when the
-   * history expired (404).
+   * history expired (404). `next` is the cursor `changes.nextCursor` serializes.
    */
   private async incremental(
     cursor: GmailCursor,
     budget: Budget,
     knownRemoteIds: () => string[],
-  ): Promise<FolderChanges | null> {
+  ): Promise<{ changes: FolderChanges; next: GmailCursor } | null> {
     let history: gmail_v1.Schema$ListHistoryResponse;
     try {
       history = await this.call(GMAIL_COSTS.historyList, () =>
@@ -373,16 +373,18 @@ export class GmailDriver implements MailDriver {
     const lastRecord = records[records.length - 1]?.id;
     const historyId = nextPageToken && lastRecord ? lastRecord : (history.historyId ?? cursor.historyId);
     const remoteTotal = Math.max(0, cursor.remoteTotal + messages.length - deletes.length);
-    return {
+    const next: GmailCursor = { ...cursor, historyId, remoteTotal };
+    const page: FolderChanges = {
       reset: false,
       upserts: messages.sort((a, b) => Date.parse(b.internalDate ?? '') - Date.parse(a.internalDate ?? '')),
       deletes,
       flagChanges,
-      nextCursor: serializeGmailCursor({ ...cursor, historyId, remoteTotal }),
+      nextCursor: serializeGmailCursor(next),
       more: nextPageToken !== null,
       remoteTotal,
       backfillComplete: true,
     };
+    return { changes: page, next };
   }
 
   /**

@@ -79,6 +79,40 @@ describe('SearchIndexer', () => {
     store.close();
   });
 
+  it('sizes batches to the background budget, and to the larger one when a search waits', async () => {
+    const { store, add } = storeWith(3000);
+    // A clock that makes each message cost 1 ms, whatever the machine.
+    let clock = 0;
+    const asked: number[] = [];
+    const real = store.search.indexBatch.bind(store.search);
+    store.search.indexBatch = (limit) => {
+      asked.push(limit);
+      const added = real(limit);
+      clock += added;
+      return added;
+    };
+    const indexer = new SearchIndexer({
+      store: () => store,
+      log: silentLogger(),
+      now: () => clock,
+      batchBudgetMs: 25,
+      catchUpBudgetMs: 400,
+      idleMs: 60_000,
+    });
+    expect(await indexer.catchUp()).toBe(3000);
+    expect(Math.max(...asked)).toBe(400);
+    expect(asked.slice(0, 5)).toEqual([50, 100, 200, 400, 400]);
+
+    asked.length = 0;
+    add(3001, 3300);
+    indexer.start();
+    await until(() => store.search.progress().pending === 0);
+    await indexer.stop();
+    // The same cost per message, the background budget: 25 at a time.
+    expect(asked.slice(0, 3)).toEqual([25, 25, 25]);
+    store.close();
+  });
+
   it('indexes in the background, follows new mail when nudged, and stops cleanly', async () => {
     const { store, add } = storeWith(120);
     const indexer = new SearchIndexer({ store: () => store, log: silentLogger(), idleMs: 60_000 });

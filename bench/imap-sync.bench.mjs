@@ -8,8 +8,10 @@
 // 3. ceiling: a bare imapflow loop fetching what Clientele fetches and storing nothing;
 // 4. Clientele: `clientele sync --once` on a fresh profile, wall time and peak RSS, stored count;
 //    2 to 4 in turn, BENCH_IMAP_ROUNDS times (default 3): each client's median round is its figure;
-// 5. IDLE push latency of the background sync (bench/lib/idle-probe.mjs), 30 APPENDs;
-// 6. results and the machine description to bench/results/imap-sync.{json,md}.
+// 5. the first `clientele search` on the synced profile, which indexes the whole mailbox first;
+// 6. IDLE push latency of the background sync (bench/lib/idle-probe.mjs), 30 APPENDs;
+// 7. results and the machine description to bench/results/imap-sync.{json,md}.
+// Every client's CPU time and the whole machine's during its run are recorded too.
 // Everything runs in temp dirs that are removed at the end, on failure and on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +21,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadHarness } from './lib/harness.mjs';
-import { codeState, load1, machine, packageVersion } from './lib/machine.mjs';
+import { codeState, load1, machine, machineCpuMs, packageVersion, processCpuMs } from './lib/machine.mjs';
 import { FOLDERS, generateMaildir } from './lib/mailbox.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,6 +45,8 @@ const MBSYNC_CONFIG_NOTE =
   'SSLType IMAPS, Patterns *, Create Near, Sync Pull, SyncState *, defaults otherwise (FSync yes)';
 const SOURCE_MAX_BYTES = 256 * 1024; // what Clientele's IMAP driver fetches of each message
 const TARGETS = { wallVsMbsync: 1.0, rateVsRaw: 0.7, idleP95Ms: 1000, peakRssMb: 300 };
+/** A word of the generated mail's vocabulary (bench/lib/mailbox.mjs), in a good share of the bodies. */
+const SEARCH_WORD = 'invoice';
 
 const log = (...args) => console.log(`[imap-sync ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
@@ -89,11 +93,16 @@ function memoryOf(pid) {
 
 /**
  * Runs a command to completion: wall time from spawn to exit, peak RSS (VmHWM, the kernel's own
- * high-water mark, read every 100 ms while the process lives), output. Killed after timeoutMs.
+ * high-water mark) and CPU time (every thread), both read every 100 ms while the process lives (the
+ * CPU of its last 100 ms is not counted), the machine's busy CPU meanwhile (machineCpuMs), output.
+ * Killed after timeoutMs.
  */
 function run(command, args, { env = process.env, input = '', timeoutMs = STEP_TIMEOUT_MS, what = command } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
+    const machineBefore = machineCpuMs();
+    let machineMs = 0;
+    let cpuMs = 0;
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     children.add(child);
     let stdout = '';
@@ -105,6 +114,7 @@ function run(command, args, { env = process.env, input = '', timeoutMs = STEP_TI
     const sample = () => {
       const memory = memoryOf(child.pid);
       if (memory) peakKb = Math.max(peakKb, memory.hwm, memory.rss);
+      cpuMs = processCpuMs(child.pid) ?? cpuMs;
     };
     const sampler = setInterval(sample, 100);
     const timer = setTimeout(() => {
@@ -118,12 +128,13 @@ function run(command, args, { env = process.env, input = '', timeoutMs = STEP_TI
     });
     child.on('exit', () => {
       wallMs = performance.now() - started;
+      machineMs = machineCpuMs() - machineBefore;
       clearInterval(sampler);
       clearTimeout(timer);
     });
     child.on('close', (code, signal) => {
       children.delete(child);
-      resolve({ code, signal, wallMs, peakRssKb: peakKb, stdout, stderr });
+      resolve({ code, signal, wallMs, peakRssKb: peakKb, cpuMs, machineCpuMs: machineMs, stdout, stderr });
     });
     sample();
     child.stdin.end(input);
@@ -215,6 +226,8 @@ async function main() {
   // The raw loop: connect, LIST, then per folder EXAMINE + one UID FETCH 1:* of what Clientele fetches.
   const rawPass = async () => {
     const begin = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const machineBefore = machineCpuMs();
     const client = await imapClient.connectImap(dovecot);
     let messages = 0;
     let bytes = 0;
@@ -238,7 +251,14 @@ async function main() {
     } finally {
       await client.logout().catch(() => client.close());
     }
-    return { wallMs: performance.now() - begin, messages, bytes };
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      wallMs: performance.now() - begin,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      machineCpuMs: machineCpuMs() - machineBefore,
+      messages,
+      bytes,
+    };
   };
 
   // Dovecot indexes Maildir files on first access: one untimed pass so that no measured client
@@ -322,12 +342,28 @@ async function main() {
     clienteleWallVsMbsync: round3(results.clientele.wallMs / results.mbsync.wallMs),
     clienteleRateVsRawImapflow: round3(results.clientele.messagesPerSecond / results.rawImapflow.messagesPerSecond),
   };
+  // What the machine's CPU allows: Clientele's median run used this much CPU on the whole machine (its
+  // process, Dovecot and the rest); even with every core busy throughout it could not go faster.
+  const cores = results.machine.cores;
+  const ceilingMessagesPerSecond = Math.round(N / (results.clientele.machineCpuMs / 1000 / cores));
+  results.cpuBound = {
+    cores,
+    clienteleCoresBusy: round(results.clientele.machineCpuMs / results.clientele.wallMs, 2),
+    ceilingMessagesPerSecond,
+    ceilingVsRawImapflow: round3(ceilingMessagesPerSecond / results.rawImapflow.messagesPerSecond),
+  };
   const short = rounds.findIndex((r) => r.clientele.stored !== N);
   const countOk = short === -1;
   if (!countOk) {
     results.failure = `Clientele stored ${rounds[short].clientele.stored} messages in round ${short + 1}, expected ${N}`;
   } else {
-    // 5. IDLE push latency.
+    // 5. The first search on the last round's profile: `sync --once` leaves the search index to the
+    //    app's background indexer or the first search, which indexes the whole mailbox before it
+    //    answers. Then the same search again. (The IDLE probe runs after, on the indexed profile.)
+    log(`first search: "${SEARCH_WORD}" (indexes ${N} messages first)`);
+    results.firstSearch = await runFirstSearch(dataDir, env);
+    log('first search:', JSON.stringify(results.firstSearch));
+    // 6. IDLE push latency.
     log(`IDLE push latency: ${IDLE_ROUNDS} APPENDs`);
     const probe = mustSucceed(
       await run(process.execPath, [join(ROOT, 'bench/lib/idle-probe.mjs')], {
@@ -413,6 +449,7 @@ async function runMbsync(mbsyncDir, mbsyncConfig) {
     wallMs: Math.round(mbsync.wallMs),
     messagesPerSecond: Math.round(N / (mbsync.wallMs / 1000)),
     peakRssMb: Math.round(mbsync.peakRssKb / 1024),
+    ...cpuFigures(mbsync),
     stored,
     loadAvgBefore,
   };
@@ -427,6 +464,7 @@ async function runRaw(rawPass) {
   const figures = {
     wallMs: Math.round(raw.wallMs),
     messagesPerSecond: Math.round(raw.messages / (raw.wallMs / 1000)),
+    ...cpuFigures(raw),
     messages: raw.messages,
     sourceBytes: raw.bytes,
     loadAvgBefore,
@@ -475,6 +513,7 @@ async function runClientele(dataDir, env, dovecot, alice) {
     wallMs: Math.round(sync.wallMs),
     messagesPerSecond: Math.round(N / (sync.wallMs / 1000)),
     peakRssMb: Math.round(sync.peakRssKb / 1024),
+    ...cpuFigures(sync),
     stored: status.value?.sync?.[0]?.messages ?? null,
     syncState: status.value?.sync?.[0]?.state ?? null,
     profileBytes,
@@ -482,6 +521,44 @@ async function runClientele(dataDir, env, dovecot, alice) {
   };
   log('Clientele:', JSON.stringify(figures));
   return figures;
+}
+
+/** `clientele search SEARCH_WORD` twice on a synced profile; the first indexes every message. */
+async function runFirstSearch(dataDir, env) {
+  const search = async (what) => {
+    const result = mustSucceed(
+      await run(process.execPath, [...CLI_NODE_FLAGS, CLI, '--data-dir', dataDir, '--json', 'search', SEARCH_WORD], {
+        env,
+        what,
+      }),
+      what,
+    );
+    const { value } = JSON.parse(result.stdout);
+    return { result, value };
+  };
+  const first = await search('first search');
+  if (first.value.indexing.pending !== 0) {
+    throw new Error(`the first search left ${first.value.indexing.pending} messages unindexed`);
+  }
+  if (first.value.hits.length === 0) throw new Error(`the first search found no message with "${SEARCH_WORD}"`);
+  const second = await search('second search');
+  return {
+    word: SEARCH_WORD,
+    hits: first.value.hits.length,
+    wallMs: Math.round(first.result.wallMs),
+    ...cpuFigures(first.result),
+    indexedPerSecond: Math.round(N / (first.result.wallMs / 1000)),
+    secondWallMs: Math.round(second.result.wallMs),
+  };
+}
+
+/** A client's own CPU and the whole machine's during its run, in ms, and the machine's per message. */
+function cpuFigures({ cpuMs, machineCpuMs: machineMs }) {
+  return {
+    cpuMs: Math.round(cpuMs),
+    machineCpuMs: Math.round(machineMs),
+    machineCpuMsPerMessage: round(machineMs / N, 3),
+  };
 }
 
 /** The round with the median wall time (the middle one; of an even count, the slower middle). */
@@ -559,6 +636,17 @@ function markdown(r) {
     ),
     '',
   ];
+  lines.push(...cpuLines(r));
+  if (r.firstSearch) {
+    const f = r.firstSearch;
+    lines.push(
+      `First search after the sync (\`clientele search ${f.word}\` on the last round's profile, which indexes all ` +
+        `${r.messages} messages before it answers): **${s(f.wallMs)}** (${f.indexedPerSecond} messages indexed per second), ` +
+        `its process ${s(f.cpuMs)} of CPU; ${f.hits} hits on the first page. The same search again: ${f.secondWallMs} ms ` +
+        `(the whole CLI process).`,
+      '',
+    );
+  }
   if (r.idle) {
     lines.push(
       `IDLE push latency (${r.idle.rounds} APPENDs to INBOX → message counted by \`sync.status\` in a core with background ` +
@@ -600,6 +688,34 @@ function markdown(r) {
     '',
   );
   return lines.join('\n');
+}
+
+/** The CPU table, and what the machine's CPU allows Clientele's rate. */
+function cpuLines(r) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+  const row = (name, f, own) =>
+    `| ${name} | ${own} | ${s(f.machineCpuMs)} | ${(f.machineCpuMs / f.wallMs).toFixed(2)} | ${f.machineCpuMsPerMessage} ms |`;
+  const c = r.cpuBound;
+  return [
+    `## CPU, and what it allows`,
+    '',
+    `CPU time of the median runs: the client's own process (every thread), and the whole machine's while it ran`,
+    `(/proc/stat: the client, Dovecot, the keyring, anything else).`,
+    '',
+    `| Client | Its own CPU | Machine CPU during the run | Cores busy (of ${c.cores}) | Machine CPU per message |`,
+    `| --- | ---: | ---: | ---: | ---: |`,
+    row('mbsync', r.mbsync, s(r.mbsync.cpuMs)),
+    row('raw imapflow', r.rawImapflow, `${s(r.rawImapflow.cpuMs)} (the loop runs in the benchmark's process)`),
+    row('Clientele `sync --once`', r.clientele, s(r.clientele.cpuMs)),
+    '',
+    `Clientele's sync kept ${c.clienteleCoresBusy} of the machine's ${c.cores} cores busy on average: it is bound by CPU.`,
+    `Its run took ${s(r.clientele.machineCpuMs)} of the machine's CPU; even with all ${c.cores} cores busy from start to end,`,
+    `that work cannot take less than ${s(r.clientele.machineCpuMs / c.cores)}, which caps its rate on this machine at`,
+    `${c.ceilingMessagesPerSecond} messages/s, **${round(c.ceilingVsRawImapflow * 100, 1)}% of the raw loop's**. The raw loop`,
+    `takes ${r.rawImapflow.machineCpuMsPerMessage} ms of the machine's CPU per message (Dovecot's share included); Clientele`,
+    `${r.clientele.machineCpuMsPerMessage} ms, for parsing, threading, identity and the encrypted store on top of the same transfer.`,
+    '',
+  ];
 }
 
 try {

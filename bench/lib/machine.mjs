@@ -35,3 +35,29 @@ export function packageVersion(name) {
 
 /** 1-minute load average: the machine may be shared, and a busy neighbour slows every client. */
 export const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
+
+/** The kernel's clock ticks per second (the unit of /proc CPU times). */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/**
+ * CPU time the whole machine spent busy so far, in ms: user, nice, system, irq and softirq of
+ * /proc/stat (not idle, iowait or steal). The difference over a run is what every process on the
+ * machine used meanwhile: the client measured, the servers it talks to, and any neighbour.
+ */
+export function machineCpuMs() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq] = fields;
+  return ((user + nice + system + irq + softirq) * 1000) / CLOCK_TICKS;
+}
+
+/** CPU time (user + system, every thread) a live process has used, in ms; null once it is gone. */
+export function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}

@@ -3,6 +3,7 @@ import type { SearchResults } from '../../common/domain/search.js';
 import type { Result } from '../../common/result.js';
 import { call, withCore, type ActionFactory } from './context.js';
 import { emit } from './output.js';
+import { ProgressLine, withShareDone } from './progress-line.js';
 
 /** `clientele search QUERY`: indexes what the last sync added, then searches (search.messages). */
 export function registerSearchCommands(program: Command, action: ActionFactory): void {
@@ -32,16 +33,28 @@ export function registerSearchCommands(program: Command, action: ActionFactory):
             ...(cursor ? { cursor } : {}),
           };
           // After a big sync the index may lag by thousands of messages, which takes a while to catch
-          // up: say so (on stderr, --json too) rather than sit silent. A quick look first tells.
-          const look = (await call(core, 'search.messages', { ...input, catchUp: false })) as Result<SearchResults>;
+          // up (about a minute for 50,000): say so (on stderr, --json too) rather than sit silent, with
+          // the share done at a terminal. A quick look first tells.
+          const search = (extra: { catchUp: boolean; limit?: number }): Promise<Result<SearchResults>> =>
+            call(core, 'search.messages', { ...input, ...extra }) as Promise<Result<SearchResults>>;
+          const look = await search({ catchUp: false });
           const pending = look.ok ? look.value.indexing.pending : 0;
-          if (pending >= NOTICE_FROM) {
-            process.stderr.write(`Indexing ${pending} new messages for search first (only once)…\n`);
-          }
-          const result =
-            !look.ok || pending === 0
-              ? look
-              : ((await call(core, 'search.messages', { ...input, catchUp: true })) as Result<SearchResults>);
+          if (!look.ok || pending === 0) return emit(look, options.json === true, describeResults);
+          if (pending < NOTICE_FROM)
+            return emit(await search({ catchUp: true }), options.json === true, describeResults);
+          const line = new ProgressLine(
+            process.stderr,
+            `Indexing ${pending} new messages for search first (only once)…`,
+          );
+          const result = await withShareDone(
+            search({ catchUp: true }),
+            async () => {
+              const now = await search({ catchUp: false, limit: 1 });
+              return now.ok ? 1 - now.value.indexing.pending / pending : null;
+            },
+            line,
+          );
+          line.end(result.ok ? 'done' : 'failed');
           return emit(result, options.json === true, describeResults);
         }),
       ),
@@ -50,7 +63,6 @@ export function registerSearchCommands(program: Command, action: ActionFactory):
 
 /** A backlog this size takes long enough (seconds) to be worth a line. */
 const NOTICE_FROM = 500;
-
 function limitOf(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('a whole number from 1 to 100');

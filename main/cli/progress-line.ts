@@ -1,0 +1,63 @@
+/** What ProgressLine writes to: stderr, or a test's stand-in. */
+export type LineStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+
+/**
+ * One line saying what a long step is doing. At a terminal it is rewritten in place as the step
+ * advances (`update`) and closed with the outcome (`end`); written to a pipe or a file, the line
+ * appears once and the updates are left out, so logs and tests get one stable line.
+ */
+export class ProgressLine {
+  readonly live: boolean;
+
+  constructor(
+    private readonly stream: LineStream,
+    private readonly text: string,
+  ) {
+    this.live = stream.isTTY === true;
+    stream.write(this.live ? text : `${text}\n`);
+  }
+
+  update(status: string): void {
+    if (this.live) this.stream.write(`\r${this.text} ${status}${CLEAR_TO_END}`);
+  }
+
+  end(status: string): void {
+    if (this.live) this.stream.write(`\r${this.text} ${status}${CLEAR_TO_END}\n`);
+  }
+}
+
+/**
+ * Waits for `work`, and meanwhile (at a terminal only) shows the share (0..1) `shareDone` reports
+ * every `everyMs`, one ask at a time, as a percentage that stops at 99 until the work is done. (The
+ * core yields between indexing batches, so the asks are answered while the work goes on.) An ask
+ * that fails only leaves the line as it was.
+ */
+export async function withShareDone<T>(
+  work: Promise<T>,
+  shareDone: () => Promise<number | null>,
+  line: ProgressLine,
+  everyMs = 1000,
+): Promise<T> {
+  if (!line.live) return work;
+  let asking = false;
+  const timer = setInterval(() => {
+    if (asking) return;
+    asking = true;
+    void shareDone()
+      .then((share) => {
+        if (share !== null) line.update(`${Math.max(0, Math.min(99, Math.floor(share * 100)))}%`);
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        asking = false;
+      });
+  }, everyMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** ANSI "erase to the end of the line": a shorter status leaves nothing of a longer one behind. */
+const CLEAR_TO_END = '\u001b[K';

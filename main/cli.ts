@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { contract, isCallName } from '../common/api/contract.js';
 import type { AccountSyncStatus } from '../common/domain/mail.js';
 import type { AppState, Settings } from '../common/domain/profile.js';
+import type { SearchIndexing } from '../common/domain/search.js';
 import { describeAccountSync } from './cli/describe-sync.js';
 import type { Result } from '../common/result.js';
 import { actionFactory, call, withCore } from './cli/context.js';
@@ -14,7 +15,7 @@ import { registerDealCommands } from './cli/deal-commands.js';
 import { registerFolderCommands } from './cli/folder-commands.js';
 import { registerMailCommands } from './cli/mail-commands.js';
 import { registerOAuthCommands } from './cli/oauth-commands.js';
-import { registerSearchCommands } from './cli/search-commands.js';
+import { describeSearchIndexing, registerSearchCommands } from './cli/search-commands.js';
 import { registerTeamCommands } from './cli/team-commands.js';
 import { emit } from './cli/output.js';
 import { readLineFromStdin } from './cli/read-secret.js';
@@ -62,9 +63,19 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
           const state = (await call(core, 'app.state', {})) as Result<AppState>;
           if (!state.ok || state.value.phase !== 'ready') return emit(state, options.json === true, describeState);
           const sync = (await call(core, 'sync.status', {})) as Result<AccountSyncStatus[]>;
-          const value = { ...state.value, sync: sync.ok ? sync.value : [] };
+          // Search lags the sync (it is indexed afterwards): say how far, so missing hits have a reason.
+          const search = (await call(core, 'search.indexing', {})) as Result<SearchIndexing>;
+          const value = {
+            ...state.value,
+            sync: sync.ok ? sync.value : [],
+            ...(search.ok ? { search: search.value } : {}),
+          };
           return emit({ ok: true, value }, options.json === true, (v) =>
-            [describeState(v), ...v.sync.map(describeAccountSync)].join('\n'),
+            [
+              describeState(v),
+              ...v.sync.map(describeAccountSync),
+              ...(v.search && v.sync.length > 0 ? [describeSearchIndexing(v.search)] : []),
+            ].join('\n'),
           );
         }),
       ),

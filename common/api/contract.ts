@@ -33,7 +33,7 @@ import {
   ListContactsInput,
   SetAutoCreateInput,
 } from '../domain/crm.js';
-import { SearchMessagesInput, SearchResults } from '../domain/search.js';
+import { SearchIndexing, SearchMessagesInput, SearchResults } from '../domain/search.js';
 import { BlockEntry, BlockInput, BlockPreview, BlockResult, UnblockResult } from '../domain/blocklist.js';
 import {
   Board,
@@ -392,6 +392,12 @@ export const contract = {
     summary: 'Full-text search of synced mail (subject, body, participants): newest first or ranked, with snippets',
     input: SearchMessagesInput,
     output: SearchResults,
+    permission: { object: 'email', action: 'view' },
+  }),
+  'search.indexing': call({
+    summary: 'How much synced mail is searchable yet: the full-text index catches up in the background',
+    input: z.object({}).strict(),
+    output: SearchIndexing,
     permission: { object: 'email', action: 'view' },
   }),
   // Deals, notes, tasks and the record timeline (helper A).

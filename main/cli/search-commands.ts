@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import type { SearchResults } from '../../common/domain/search.js';
+import type { SearchIndexing, SearchResults } from '../../common/domain/search.js';
 import type { Result } from '../../common/result.js';
 import { call, withCore, type ActionFactory } from './context.js';
 import { emit } from './output.js';
@@ -63,6 +63,16 @@ export function registerSearchCommands(program: Command, action: ActionFactory):
 
 /** A backlog this size takes long enough (seconds) to be worth a line. */
 const NOTICE_FROM = 500;
+/** `clientele status`'s line on the search index. */
+export function describeSearchIndexing(indexing: SearchIndexing): string {
+  if (indexing.done) return 'Search: every synced message is searchable';
+  const count = indexing.pending === 1 ? '1 message' : `${indexing.pending} messages`;
+  return (
+    `Search: ${count} not searchable yet (${Math.floor(indexing.progress * 100)}% indexed): ` +
+    'the app indexes them in the background, and `clientele search` before it answers'
+  );
+}
+
 function limitOf(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('a whole number from 1 to 100');

@@ -51,9 +51,11 @@ describe('search of synced mail', () => {
     const before = expectOk(await core!.call<SearchResults>('search.messages', { query: 'zeppelin' }));
     expect(before.hits).toEqual([]);
     expect(before.indexing).toEqual({ done: false, progress: 0, pending: 41 });
+    expect(expectOk(await core!.call('search.indexing', {}))).toEqual({ done: false, progress: 0, pending: 41 });
 
     const found = await search('zeppelin');
     expect(found.indexing).toEqual({ done: true, progress: 1, pending: 0 });
+    expect(expectOk(await core!.call('search.indexing', {}))).toEqual({ done: true, progress: 1, pending: 0 });
     expect(found.hits).toHaveLength(1);
     const [hit] = found.hits;
     expect(hit).toMatchObject({
@@ -114,13 +116,20 @@ describe('search of synced mail', () => {
     expect((hostile.json as { value: SearchResults }).value.hits).toEqual([]);
   });
 
-  it('says so on stderr when a CLI search must first index a big backlog, and only then', async () => {
+  it('says so on stderr when a CLI search must first index a big backlog, and only then; status tells how far', async () => {
     const env = keyring.env;
     const backlog = Array.from({ length: 520 }, (_, i) =>
       buildMessage({ subject: `Backlog ${i}`, from: 'Ivy <ivy@moss.test>', body: `Line ${i} about a narwhal.\n` }),
     );
     await appendMessages(imap, 'INBOX', backlog);
     expect((await runCli(['--data-dir', data.path, 'sync', '--once'], { env })).code).toBe(0);
+    // `clientele status` says why search does not find the new mail yet.
+    const lagging = await runCli(['--data-dir', data.path, 'status', '--json'], { env });
+    const index = (lagging.json as { value: { search: { done: boolean; pending: number } } }).value.search;
+    expect(index.done).toBe(false);
+    expect(index.pending).toBeGreaterThanOrEqual(520);
+    const lagLine = await runCli(['--data-dir', data.path, 'status'], { env });
+    expect(lagLine.stdout).toMatch(/^Search: 5\d\d messages not searchable yet \(\d+% indexed\)/m);
     const first = await runCli(['--data-dir', data.path, 'search', 'narwhal', '--json'], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toMatch(/^Indexing 5\d\d new messages for search first/m);
@@ -131,6 +140,8 @@ describe('search of synced mail', () => {
     expect(again.code).toBe(0);
     expect(again.stderr).not.toContain('Indexing');
     expect(again.stdout).toMatch(/Backlog \d+/);
+    const caughtUp = await runCli(['--data-dir', data.path, 'status'], { env });
+    expect(caughtUp.stdout).toMatch(/^Search: every synced message is searchable$/m);
   });
 
   it('keeps up with new mail in the background when the app syncs', async () => {

@@ -5,7 +5,7 @@ import { indexingFigure, searchMessages } from '../../search/search-service.js';
 import type { Handlers } from '../api/handlers.js';
 import type { ProfileManager } from '../profile/profile-manager.js';
 
-type SearchHandlers = Pick<Handlers, 'search.messages'>;
+type SearchHandlers = Pick<Handlers, 'search.messages' | 'search.indexing'>;
 
 export function searchHandlers(profiles: ProfileManager, indexer: SearchIndexer): SearchHandlers {
   return {
@@ -16,5 +16,6 @@ export function searchHandlers(profiles: ProfileManager, indexer: SearchIndexer)
       const page = searchMessages(repository, { query, order, limit, cursor, accountId, columns });
       return { ...page, indexing: indexingFigure(repository.progress()) };
     },
+    'search.indexing': async () => indexingFigure(profiles.requireStore().search.progress()),
   };
 }

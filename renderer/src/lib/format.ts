@@ -48,6 +48,21 @@ export function formatDay(iso: string): string {
   return Number.isNaN(then) ? iso : day.format(then);
 }
 
+const listTime = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
+const listDay = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/**
+ * A message's date in a list, as mail clients show it: the time for today's mail, the day for this
+ * year's ("Mar 4"), the whole date before (formatDay).
+ */
+export function formatListDate(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  if (date.toDateString() === now.toDateString()) return listTime.format(date);
+  if (date.getFullYear() === now.getFullYear()) return listDay.format(date);
+  return day.format(date);
+}
+
 /** The full date and time, for title attributes next to a relative time. */
 export function formatAbsolute(iso: string): string {
   const then = Date.parse(iso);

@@ -7,7 +7,7 @@ import { InboxIcon } from '../../../ui/icons.js';
 import { Spinner } from '../../../ui/Spinner.js';
 import { PaperclipIcon } from '../components/icons.js';
 import { hrefFor } from '../frame/routes.js';
-import { formatAbsolute, formatCount } from '../lib/format.js';
+import { formatAbsolute, formatCount, formatListDate } from '../lib/format.js';
 import { MessageView } from './message/MessageView.js';
 import { useTimeline } from './timeline/useTimeline.js';
 
@@ -228,24 +228,11 @@ function TimelineRow({
           </span>
         ) : null}
         <time className="timeline-row-date" dateTime={item.date} title={formatAbsolute(item.date)}>
-          {formatShortDate(item.date)}
+          {formatListDate(item.date)}
         </time>
       </span>
       <span className="timeline-row-subject">{item.subject ?? '(no subject)'}</span>
       <span className="timeline-row-snippet">{item.snippet}</span>
     </button>
   );
-}
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const yearFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-
-function formatShortDate(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const now = new Date();
-  if (date.toDateString() === now.toDateString()) return timeFormat.format(date);
-  if (date.getFullYear() === now.getFullYear()) return dayFormat.format(date);
-  return yearFormat.format(date);
 }

@@ -3,7 +3,7 @@ import type { ContactSummary } from '../../../../common/domain/crm.js';
 import { UsersIcon } from '../../../../ui/icons.js';
 import { call } from '../../api/call.js';
 import { recordHref } from '../../frame/routes.js';
-import { formatAbsolute } from '../../lib/format.js';
+import { formatAbsolute, formatDay } from '../../lib/format.js';
 import { RecordsPage, type RecordsPageConfig } from '../lists/RecordsPage.js';
 
 const CONTACTS: RecordsPageConfig<ContactSummary> = {
@@ -51,13 +51,6 @@ const CONTACTS: RecordsPageConfig<ContactSummary> = {
 function candidateOf(contact: ContactSummary) {
   const company = contact.company ? ` · ${contact.company.name}` : '';
   return { id: contact.id, name: contact.name, detail: `${contact.email}${company}` };
-}
-
-const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-
-function formatDay(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dayFormat.format(date);
 }
 
 /** Every contact, most recent mail first: search, select to merge, duplicates, import and export. */

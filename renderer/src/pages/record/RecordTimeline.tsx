@@ -7,7 +7,7 @@ import { EmptyState } from '../../../../ui/EmptyState.js';
 import { Spinner } from '../../../../ui/Spinner.js';
 import { call } from '../../api/call.js';
 import { MailIcon } from '../../components/icons.js';
-import { formatAbsolute } from '../../lib/format.js';
+import { formatAbsolute, formatDay } from '../../lib/format.js';
 import { usePolicy } from '../../policy/PolicyProvider.js';
 import { MessageView } from '../message/MessageView.js';
 import { RecordComposer } from './RecordComposer.js';
@@ -141,7 +141,7 @@ function FeedMeta({ label, at, by }: { label: string; at: string; by: string | n
       <span className="feed-kind">{label}</span>
       {by ? <span>{by}</span> : null}
       <time dateTime={at} title={formatAbsolute(at)}>
-        {shortDate(at)}
+        {formatDay(at)}
       </time>
     </div>
   );
@@ -258,8 +258,6 @@ function DeleteItem({
   );
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
-
 // A due date is picked as a day and stored as that day's start in UTC: shown as that same day
 // wherever the viewer is.
 const dueFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
@@ -267,9 +265,4 @@ const dueFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
 function dueDate(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dueFormat.format(date);
-}
-
-function shortDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }

@@ -6,7 +6,7 @@ import { UsersIcon } from '../../../../ui/icons.js';
 import { Spinner } from '../../../../ui/Spinner.js';
 import { BriefcaseIcon, BuildingIcon, SearchIcon } from '../../components/icons.js';
 import { hrefFor, recordHref } from '../../frame/routes.js';
-import { formatAbsolute, formatCount } from '../../lib/format.js';
+import { formatAbsolute, formatCount, formatListDate } from '../../lib/format.js';
 import { MessageView } from '../message/MessageView.js';
 import { Snippet } from './Snippet.js';
 import { useSearch } from './useSearch.js';
@@ -287,7 +287,7 @@ function MessageRow({
       <span className="timeline-row-top">
         <span className="timeline-row-from">{hit.from ? hit.from.name || hit.from.address : '(unknown sender)'}</span>
         <time className="timeline-row-date" dateTime={hit.date} title={formatAbsolute(hit.date)}>
-          {new Date(hit.date).toLocaleDateString()}
+          {formatListDate(hit.date)}
         </time>
       </span>
       <span className="timeline-row-subject">{hit.subject ?? '(no subject)'}</span>

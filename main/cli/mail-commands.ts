@@ -5,6 +5,7 @@ import type { Result } from '../../common/result.js';
 import { call, withCore, type ActionFactory } from './context.js';
 import { describeAccountSync } from './describe-sync.js';
 import { emit } from './output.js';
+import { LiveBlock } from './progress-line.js';
 import { readLineFromStdin } from './read-secret.js';
 
 type AddImapOptions = {
@@ -169,10 +170,12 @@ export function registerMailCommands(program: Command, action: ActionFactory): v
 
 /** Prints progress every few seconds until SIGINT/SIGTERM; the core syncs in the background. */
 async function followSync(core: Parameters<Parameters<typeof withCore>[1]>[0], json: boolean): Promise<number> {
+  // At a terminal the status is redrawn in place; piped, each one is appended as before.
+  const block = new LiveBlock(process.stdout);
   const print = async (): Promise<void> => {
     const status = (await call(core, 'sync.status', {})) as Result<AccountSyncStatus[]>;
     if (json) process.stdout.write(`${JSON.stringify(status)}\n`);
-    else if (status.ok) process.stdout.write(`${status.value.map(describeAccountSync).join('\n')}\n\n`);
+    else if (status.ok) block.show(status.value.map(describeAccountSync).join('\n'));
   };
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => void print(), 2000);

@@ -1,5 +1,5 @@
-/** What ProgressLine writes to: stderr, or a test's stand-in. */
-export type LineStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+/** What ProgressLine and LiveBlock write to: stderr or stdout, or a test's stand-in. */
+export type LineStream = Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean; rows?: number; columns?: number };
 
 /**
  * One line saying what a long step is doing. At a terminal it is rewritten in place as the step
@@ -59,5 +59,33 @@ export async function withShareDone<T>(
   }
 }
 
+/**
+ * A status of several lines that changes (`clientele sync` following the accounts). At a terminal
+ * each version replaces the one before, in place, while it fits the window; elsewhere (a pipe, a
+ * file, or a block taller than the window) each version is appended after a blank line.
+ */
+export class LiveBlock {
+  /** Terminal rows of the version on screen, which the next one overwrites (0: none). */
+  private shown = 0;
+
+  constructor(private readonly stream: LineStream) {}
+
+  show(text: string): void {
+    // Rows on screen, not lines of text: a line wider than the window wraps onto the next rows.
+    const columns = this.stream.columns || DEFAULT_COLUMNS;
+    const rows = text.split('\n').reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / columns)), 0);
+    const inPlace = this.stream.isTTY === true && rows < (this.stream.rows || DEFAULT_ROWS);
+    // The version on screen goes either way: a taller one is appended in its place.
+    if (this.shown > 0) this.stream.write(`\u001b[${this.shown}F${CLEAR_TO_SCREEN_END}`);
+    this.stream.write(inPlace ? `${text}\n` : `${text}\n\n`);
+    this.shown = inPlace ? rows : 0;
+  }
+}
+
+/** A terminal that does not say its size is taken to be this big. */
+const DEFAULT_ROWS = 24;
+const DEFAULT_COLUMNS = 80;
+/** ANSI "erase from the cursor to the end of the screen". */
+const CLEAR_TO_SCREEN_END = '\u001b[J';
 /** ANSI "erase to the end of the line": a shorter status leaves nothing of a longer one behind. */
 const CLEAR_TO_END = '\u001b[K';

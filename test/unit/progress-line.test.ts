@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProgressLine, withShareDone, type LineStream } from '../../main/cli/progress-line.js';
+import { LiveBlock, ProgressLine, withShareDone, type LineStream } from '../../main/cli/progress-line.js';
 
-function streamOf(isTTY: boolean): LineStream & { text(): string } {
+function streamOf(isTTY: boolean, size: { rows?: number; columns?: number } = {}): LineStream & { text(): string } {
   const chunks: string[] = [];
   return {
     isTTY,
+    ...size,
     write: (chunk: string) => {
       chunks.push(chunk);
       return true;
@@ -100,5 +101,35 @@ describe('withShareDone', () => {
     await vi.advanceTimersByTimeAsync(2500);
     await expect(shown).resolves.toBe('ok');
     expect(stream.text()).toBe('Working');
+  });
+});
+
+describe('LiveBlock', () => {
+  it('redraws each version over the last one at a terminal, counting wrapped rows', () => {
+    const stream = streamOf(true, { rows: 40, columns: 20 });
+    const block = new LiveBlock(stream);
+    block.show('account: syncing, 10 messages\n  INBOX 1 / 9');
+    block.show('account: idle\n  INBOX 9 / 9');
+    // The first version's first line is 30 characters: two rows of 20, so three rows to go back up.
+    expect(stream.text()).toBe(
+      'account: syncing, 10 messages\n  INBOX 1 / 9\n' + '\u001b[3F\u001b[J' + 'account: idle\n  INBOX 9 / 9\n',
+    );
+  });
+
+  it('appends every version after a blank line to a pipe, as the CLI always did', () => {
+    const stream = streamOf(false);
+    const block = new LiveBlock(stream);
+    block.show('a\nb');
+    block.show('c');
+    expect(stream.text()).toBe('a\nb\n\nc\n\n');
+  });
+
+  it('appends a version taller than the window instead of scrolling half of it away', () => {
+    const stream = streamOf(true, { rows: 3, columns: 80 });
+    const block = new LiveBlock(stream);
+    block.show('1\n2');
+    block.show('1\n2\n3\n4');
+    block.show('x');
+    expect(stream.text()).toBe('1\n2\n' + '\u001b[2F\u001b[J' + '1\n2\n3\n4\n\n' + 'x\n');
   });
 });

@@ -35,22 +35,21 @@ export function registerSearchCommands(program: Command, action: ActionFactory):
           // After a big sync the index may lag by thousands of messages, which takes a while to catch
           // up (about a minute for 50,000): say so (on stderr, --json too) rather than sit silent, with
           // the share done at a terminal. A quick look first tells.
-          const search = (extra: { catchUp: boolean; limit?: number }): Promise<Result<SearchResults>> =>
-            call(core, 'search.messages', { ...input, ...extra }) as Promise<Result<SearchResults>>;
-          const look = await search({ catchUp: false });
+          const search = (catchUp: boolean): Promise<Result<SearchResults>> =>
+            call(core, 'search.messages', { ...input, catchUp }) as Promise<Result<SearchResults>>;
+          const look = await search(false);
           const pending = look.ok ? look.value.indexing.pending : 0;
           if (!look.ok || pending === 0) return emit(look, options.json === true, describeResults);
-          if (pending < NOTICE_FROM)
-            return emit(await search({ catchUp: true }), options.json === true, describeResults);
+          if (pending < NOTICE_FROM) return emit(await search(true), options.json === true, describeResults);
           const line = new ProgressLine(
             process.stderr,
             `Indexing ${pending} new messages for search first (only once)…`,
           );
           const result = await withShareDone(
-            search({ catchUp: true }),
+            search(true),
             async () => {
-              const now = await search({ catchUp: false, limit: 1 });
-              return now.ok ? 1 - now.value.indexing.pending / pending : null;
+              const now = (await call(core, 'search.indexing', {})) as Result<SearchIndexing>;
+              return now.ok ? 1 - now.value.pending / pending : null;
             },
             line,
           );
@@ -63,6 +62,7 @@ export function registerSearchCommands(program: Command, action: ActionFactory):
 
 /** A backlog this size takes long enough (seconds) to be worth a line. */
 const NOTICE_FROM = 500;
+
 /** `clientele status`'s line on the search index. */
 export function describeSearchIndexing(indexing: SearchIndexing): string {
   if (indexing.done) return 'Search: every synced message is searchable';

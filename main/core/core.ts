@@ -110,7 +110,8 @@ export async function startCore(options: CoreOptions): Promise<Core & { initialS
   });
   const events = new EventBus(policies);
   // Search indexing runs beside the sync, in its own small transactions (main/search/search-indexer.ts).
-  // Both wait while a sync pass runs (engine is assigned below, before either can run).
+  // While a sync pass runs, the contact linker waits and the indexer slows to a batch a second
+  // (engine is assigned below, before either can run).
   const syncing = (): boolean => engine.isSyncing();
   // A search that waits for the backlog (the CLI's first search after a big sync) gets larger batches:
   // about 100 ms in the app's core, which keeps answering its window between them, and 500 ms in a

@@ -131,6 +131,42 @@ describe('SearchIndexer', () => {
     store.close();
   });
 
+  it('while the sync is busy, indexes one batch per interval however often it is nudged', async () => {
+    const { store } = storeWith(400);
+    let batches = 0;
+    const real = store.search.indexBatch.bind(store.search);
+    store.search.indexBatch = (limit) => {
+      batches += 1;
+      return real(limit);
+    };
+    let clock = 0;
+    const indexer = new SearchIndexer({
+      store: () => store,
+      log: silentLogger(),
+      busy: () => true,
+      busyBatchEveryMs: 1000,
+      now: () => clock,
+      idleMs: 60_000,
+    });
+    indexer.start();
+    await until(() => batches === 1);
+    const indexed = 400 - store.search.progress().pending;
+    expect(indexed).toBeGreaterThan(0);
+    // The sync commits pages and nudges: within the same second, no second batch.
+    for (let i = 0; i < 5; i++) {
+      indexer.nudge();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(batches).toBe(1);
+    // A second later (by the indexer's clock), the next nudge makes the next batch.
+    clock += 1000;
+    indexer.nudge();
+    await until(() => batches === 2);
+    expect(400 - store.search.progress().pending).toBeGreaterThan(indexed);
+    await indexer.stop();
+    store.close();
+  });
+
   it('logs a failing store and tries again later', async () => {
     const { store } = storeWith(10);
     const warnings: unknown[] = [];

@@ -584,8 +584,12 @@ function writeResults(results) {
   log(`results: ${base}.json, ${base}.md`);
 }
 
+/** 48213 -> "48.2 s". */
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 function markdown(r) {
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const mb = (bytes) => `${(bytes / 1024 ** 2).toFixed(0)} MB`;
   const yes = (met) => (met ? 'met' : '**missed**');
   const m = r.machine;
@@ -598,7 +602,7 @@ function markdown(r) {
         : ' (main/ and common/ as committed)') +
       '.',
     `${r.rounds.length} ${r.rounds.length === 1 ? 'round' : 'rounds'} of mbsync, raw imapflow and Clientele in turn against the same private Dovecot,`,
-    `after an untimed warm-up pass (Dovecot indexes the Maildir on first access: ${s(r.warmUp.wallMs)}). Each client's`,
+    `after an untimed warm-up pass (Dovecot indexes the Maildir on first access: ${seconds(r.warmUp.wallMs)}). Each client's`,
     `figure is its median round (by wall time); Clientele's peak RSS is the highest of any round. Every round follows.`,
     '',
     `**Machine:** ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, ${m.kernel} (${m.os}); Node ${m.node};`,
@@ -616,9 +620,9 @@ function markdown(r) {
     '',
     `| Client | Wall time | Messages/s | Peak RSS | Notes |`,
     `| --- | ---: | ---: | ---: | --- |`,
-    `| mbsync (peer) | ${s(r.mbsync.wallMs)} | ${r.mbsync.messagesPerSecond} | ${r.mbsync.peakRssMb} MB | full messages to Maildir; ${r.mbsync.config} |`,
-    `| raw imapflow (ceiling) | ${s(r.rawImapflow.wallMs)} | ${r.rawImapflow.messagesPerSecond} | — | ${r.rawImapflow.fetch} |`,
-    `| Clientele \`sync --once\` | ${s(r.clientele.wallMs)} | ${r.clientele.messagesPerSecond} | ${r.clientele.peakRssMb} MB | whole process (start-up, keychain, parse, SQLCipher), run as its shebang says (\`node ${r.clientele.nodeFlags.join(' ')}\`); stored ${r.clientele.stored}; profile ${mb(r.clientele.profileBytes)} |`,
+    `| mbsync (peer) | ${seconds(r.mbsync.wallMs)} | ${r.mbsync.messagesPerSecond} | ${r.mbsync.peakRssMb} MB | full messages to Maildir; ${r.mbsync.config} |`,
+    `| raw imapflow (ceiling) | ${seconds(r.rawImapflow.wallMs)} | ${r.rawImapflow.messagesPerSecond} | — | ${r.rawImapflow.fetch} |`,
+    `| Clientele \`sync --once\` | ${seconds(r.clientele.wallMs)} | ${r.clientele.messagesPerSecond} | ${r.clientele.peakRssMb} MB | whole process (start-up, keychain, parse, SQLCipher), run as its shebang says (\`node ${r.clientele.nodeFlags.join(' ')}\`); stored ${r.clientele.stored}; profile ${mb(r.clientele.profileBytes)} |`,
     '',
     `1-minute load average before the median runs (the machine may be shared): mbsync ${r.mbsync.loadAvgBefore}, ` +
       `raw imapflow ${r.rawImapflow.loadAvgBefore}, Clientele ${r.clientele.loadAvgBefore}; at the end ${r.loadAvgAtEnd}.`,
@@ -630,7 +634,7 @@ function markdown(r) {
     `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
     ...r.rounds.map(
       (round, i) =>
-        `| ${i + 1} | ${s(round.mbsync.wallMs)} | ${s(round.rawImapflow.wallMs)} | ${s(round.clientele.wallMs)} | ` +
+        `| ${i + 1} | ${seconds(round.mbsync.wallMs)} | ${seconds(round.rawImapflow.wallMs)} | ${seconds(round.clientele.wallMs)} | ` +
         `${round.clientele.peakRssMb} MB | ${round.ratios.clienteleWallVsMbsync} | ${round.ratios.clienteleRateVsRawImapflow} | ` +
         `${round.mbsync.loadAvgBefore}, ${round.rawImapflow.loadAvgBefore}, ${round.clientele.loadAvgBefore} |`,
     ),
@@ -641,8 +645,8 @@ function markdown(r) {
     const f = r.firstSearch;
     lines.push(
       `First search after the sync (\`clientele search ${f.word}\` on the last round's profile, which indexes all ` +
-        `${r.messages} messages before it answers): **${s(f.wallMs)}** (${f.indexedPerSecond} messages indexed per second), ` +
-        `its process ${s(f.cpuMs)} of CPU; ${f.hits} hits on the first page. The same search again: ${f.secondWallMs} ms ` +
+        `${r.messages} messages before it answers): **${seconds(f.wallMs)}** (${f.indexedPerSecond} messages indexed per second), ` +
+        `its process ${seconds(f.cpuMs)} of CPU; ${f.hits} hits on the first page. The same search again: ${f.secondWallMs} ms ` +
         `(the whole CLI process).`,
       '',
     );
@@ -692,9 +696,8 @@ function markdown(r) {
 
 /** The CPU table, and what the machine's CPU allows Clientele's rate. */
 function cpuLines(r) {
-  const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
   const row = (name, f, own) =>
-    `| ${name} | ${own} | ${s(f.machineCpuMs)} | ${(f.machineCpuMs / f.wallMs).toFixed(2)} | ${f.machineCpuMsPerMessage} ms |`;
+    `| ${name} | ${own} | ${seconds(f.machineCpuMs)} | ${(f.machineCpuMs / f.wallMs).toFixed(2)} | ${f.machineCpuMsPerMessage} ms |`;
   const c = r.cpuBound;
   return [
     `## CPU, and what it allows`,
@@ -704,13 +707,13 @@ function cpuLines(r) {
     '',
     `| Client | Its own CPU | Machine CPU during the run | Cores busy (of ${c.cores}) | Machine CPU per message |`,
     `| --- | ---: | ---: | ---: | ---: |`,
-    row('mbsync', r.mbsync, s(r.mbsync.cpuMs)),
-    row('raw imapflow', r.rawImapflow, `${s(r.rawImapflow.cpuMs)} (the loop runs in the benchmark's process)`),
-    row('Clientele `sync --once`', r.clientele, s(r.clientele.cpuMs)),
+    row('mbsync', r.mbsync, seconds(r.mbsync.cpuMs)),
+    row('raw imapflow', r.rawImapflow, `${seconds(r.rawImapflow.cpuMs)} (the loop runs in the benchmark's process)`),
+    row('Clientele `sync --once`', r.clientele, seconds(r.clientele.cpuMs)),
     '',
     `Clientele's sync kept ${c.clienteleCoresBusy} of the machine's ${c.cores} cores busy on average: it is bound by CPU.`,
-    `Its run took ${s(r.clientele.machineCpuMs)} of the machine's CPU; even with all ${c.cores} cores busy from start to end,`,
-    `that work cannot take less than ${s(r.clientele.machineCpuMs / c.cores)}, which caps its rate on this machine at`,
+    `Its run took ${seconds(r.clientele.machineCpuMs)} of the machine's CPU; even with all ${c.cores} cores busy from start to end,`,
+    `that work cannot take less than ${seconds(r.clientele.machineCpuMs / c.cores)}, which caps its rate on this machine at`,
     `${c.ceilingMessagesPerSecond} messages/s, **${round(c.ceilingVsRawImapflow * 100, 1)}% of the raw loop's**. The raw loop`,
     `takes ${r.rawImapflow.machineCpuMsPerMessage} ms of the machine's CPU per message (Dovecot's share included); Clientele`,
     `${r.clientele.machineCpuMsPerMessage} ms, for parsing, threading, identity and the encrypted store on top of the same transfer.`,

@@ -37,5 +37,10 @@ export const EmailActivity = z.object({
   to: z.string(),
   /** Every bucket from `from` to `to`, empty ones included, oldest first. */
   points: z.array(ActivityPoint),
+  /**
+   * The first and the last UTC day with mail on this computer ('2024-12-31'), whatever the range
+   * asked; null when there is none. A range with no mail can then say where the mail is.
+   */
+  stored: z.object({ firstDay: z.string(), lastDay: z.string() }).nullable(),
 });
 export type EmailActivity = z.infer<typeof EmailActivity>;

@@ -263,6 +263,18 @@ describe('reports.emailActivity', () => {
     expect(store.reports.emailActivity('month', '2000-01-01', '2100-01-01')).toEqual([]);
   });
 
+  it('knows the first and the last day with mail, whatever the range, and forgets deleted mail', () => {
+    const store = openStore();
+    expect(store.reports.storedMail()).toBeNull();
+    activityMailbox(store);
+    expect(store.reports.storedMail()).toEqual({ firstDay: '2025-12-29', lastDay: '2026-02-01' });
+    // The last day's only message goes: its counter stays at 0, which is no mail.
+    store.db.prepare("DELETE FROM messages WHERE message_id = 'm3@x.test'").run();
+    expect(store.reports.storedMail()).toEqual({ firstDay: '2025-12-29', lastDay: '2026-01-31' });
+    store.db.prepare("DELETE FROM accounts WHERE id = 'a'").run();
+    expect(store.reports.storedMail()).toBeNull();
+  });
+
   it('counts the mail already stored when a profile is upgraded to the counters', () => {
     const dir = makeTempDir();
     dirs.push(dir);

@@ -20,13 +20,14 @@ export function reportHandlers(profiles: ProfileManager): ReportHandlers {
       if (count > MAX_BUCKETS) {
         throw new AppError('VALIDATION', `That range has ${count} ${bucket}s; choose at most ${MAX_BUCKETS}.`);
       }
-      const rows = profiles.requireStore().reports.emailActivity(bucket, fromDay, toDay);
+      const { reports } = profiles.requireStore();
       return {
         bucket,
         timeZone: 'UTC' as const,
         from: `${fromDay}T00:00:00.000Z`,
         to: `${toDay}T00:00:00.000Z`,
-        points: fillBuckets(rows, bucket, fromDay, toDay),
+        points: fillBuckets(reports.emailActivity(bucket, fromDay, toDay), bucket, fromDay, toDay),
+        stored: reports.storedMail(),
       };
     },
   };

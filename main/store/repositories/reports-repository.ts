@@ -16,7 +16,22 @@ export class ReportsRepository {
 
   constructor(db: Db) {
     const prepare = (bucket: ActivityBucket) => db.prepare<[string, string], ActivityRow>(activitySql(bucket));
-    this.statements = { day: prepare('day'), week: prepare('week'), month: prepare('month') };
+    this.statements = {
+      day: prepare('day'),
+      week: prepare('week'),
+      month: prepare('month'),
+      // Two lookups at the ends of the primary key; a counter at 0 (its mail deleted) is no mail.
+      stored: db.prepare<[], { firstDay: string | null; lastDay: string | null }>(
+        `SELECT (SELECT day FROM message_activity WHERE messages > 0 ORDER BY day LIMIT 1) AS firstDay,
+           (SELECT day FROM message_activity WHERE messages > 0 ORDER BY day DESC LIMIT 1) AS lastDay`,
+      ),
+    };
+  }
+
+  /** The first and the last UTC day with mail ('YYYY-MM-DD'), null when there is none. */
+  storedMail(): { firstDay: string; lastDay: string } | null {
+    const row = this.statements.stored.get();
+    return row?.firstDay && row.lastDay ? { firstDay: row.firstDay, lastDay: row.lastDay } : null;
   }
 
   /**

@@ -111,6 +111,34 @@ describe('fake Graph', () => {
     expect(unknown.body.error?.code).toBe('syncStateNotFound');
   });
 
+  it("lists a folder's messages newest first, $top a page, $skip in the nextLink, filtered by receivedDateTime", async () => {
+    const folder = fake.addFolder('Listed');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await fake.addMessage(testMail(i).mime, folder));
+    const immutable = { prefer: 'IdType="ImmutableId"' };
+    const first = await get(`/me/mailFolders/${folder}/messages?$select=id&$top=2`, immutable);
+    expect(first.status).toBe(200);
+    expect(first.body.value!.map((message) => Object.keys(message).sort())).toEqual([
+      ['@odata.etag', 'id'],
+      ['@odata.etag', 'id'],
+    ]);
+    const listed = first.body.value!.map((message) => message.id);
+    for (let link = first.body['@odata.nextLink']; link;) {
+      expect(link).toContain('$skip=');
+      const page = await get(link, immutable);
+      listed.push(...page.body.value!.map((message) => message.id));
+      link = page.body['@odata.nextLink'];
+    }
+    expect(listed).toEqual([...ids].reverse());
+    // testMail(i) is received i minutes after 2024-01-01T00:00Z.
+    const since = await get(
+      `/me/mailFolders/${folder}/messages?$select=id&$filter=receivedDateTime+ge+2024-01-01T00:03:00Z`,
+      immutable,
+    );
+    expect(since.body.value!.map((message) => message.id)).toEqual([ids[4], ids[3]]);
+    expect((await get(`/me/mailFolders/${folder}/messages?$filter=subject+eq+'x'`)).status).toBe(400);
+  });
+
   it('gives REST ids that change on a move unless immutable ids are asked for', async () => {
     const folder = fake.addFolder('Ids');
     const immutable = await fake.addMessage(testMail(1).mime, folder);

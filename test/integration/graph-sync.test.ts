@@ -234,17 +234,57 @@ describe('GraphDriver against the fake Graph', () => {
     expect(rolled.upserts).toEqual([]);
     expect(rolled.more).toBe(false);
 
-    // Everything: the delta round is brought up to date, then a new round lists the folder again.
-    const caughtUp = await driver.fetchChanges(sent, rolled.nextCursor, { since: null }, budget, () => [...stored]);
-    expect(caughtUp.upserts).toEqual([]);
-    expect(caughtUp.more).toBe(true);
-    expect(caughtUp.backfillComplete).toBe(false);
-    const round = await driver.fetchChanges(sent, caughtUp.nextCursor, { since: null }, budget, () => [...stored]);
+    // Everything: a new round lists the folder again at once.
+    const round = await driver.fetchChanges(sent, rolled.nextCursor, { since: null }, budget, () => [...stored]);
     // Only the 50 older ones are fetched; the 30 stored come back as flag updates.
     expect(round.upserts.length).toBe(50);
     expect(round.upserts.every((message) => !stored.has(message.remoteId))).toBe(true);
     expect(round.flagChanges.length).toBe(30);
+    expect(round.deletes).toEqual([]);
     expect(round.backfillComplete).toBe(true);
     expect(round.more).toBe(false);
+  });
+
+  // A new round lists only what the folder holds: mail removed before it began is never reported to
+  // it as removed, so the round that a wider window starts reconciles the stored ids at its end.
+  it('a widened window drops the stored mail the server deleted meanwhile, from a finished or a running round', async () => {
+    const sent = folders.find((folder) => folder.role === 'sent')!;
+    const since = new Date(Date.UTC(2024, 0, 1) + 200 * 60_000);
+    const stored = new Set<string>();
+    const fetch = async (cursor: string | null, scope: { since: Date | null }, maxMessages: number) => {
+      const page = await driver.fetchChanges(sent, cursor, scope, { maxMessages, maxBytes: 1 << 30 }, () => [
+        ...stored,
+      ]);
+      for (const message of page.upserts) stored.add(message.remoteId);
+      for (const id of page.deletes) stored.delete(id);
+      return page;
+    };
+
+    // A finished round of the last 30, then one of them deleted and none synced before the widening.
+    const first = await fetch(null, { since }, 500);
+    expect(first.more).toBe(false);
+    const [gone] = [...stored];
+    fake.delete(gone!);
+    const widened = await fetch(first.nextCursor, { since: null }, 500);
+    expect(widened.more).toBe(false);
+    expect(widened.deletes).toEqual([gone]);
+    expect([...stored].sort()).toEqual(fake.messageIds(sent.path).sort());
+
+    // A running first round (pages of 10) of a narrow window, one of its stored messages deleted
+    // before a wider window replaces the round.
+    stored.clear();
+    const narrow = new Date(Date.UTC(2024, 0, 1) + 215 * 60_000);
+    const running = await fetch(null, { since: narrow }, 10);
+    expect(running.more).toBe(true);
+    const [goneToo] = [...stored];
+    fake.delete(goneToo!);
+    let page = await fetch(running.nextCursor, { since }, 10);
+    while (page.more) page = await fetch(page.nextCursor, { since }, 10);
+    expect(page.deletes).toContain(goneToo);
+    // The 30 of the wider window less the two deleted, each once, all still on the server.
+    expect(stored.size).toBe(28);
+    expect(stored.has(goneToo!)).toBe(false);
+    const onServer = new Set(fake.messageIds(sent.path));
+    expect([...stored].every((id) => onServer.has(id))).toBe(true);
   });
 });

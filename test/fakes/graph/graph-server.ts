@@ -473,6 +473,11 @@ export class FakeGraphServer {
     // and https://learn.microsoft.com/en-us/graph/delta-query-messages
     match = /^\/me\/mailFolders\/([^/]+)\/messages\/delta$/.exec(path);
     if (match) return this.delta(match[1]!, query, prefer, path);
+    // List messages of a folder: https://learn.microsoft.com/en-us/graph/api/mailfolder-list-messages?view=graph-rest-1.0
+    // ($select, $top up to 1000 (default 10), $skip, a `receivedDateTime ge|gt` $filter; newest first;
+    // @odata.nextLink carries $skip; IdType="ImmutableId" honoured like everywhere else).
+    match = /^\/me\/mailFolders\/([^/]+)\/messages$/.exec(path);
+    if (match) return this.listMessages(match[1]!, query, prefer, path);
     // Get MIME content of a message: https://learn.microsoft.com/en-us/graph/outlook-get-mime-message
     // (GET /me/messages/{id}/$value, https://learn.microsoft.com/en-us/graph/api/message-get?view=graph-rest-1.0)
     match = /^\/me\/messages\/([^/]+)\/\$value$/.exec(path);
@@ -510,6 +515,39 @@ export class FakeGraphServer {
       return json(200, attachmentJson(attachment, selectOf(query)));
     }
     return errorAnswer(400, 'BadRequest', `Resource not found for the segment '${path}'.`);
+  }
+
+  private listMessages(folderRef: string, query: URLSearchParams, prefer: Map<string, string>, path: string): Answer {
+    const folder = this.folderOf(folderRef);
+    if (!folder) return notFound();
+    const filter = query.get('$filter');
+    const since = filter === null ? null : /^receivedDateTime (ge|gt) (\S+)$/.exec(filter.trim());
+    if (filter !== null && !since) return errorAnswer(400, 'BadRequest', 'Unsupported $filter for the fake.');
+    const bound = since ? new Date(since[2]!).toISOString() : null;
+    const all = [...this.messages.values()]
+      .filter((message) => message.folderId === folder.id)
+      .filter((message) => {
+        if (bound === null) return true;
+        const received = new Date(String(message.json['receivedDateTime'])).toISOString();
+        return since![1] === 'ge' ? received >= bound : received > bound;
+      })
+      .sort((a, b) => String(b.json['receivedDateTime']).localeCompare(String(a.json['receivedDateTime'])));
+    const top = Math.min(Number(query.get('$top') ?? 10) || 10, 1000);
+    const skip = Number(query.get('$skip') ?? 0) || 0;
+    const immutable = prefer.get('IdType') === 'ImmutableId';
+    const select = selectOf(query);
+    const body: Record<string, unknown> = {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(message)',
+      value: all.slice(skip, skip + top).map((message) => this.messageJson(message, select, immutable)),
+    };
+    if (skip + top < all.length) {
+      // OData names unencoded and spaces as '+', as the service writes its links.
+      const next = [`$top=${top}`, `$skip=${skip + top}`];
+      if (select) next.push(`$select=${select.join(',')}`);
+      if (filter !== null) next.push(`$filter=${filter.trim().replace(/ /g, '+')}`);
+      body['@odata.nextLink'] = `${this.url}/v1.0${path}?${next.join('&')}`;
+    }
+    return json(200, body);
   }
 
   private listFolders(parentId: string, query: URLSearchParams, path: string): Answer {

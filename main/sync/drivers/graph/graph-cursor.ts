@@ -15,6 +15,13 @@ export type GraphCursor = {
    * folder. Absent in cursors written before it was kept: taken to be the window of the day.
    */
   since?: string | null;
+  /**
+   * This round replaced one whose knowledge of deletions it cannot carry (a wider window started a
+   * new round): a first round lists only what is in the folder, so mail removed before it began is
+   * never reported to it. At its end the driver lists the ids the folder holds and removes the
+   * stored ones it no longer has.
+   */
+  reconcile?: boolean;
 };
 
 export function parseGraphCursor(text: string | null, folderId: string): GraphCursor | null {
@@ -26,7 +33,8 @@ export function parseGraphCursor(text: string | null, folderId: string): GraphCu
       value.folderId === folderId &&
       typeof value.link === 'string' &&
       (value.phase === 'initial' || value.phase === 'delta') &&
-      (value.since === undefined || value.since === null || typeof value.since === 'string')
+      (value.since === undefined || value.since === null || typeof value.since === 'string') &&
+      (value.reconcile === undefined || typeof value.reconcile === 'boolean')
     ) {
       return value as GraphCursor;
     }

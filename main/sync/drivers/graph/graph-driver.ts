@@ -174,15 +174,17 @@ export class GraphDriver implements MailDriver {
   ): Promise<FolderChanges> {
     const previous = parseGraphCursor(cursorText, folder.path);
     let reset = cursorText !== null && previous === null;
-    // A wider window (Settings): a new round with the wider filter lists the folder again; what is
-    // stored comes back as known ids (flags only), the older mail is fetched. A first round still
-    // running starts again at once; a finished one is brought up to date first (its deltaLink), so
-    // no change made meanwhile is missed, and the new round starts on the next page.
+    // A wider window (Settings): a new round with the wider filter lists the folder again, at once;
+    // what is stored comes back as known ids (flags only), the older mail is fetched. The round it
+    // replaces (running, or caught up) is dropped with what it would have said of deletions, so the
+    // new round reconciles at its end (see GraphCursor.reconcile).
     const widened = previous !== null && graphWindowWidened(previous, scope.since);
     let cursor: GraphCursor =
-      previous === null || (widened && previous.phase === 'initial')
+      previous === null
         ? this.initialCursor(folder.path, scope)
-        : { ...previous, since: previous.since === undefined ? windowOf(scope) : previous.since };
+        : widened
+          ? { ...this.initialCursor(folder.path, scope), reconcile: true }
+          : { ...previous, since: previous.since === undefined ? windowOf(scope) : previous.since };
     const pageSize = Math.max(1, Math.min(budget.maxMessages, MAX_PAGE));
     const entries: DeltaEntry[] = [];
     const deletes = new Set<string>();
@@ -202,6 +204,7 @@ export class GraphDriver implements MailDriver {
           reset = true;
           entries.length = 0;
           deletes.clear();
+          // The reset drops every stored location of the folder: nothing is left to reconcile.
           cursor = this.initialCursor(folder.path, scope);
           continue;
         }
@@ -217,7 +220,11 @@ export class GraphDriver implements MailDriver {
         continue;
       }
       if (page['@odata.deltaLink']) {
-        cursor = { ...cursor, link: this.relative(page['@odata.deltaLink']), phase: 'delta' };
+        if (cursor.reconcile && !reset) {
+          for (const id of await this.storedIdsGone(folder.path, cursor.since ?? null, knownRemoteIds()))
+            deletes.add(id);
+        }
+        cursor = { ...cursor, link: this.relative(page['@odata.deltaLink']), phase: 'delta', reconcile: undefined };
         caughtUp = true;
         break;
       }
@@ -236,10 +243,6 @@ export class GraphDriver implements MailDriver {
     }
     const upserts = await this.messagesOf(fresh);
     upserts.sort((a, b) => (b.internalDate ?? '').localeCompare(a.internalDate ?? ''));
-    if (widened && previous?.phase === 'delta' && caughtUp) {
-      cursor = this.initialCursor(folder.path, scope);
-      caughtUp = false;
-    }
     const remoteTotal = await this.folderTotal(folder.path);
     const backfillComplete = cursor.phase === 'delta';
     return {
@@ -344,6 +347,30 @@ export class GraphDriver implements MailDriver {
 
   async close(): Promise<void> {
     // No connection is held: fetch's keep-alive sockets close by themselves.
+  }
+
+  /**
+   * Of the stored ids, those the folder no longer holds, listed now (List messages,
+   * https://learn.microsoft.com/en-us/graph/api/mailfolder-list-messages: ids only, 1,000 a page,
+   * within the round's window, which holds every stored message: a window only ever widens a
+   * round). Mail removed after this listing is reported by the round's next delta.
+   */
+  private async storedIdsGone(folderId: string, since: string | null, stored: string[]): Promise<string[]> {
+    if (stored.length === 0) return [];
+    let link: string | null =
+      `/me/mailFolders/${encodeURIComponent(folderId)}/messages?$select=id&$top=1000` +
+      (since === null ? '' : `&$filter=receivedDateTime+ge+${since}`);
+    const present = new Set<string>();
+    while (link) {
+      const request: string = link;
+      const page = (await this.call(() => this.client.api(request).header('Prefer', 'IdType="ImmutableId"').get())) as {
+        value?: { id: string }[];
+        '@odata.nextLink'?: string;
+      };
+      for (const message of page.value ?? []) present.add(message.id);
+      link = page['@odata.nextLink'] ? this.relative(page['@odata.nextLink']) : null;
+    }
+    return stored.filter((id) => !present.has(id));
   }
 
   private initialCursor(folderId: string, scope: SyncScope): GraphCursor {

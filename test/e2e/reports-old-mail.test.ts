@@ -3,7 +3,7 @@ import type { ImapFlow } from 'imapflow';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AccountSyncStatus } from '../../common/domain/mail.js';
 import { startBrowserMode, type RunningBrowserMode } from '../harness/browser-mode.js';
-import { launchChromium, openAppWindow, screenshot } from '../harness/chromium.js';
+import { launchChromium, openAppWindow, screenshotBothThemes } from '../harness/chromium.js';
 import { expectOk, openTestCore } from '../harness/core.js';
 import { startDovecot, type Dovecot } from '../harness/dovecot.js';
 import { appendMessages, buildMessage, connectImap } from '../harness/imap-client.js';
@@ -81,7 +81,7 @@ describe('email activity of a mailbox older than the chart', () => {
     expect(await empty.textContent()).toContain(`No mail sent or received in the last 12 months`);
     expect(await empty.textContent()).toContain(`The newest message on this computer is from ${newestLabel}.`);
     expect(await page.getByTestId('report-activity-chart').count()).toBe(0);
-    await screenshot(page, 'reports-old-mail-empty');
+    await screenshotBothThemes(page, 'reports-old-mail-empty');
 
     await page.getByTestId('activity-show-newest').click();
     const chart = page.getByTestId('report-activity-chart');
@@ -90,7 +90,7 @@ describe('email activity of a mailbox older than the chart', () => {
     await poll(() => chart.locator('svg .recharts-bar-rectangle path').count()).toBe(3);
     const caption = page.getByTestId('report-activity-caption');
     expect(await caption.textContent()).toContain(`The 12 months up to ${newestLabel}: 1 sent · 2 received`);
-    await screenshot(page, 'reports-old-mail-span');
+    await screenshotBothThemes(page, 'reports-old-mail-span');
 
     // Another grouping keeps the span; its last bucket is the newest message's day.
     await page.getByTestId('activity-bucket-day').click();

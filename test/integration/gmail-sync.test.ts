@@ -237,6 +237,31 @@ describe('Gmail driver against the fake Gmail API', () => {
     expect(fake.stats.byMethod['messages.list'] ?? 0).toBe(0);
   });
 
+  it('narrowed while listing, stops fetching the older mail, keeps what is stored, and fills it in again if widened', async () => {
+    // Everything asked for: one page of the newest 100 comes down.
+    const state = new FolderState();
+    fake.resetStats();
+    const first = await driver.fetchChanges(INBOX, null, EVERYTHING, BUDGET, () => [...state.messages.keys()]);
+    state.apply(first);
+    expect(first.more).toBe(true);
+    expect(state.messages.size).toBe(100);
+
+    // Then the last 50 hours only (Settings): the listing starts again under that bound and ends
+    // without a message fetched twice; the 47 older ones already stored stay.
+    const since = new Date(Date.UTC(2026, 10, 1) - 49.5 * 3_600_000);
+    const narrowed = await syncAll(driver, INBOX, state, { since });
+    expect(narrowed.backfillComplete).toBe(true);
+    expect(state.messages.size).toBe(100);
+    expect(fake.stats.byMethod['messages.get']).toBe(100);
+
+    // Everything again: the older mail is listed below the narrowed bound, stored ids skipped.
+    const widened = await syncAll(driver, INBOX, state, EVERYTHING);
+    expect(widened.backfillComplete).toBe(true);
+    expect(state.messages.size).toBe(COUNT + 3);
+    expect(state.upserted).toBe(COUNT + 3);
+    expect(fake.stats.byMethod['messages.get']).toBe(COUNT + 3);
+  });
+
   it('brings new mail, label changes and deletions incrementally (history.list)', async () => {
     const state = new FolderState();
     await syncAll(driver, INBOX, state);

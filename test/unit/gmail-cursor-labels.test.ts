@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildBatchBody, parseBatchResponse } from '../../main/sync/drivers/gmail/gmail-batch.js';
-import { parseGmailCursor, serializeGmailCursor, startCursor } from '../../main/sync/drivers/gmail/gmail-cursor.js';
+import {
+  narrowedCursor,
+  parseGmailCursor,
+  serializeGmailCursor,
+  startCursor,
+} from '../../main/sync/drivers/gmail/gmail-cursor.js';
 import { foldHistory } from '../../main/sync/drivers/gmail/gmail-driver.js';
 import {
   failureOfAnswer,
@@ -21,6 +26,37 @@ describe('Gmail cursor', () => {
     expect(parseGmailCursor('not json', 'INBOX')).toBeNull();
     expect(parseGmailCursor(null, 'INBOX')).toBeNull();
     expect(startCursor('INBOX', '1', null).after).toBeNull();
+  });
+
+  it('starts a listing under way again under a window a month or more narrower, and only then', () => {
+    const day = 24 * 3600;
+    const jan = new Date('2026-01-01T00:00:00Z');
+    const listing = { ...startCursor('INBOX', '7', jan), pageToken: 'p3' };
+    const after = (days: number) => new Date(jan.getTime() + days * day * 1000);
+    // The window rolling forward with the calendar changes nothing; a month later starts again.
+    expect(narrowedCursor(listing, after(3))).toBe(listing);
+    expect(narrowedCursor(listing, after(31))).toEqual({
+      ...listing,
+      after: listing.after! + 31 * day,
+      pageToken: null,
+      relisting: true,
+    });
+    // Everything asked for before: any window is narrower. Everything asked for now: nothing is.
+    const everything = { ...startCursor('INBOX', '7', null), pageToken: 'p3' };
+    expect(narrowedCursor(everything, after(0))).toMatchObject({ after: listing.after, pageToken: null });
+    expect(narrowedCursor(listing, null)).toBe(listing);
+    // A finished listing is left alone; the older range of a widening keeps to the new bound, or ends.
+    const done = { ...listing, phase: 'incremental' as const, pageToken: null };
+    expect(narrowedCursor(done, after(60))).toBe(done);
+    const older = { ...done, older: { after: null, before: listing.after!, pageToken: 'o2' } };
+    expect(narrowedCursor(older, after(-90))).toEqual({
+      ...older,
+      older: { after: listing.after! - 90 * day, before: listing.after, pageToken: null },
+    });
+    expect(narrowedCursor(older, after(10))).toEqual({ ...older, older: null });
+    // The round trip keeps the flag.
+    const relisting = narrowedCursor(listing, after(40));
+    expect(parseGmailCursor(serializeGmailCursor(relisting), 'INBOX')).toEqual(relisting);
   });
 });
 

@@ -33,8 +33,19 @@ export const GmailCursor = z.object({
     })
     .nullable()
     .optional(),
+  /**
+   * The listing under way started again from the newest (a narrower window): its first pages are
+   * mostly stored already, so stored ids are not fetched again.
+   */
+  relisting: z.boolean().optional(),
 });
 export type GmailCursor = z.infer<typeof GmailCursor>;
+
+/**
+ * A window that starts this much later than a listing under way is a narrower one (Settings);
+ * less is the window rolling forward with the calendar, which changes nothing.
+ */
+const NARROWED_BY_SECONDS = 31 * 24 * 3600;
 
 /** The cursor, or null when absent, unreadable or of another label (a fresh full sync then). */
 export function parseGmailCursor(text: string | null, label: string): GmailCursor | null {
@@ -81,4 +92,24 @@ export function widenedCursor(cursor: GmailCursor, since: Date | null): GmailCur
   // Already listing older mail: its range grows down, listed again from its newest (stored ids skipped).
   const before = cursor.older ? cursor.older.before : covered;
   return { ...cursor, older: { after, before, pageToken: null } };
+}
+
+/**
+ * The cursor with its listings cut to a window that starts a month or more later than they were
+ * asked for (Settings narrowed while mail was still being listed): the first listing starts again
+ * from the newest with the later bound, and the listing of older mail a widening had added keeps
+ * to the new bound (or ends, when the bound is past its range), so that mail no longer asked for is
+ * not fetched. Stored mail stays, and history keeps following it. A listing that has ended is left
+ * as it is: there is nothing left to fetch.
+ */
+export function narrowedCursor(cursor: GmailCursor, since: Date | null): GmailCursor {
+  const after = afterOf(since);
+  if (after === null) return cursor;
+  const narrower = (bound: number | null): boolean => bound === null || after - bound >= NARROWED_BY_SECONDS;
+  let next = cursor;
+  if (next.phase === 'full' && narrower(next.after)) next = { ...next, after, pageToken: null, relisting: true };
+  if (next.older && narrower(next.older.after)) {
+    next = { ...next, older: after >= next.older.before ? null : { ...next.older, after, pageToken: null } };
+  }
+  return next;
 }

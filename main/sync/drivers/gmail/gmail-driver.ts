@@ -20,6 +20,7 @@ import {
   parseGmailCursor,
   serializeGmailCursor,
   startCursor,
+  narrowedCursor,
   widenedCursor,
   type GmailCursor,
 } from './gmail-cursor.js';
@@ -141,7 +142,7 @@ export class GmailDriver implements MailDriver {
   ): Promise<FolderChanges> {
     const label = folder.path;
     const parsed = parseGmailCursor(cursorText, label);
-    let cursor = parsed && widenedCursor(parsed, scope.since);
+    let cursor = parsed && narrowedCursor(widenedCursor(parsed, scope.since), scope.since);
     // A cursor this driver cannot read is treated like an expired one: start over, dropping locations.
     let reset = cursorText !== null && cursor === null;
     if (cursor?.phase === 'incremental') {
@@ -159,7 +160,7 @@ export class GmailDriver implements MailDriver {
       cursor = null;
     }
     cursor ??= startCursor(label, await this.mailboxHistoryId(), scope.since);
-    return this.fullPage(cursor, budget, reset);
+    return this.fullPage(cursor, budget, reset, knownRemoteIds);
   }
 
   async watch(folders: RemoteFolder[], onChange: (folderPath: string) => void): Promise<Disposable> {
@@ -240,7 +241,12 @@ export class GmailDriver implements MailDriver {
   // ---- sync ----
 
   /** One messages.list page of the full sync, its messages fetched. */
-  private async fullPage(cursor: GmailCursor, budget: Budget, reset: boolean): Promise<FolderChanges> {
+  private async fullPage(
+    cursor: GmailCursor,
+    budget: Budget,
+    reset: boolean,
+    knownRemoteIds: () => string[],
+  ): Promise<FolderChanges> {
     let list: gmail_v1.Schema$ListMessagesResponse;
     try {
       list = await this.listPage(cursor, budget);
@@ -250,16 +256,19 @@ export class GmailDriver implements MailDriver {
       const status = error instanceof AppError ? (error.details as { status?: unknown } | undefined)?.status : null;
       if (status !== 400 || cursor.pageToken === null) throw error;
       this.log.info({ label: cursor.label }, 'gmail page token refused; listing the label again');
-      return this.fullPage({ ...cursor, pageToken: null }, budget, reset);
+      return this.fullPage({ ...cursor, pageToken: null, relisting: true }, budget, reset, knownRemoteIds);
     }
     const ids = (list.messages ?? []).map((message) => message.id).filter((id): id is string => Boolean(id));
-    const { messages } = await this.fetchByIds(ids);
+    // Listed again from the newest: what is stored is not fetched twice (a first listing asks for
+    // no stored ids: there are none but a crash's last page, which comes again by id at worst).
+    const known = cursor.relisting && !reset ? new Set(knownRemoteIds()) : null;
+    const { messages } = await this.fetchByIds(known ? ids.filter((id) => !known.has(id)) : ids);
     const nextPageToken = list.nextPageToken ?? null;
     const remoteTotal =
       cursor.pageToken === null ? (list.resultSizeEstimate ?? ids.length) : Math.max(cursor.remoteTotal, 0);
     const next: GmailCursor = nextPageToken
       ? { ...cursor, pageToken: nextPageToken, remoteTotal }
-      : { ...cursor, phase: 'incremental', pageToken: null, remoteTotal };
+      : { ...cursor, phase: 'incremental', pageToken: null, remoteTotal, relisting: undefined };
     const olderLeft = Boolean(cursor.older);
     return {
       reset,

@@ -16,10 +16,8 @@
 import { fileURLToPath } from 'node:url';
 
 const OUT = fileURLToPath(new URL('../../out/main/', import.meta.url));
-// The sync's own figures (main/sync/sync-engine.ts): 150 messages or 6 MB a page, 5 pages held.
-const BUDGET = { maxMessages: 150, maxBytes: 6 * 1024 * 1024 };
-const PAGES_IN_FLIGHT = 5;
-
+// The sync's own page size and pipeline depth (a module of constants: the engine is not loaded).
+const { SYNC_PAGE_BUDGET: BUDGET, SYNC_PAGES_IN_FLIGHT: PAGES_IN_FLIGHT } = await import(`${OUT}sync/page-budget.js`);
 const { ImapDriver } = await import(`${OUT}sync/drivers/imap/imap-driver.js`);
 const { createParserPool } = await import(`${OUT}sync/mime/parser-pool.js`);
 const { silentLogger } = await import(`${OUT}util/logger.js`);

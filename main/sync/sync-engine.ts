@@ -11,6 +11,7 @@ import { createDriver, mailboxGovernor } from './driver-factory.js';
 import type { ImapDriverOptions } from './drivers/imap/imap-driver.js';
 import type { Budget, MailDriver } from './mail-driver.js';
 import type { OAuthOptions } from './oauth/options.js';
+import { SYNC_PAGE_BUDGET, SYNC_PAGES_IN_FLIGHT } from './page-budget.js';
 import type { RateGovernor } from './rate-governor.js';
 import { detectWake, type WakeDetectorOptions } from './wake-detector.js';
 
@@ -192,14 +193,9 @@ export class SyncEngine {
         this.options.parser,
         this.options.log,
         {
-          // Five pages are in flight at once (one fetching, the others parsing or waiting to be
-          // committed, one committing), and a parsed page holds every body as JS strings: 150
-          // messages / 6 MB per page keeps the core's memory bounded whatever the mailbox size.
-          // Measured on 2 cores (bench, 10,000 messages): three pages of 200 left the parser
-          // waiting for fetches that waited for commits; five of 150 overlap better in about the
-          // same peak memory (bench/results/imap-sync.md).
-          budget: this.options.budget ?? { maxMessages: 150, maxBytes: 6 * 1024 * 1024 },
-          pagesInFlight: 5,
+          // Page size and pipeline depth: see page-budget.ts.
+          budget: this.options.budget ?? SYNC_PAGE_BUDGET,
+          pagesInFlight: SYNC_PAGES_IN_FLIGHT,
           pagesPerVisit: 8,
           pollIntervalMs: this.options.pollIntervalMs ?? 120_000,
           onChange: () => this.options.onChange?.(accountId),

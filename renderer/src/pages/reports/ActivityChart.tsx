@@ -27,12 +27,12 @@ const fullDayLabel = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', t
 const DAY_MS = 86_400_000;
 
 /** '2024-12-31' -> 'Dec 31, 2024' (a UTC day, like the buckets). */
-export function utcDayLabel(day: string): string {
+function utcDayLabel(day: string): string {
   return fullDayLabel.format(new Date(`${day}T00:00:00.000Z`));
 }
 
 /** '2024-12-31' -> '2025-01-01'. */
-export function nextUtcDay(day: string): string {
+function nextUtcDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) + DAY_MS).toISOString().slice(0, 10);
 }
 
